@@ -1,0 +1,5 @@
+// The registry of every `vigil` subcommand. Add a command here when its file lands.
+
+import type { Command } from './command.js';
+
+export const commands: readonly Command[] = [];
