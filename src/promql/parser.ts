@@ -21,6 +21,7 @@ import type {
   VectorMatching,
   VectorSelector,
 } from './ast.js';
+import { children } from './ast.js';
 import { dependsOnQuery, durationMs, secondsToMs } from './duration-expr.js';
 import { DurationError, parseDuration } from './duration.js';
 import { getFunction } from './functions-signatures.js';
@@ -89,6 +90,11 @@ const DURATION_OPS: Partial<Record<TokenType, { op: DurationOp; prec: number }>>
 
 const PARAM_AGGREGATORS: ReadonlySet<string> = new Set(['topk', 'bottomk', 'count_values', 'quantile', 'limitk', 'limit_ratio']);
 const EXPERIMENTAL_AGGREGATORS: ReadonlySet<string> = new Set(['limitk', 'limit_ratio']);
+
+/** Deepest nesting of parentheses, calls and unary operators the parser accepts (keeps recursion bounded). */
+export const MAX_NESTING = 500;
+/** Deepest syntax tree accepted (a chain `a + b + …` of n terms is n levels deep). */
+export const MAX_TREE_DEPTH = 1000;
 
 /** Largest |seconds| a Go time.Duration holds. */
 const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
@@ -190,7 +196,22 @@ class Parser {
 
   // ---- expressions ----
 
+  private depth = 0;
+
   private parseExpr(minPrec: number): Expr {
+    if (++this.depth > MAX_NESTING) {
+      const t = this.peek();
+      this.addError({ start: t.start, end: t.end }, `expression is nested too deeply (more than ${MAX_NESTING} levels)`);
+      throw new SyntaxStop();
+    }
+    try {
+      return this.parseBinary(minPrec);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseBinary(minPrec: number): Expr {
     let lhs = this.parseUnary();
     for (;;) {
       const t = this.peek();
@@ -915,6 +936,18 @@ function formatGoF(v: number): string {
   return v.toFixed(6);
 }
 
+/** Depth of the tree, computed without recursion. */
+function treeDepth(root: Expr): number {
+  let max = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [e, d] = stack.pop() as [Expr, number];
+    if (d > max) max = d;
+    for (const c of children(e)) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
 function throwFirst(p: Parser): never {
   const first = p.errors[0] as ParseErr;
   throw new PromQLParseError(p.query, first.pos, first.msg);
@@ -929,6 +962,9 @@ export function parseExpr(query: string, options: ParseOptions = {}): Expr {
   const p = new Parser(query, opts);
   const e = p.parseTop();
   if (p.errors.length > 0 || e === undefined) throwFirst(p);
+  if (treeDepth(e) > MAX_TREE_DEPTH) {
+    throw new PromQLParseError(query, e.pos, `expression is nested too deeply (more than ${MAX_TREE_DEPTH} levels)`);
+  }
   checkAST(e, query, (pos, msg) => p.errors.push({ pos, msg }));
   if (p.errors.length > 0) throwFirst(p);
   return e;
