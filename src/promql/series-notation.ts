@@ -114,7 +114,9 @@ export function parseMetric(text: string): Labels {
 }
 
 /** A number of a series value: decimal/octal/exponent as Go reads it (no hex), `Inf`, `NaN`. */
-function readNumber(input: string, at: number): { value: number; end: number } | undefined {
+type Fail = (at: number, msg: string) => never;
+
+function readNumber(input: string, at: number, err: Fail): { value: number; end: number } | undefined {
   const word = /^[A-Za-z]+/.exec(input.slice(at))?.[0];
   if (word !== undefined) {
     const l = word.toLowerCase();
@@ -125,15 +127,15 @@ function readNumber(input: string, at: number): { value: number; end: number } |
   const r = scanNumber(input, at, true);
   if (!r.ok) return undefined;
   const v = parseGoNumber(input.slice(at, r.end));
-  if (typeof v === 'string') fail(input, at, `error parsing number: ${v}`);
+  if (typeof v === 'string') err(at, `error parsing number: ${v}`);
   return { value: v, end: r.end };
 }
 
-function readUint(input: string, at: number): { value: number; end: number } {
+function readUint(input: string, at: number, err: Fail): { value: number; end: number } {
   const m = /^[0-9]+/.exec(input.slice(at));
   const end = at + (m?.[0].length ?? 0);
   if (m === null || (end < input.length && !/\s/.test(input[end] as string))) {
-    fail(input, at, `invalid repetition in series values: ${goQuote(input.slice(at, end + 1))}`);
+    err(at, `invalid repetition in series values: ${goQuote(input.slice(at, end + 1))}`);
   }
   return { value: Number(m[0]), end };
 }
@@ -143,7 +145,7 @@ export function parseSeriesValues(input: string, baseOffset = 0, whole = input):
   const out: SequenceValue[] = [];
   const n = input.length;
   let i = 0;
-  const err: (at: number, msg: string) => never = (at, msg) => fail(whole, baseOffset + at, msg);
+  const err: Fail = (at, msg) => fail(whole, baseOffset + at, msg);
   while (i < n) {
     const c = input[i] as string;
     if (c === ' ' || c === '\t') {
@@ -162,7 +164,7 @@ export function parseSeriesValues(input: string, baseOffset = 0, whole = input):
     if (c === '_') {
       i++;
       if (input[i] === 'x') {
-        const r = readUint(input, i + 1);
+        const r = readUint(input, i + 1, err);
         for (let k = 0; k < r.value; k++) out.push(OMITTED);
         i = r.end;
       } else {
@@ -177,7 +179,7 @@ export function parseSeriesValues(input: string, baseOffset = 0, whole = input):
         sign = c === '-' ? -1 : 1;
         i++;
       }
-      const a = readNumber(input, i);
+      const a = readNumber(input, i, err);
       if (a === undefined) {
         const word = /^\S+/.exec(input.slice(start))?.[0] ?? '';
         err(start, `unexpected ${goQuote(word)} in series values, expected number or "stale"`);
@@ -187,14 +189,14 @@ export function parseSeriesValues(input: string, baseOffset = 0, whole = input):
       let inc: number | undefined;
       const op = input[i];
       if (op === '+' || op === '-') {
-        const b = readNumber(input, i + 1);
+        const b = readNumber(input, i + 1, err);
         if (b === undefined) err(i, `unexpected ${goQuote(input.slice(i, i + 2))} in series values, expected number`);
         inc = op === '-' ? -b.value : b.value;
         i = b.end;
         if (input[i] !== 'x') err(i, 'missing repetition "x<count>" after the increment in series values');
       }
       if (input[i] === 'x') {
-        const r = readUint(input, i + 1);
+        const r = readUint(input, i + 1, err);
         i = r.end;
         for (let k = 0; k <= r.value; k++) {
           out.push({ kind: 'float', value });
