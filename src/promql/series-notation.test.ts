@@ -57,7 +57,8 @@ test('malformed lines are reported with position', () => {
   bad('m 1x', /^1:5: invalid repetition in series values/);
   bad('m 1x-2', /^1:5: invalid repetition in series values/);
   bad('m 1.2.3', /^1:3: unexpected "1.2.3"/);
-  bad('m{a=1} 1', /^1:5: unexpected number "1" in label set, expected string$/);
+  bad('m{a=1} 1', /^1:5: unexpected character inside braces: '1'$/);
+  bad('m{a=b} 1', /^1:5: unexpected identifier "b" in label set, expected string$/);
   bad('m{a} 1', /^1:4: unexpected "}" in label set, expected "="$/);
   bad('m{a="b" c="d"} 1', /^1:9: unexpected identifier "c" in label set, expected "," or "}"$/);
   bad('m{a="\\q"} 1', /^1:5: unknown escape sequence U\+0071 'q'$/);
