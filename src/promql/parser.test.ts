@@ -425,6 +425,7 @@ test('selectors, ranges, offsets and @ in milliseconds', () => {
   assert.deepEqual(vs.matchers.map(String), ['a="b"', 'c=~"d|e"', '__name__="foo"']);
   assert.equal(vs.offset, -300000);
   assert.equal(vs.timestamp, 1500);
+  assert.equal((parseExpr('foo @ -0.0005') as VectorSelector).timestamp, -1); // Go rounds halves away from zero
   const ms = parseExpr('foo[1h30m] @ start()') as MatrixSelector;
   assert.equal(ms.range, 5400000);
   assert.equal(ms.vectorSelector.startOrEnd, 'start');

@@ -22,7 +22,7 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { children } from './ast.js';
-import { dependsOnQuery, durationMs, secondsToMs } from './duration-expr.js';
+import { dependsOnQuery, durationMs, goRound, secondsToMs } from './duration-expr.js';
 import { DurationError, parseDuration } from './duration.js';
 import { getFunction } from './functions-signatures.js';
 import { parseGoNumber } from './go-number.js';
@@ -749,7 +749,7 @@ class Parser {
       this.addError(e.pos, `timestamp out of bounds for @ modifier: ${formatGoF(ts)}`);
     }
     const { target, endOwner } = this.atTarget(e);
-    target.timestamp = Math.round(ts * 1000);
+    target.timestamp = goRound(ts * 1000);
     (endOwner as Mutable<{ pos: PosRange }>).pos = { start: endOwner.pos.start, end: this.lastClosing };
   }
 
