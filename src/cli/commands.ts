@@ -1,5 +1,8 @@
 // The registry of every `vigil` subcommand. Add a command here when its file lands.
 
 import type { Command } from './command.js';
+import { promqlFormatCommand } from './promql-format.js';
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  promqlFormatCommand,
+];
