@@ -26,7 +26,9 @@ const INVALID = [
   'foo + on(a) 1', 'foo and on(a) group_left bar', 'foo + on(a) group_left(a) bar', 'foo + bool bar', 'foo == on(a) bool bar',
   'a - on(b) ignoring(c) d', 'foo + ', '-', 'foo ==', '"a" + 1', '-foo[5m]', 'foo[5m][1m:]', '1[5m:]', 'foo ! bar', 'foo =~ bar',
   'foo = bar', '# only a comment', 'foo @ Inf', 'foo @ NaN', '1e400', '0x', '0xg', 'foo ]', 'foo{a="b"}}', 'foo{{a="b"}',
-  'foo $ bar', 'sum(foo) by', 'foo offset 5m1h', 'abs(-1)', 'on{a="b"}',
+  'foo $ bar', 'sum(foo) by', 'foo offset 5m1h', 'abs(-1)', 'on{a="b"}', 'sum(foo bar)', 'rate(foo bar)', 'sum(rate(foo bar))',
+  'rate(sum(foo) bar)', 'sum(foo + )', 'topk(1, foo bar)', 'sum by (a) (foo bar)', 'sum(-)', 'count_values(, foo)', 'sum(,foo)',
+  'sum by (a)', 'sum by (a) foo', 'sum without(a) by (b) (foo)', 'foo + on(a) group_left(b) group_right(c) bar', 'a + b c',
 ];
 
 const LONG = [

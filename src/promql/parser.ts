@@ -144,9 +144,27 @@ class Parser {
     this.errors.push({ pos, msg });
   }
 
+  /**
+   * Contexts with their own error wording, innermost last: a syntax error inside one of them that has no more
+   * specific message is reported "in <context>" (as Prometheus's grammar reports errors it recovers from there).
+   */
+  private readonly contexts: { context: string; expected: string }[] = [];
+
+  private within<T>(context: string, expected: string, parse: () => T): T {
+    this.contexts.push({ context, expected });
+    const r = parse();
+    this.contexts.pop();
+    return r;
+  }
+
   /** Records "unexpected <token> [in <context>][, expected <expected>]" (or the lexer's error) and stops. */
   private unexpected(context = '', expected = ''): never {
     const t = this.peek();
+    const enclosing = this.contexts[this.contexts.length - 1];
+    if (context === '' && expected === '' && enclosing !== undefined) {
+      context = enclosing.context;
+      expected = enclosing.expected;
+    }
     if (t.type === 'ERROR') {
       this.addError({ start: t.start, end: this.query.length }, t.val);
     } else {
@@ -442,7 +460,7 @@ class Parser {
     let m = this.peek().type;
     if (m === 'BY' || m === 'WITHOUT') parseModifier();
     if (this.peek().type !== 'LEFT_PAREN') this.unexpected('aggregation');
-    const args = this.parseCallBody();
+    const args = this.within('aggregation', '', () => this.parseCallBody());
     m = this.peek().type;
     if (!sawModifier && (m === 'BY' || m === 'WITHOUT')) parseModifier();
     const pos = { start: opTok.start, end: this.lastClosing };
@@ -590,7 +608,7 @@ class Parser {
           continue;
         case 'OFFSET':
           this.next();
-          this.applyOffset(e, this.parseOffsetDuration());
+          this.applyOffset(e, this.within('offset', 'number, duration, step(), or range()', () => this.parseOffsetDuration()));
           continue;
         case 'AT':
           this.next();
@@ -612,7 +630,8 @@ class Parser {
     if (!startsDuration(this.peek().type)) {
       this.unexpected('subquery or range selector', 'number, duration, step(), or range()');
     }
-    const range = this.positiveDuration(this.parseDurationExpr(0));
+    const rangeCtx = 'number, duration, step(), or range()';
+    const range = this.positiveDuration(this.within('subquery or range selector', rangeCtx, () => this.parseDurationExpr(0)));
     const t = this.peek();
     if (t.type === 'RIGHT_BRACKET') {
       const close = this.next();
@@ -641,7 +660,8 @@ class Parser {
       if (!startsDuration(this.peek().type)) {
         this.unexpected('subquery selector', 'number, duration, step(), range(), or "]"');
       }
-      step = this.positiveDuration(this.parseDurationExpr(0));
+      const stepCtx = 'number, duration, step(), range(), or "]"';
+      step = this.positiveDuration(this.within('subquery selector', stepCtx, () => this.parseDurationExpr(0)));
       if (this.peek().type !== 'RIGHT_BRACKET') this.unexpected('subquery selector', '"]"');
     }
     const close = this.next();
