@@ -1,5 +1,5 @@
 // Every PromQL expression in Prometheus's own test scripts (v3.14.0 and v2.42.0) parses with the promqltest engine's
-// parser options, prints canonically, and parses back to the same tree; every series line of their load blocks
+// parser options, prints canonically (single-line and prettified), and parses back to the same tree; every series line of their load blocks
 // and expected results parses as series notation (native-histogram literals are reported as unsupported).
 
 import { test } from 'node:test';
@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Expr } from '../src/promql/ast.js';
+import { prettyExpr } from '../src/promql/format-query.js';
 import { ALL_FEATURES, parseExpr } from '../src/promql/parser.js';
 import { PromQLParseError } from '../src/promql/parse-error.js';
 import { exprToString } from '../src/promql/printer.js';
@@ -111,6 +112,9 @@ for (const version of VERSIONS) {
         problems.push(`${ev.file}:${ev.line}: ${ev.query}: printed form ${printed} parses to a different tree`);
       }
       assert.equal(exprToString(again), printed, `${ev.file}:${ev.line}: printing is not idempotent`);
+      const pretty = prettyExpr(e);
+      assert.equal(pretty.includes('\n'), Buffer.byteLength(printed) > 100, `${ev.file}:${ev.line}: split decision`);
+      assert.equal(exprToString(parseExpr(pretty, ALL_FEATURES)), printed, `${ev.file}:${ev.line}: prettified form differs`);
     }
     assert.deepEqual(problems, []);
     // Sanity: the corpus is the one described in the conformance README.

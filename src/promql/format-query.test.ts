@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { formatQuery, prettyExpr } from './format-query.js';
 import { ALL_FEATURES, parseExpr } from './parser.js';
+import { exprToString } from './printer.js';
 import { PromQLParseError } from './parse-error.js';
 
 const CASES: readonly (readonly [string, string])[] = [
@@ -80,6 +81,21 @@ test('formatQuery handles Prometheus 3 syntax when its options are on', () => {
     '  sum by (a) (rate(metric_with_a_long_name_one[5m + step()] anchored))\n+ on (a) fill_left (0)\n  sum by (a) (rate(metric_with_a_long_name_two[5m]))',
   );
   assert.equal(formatQuery(out, ALL_FEATURES), out);
+});
+
+test('split decisions use the single-line length, in bytes', () => {
+  const name = (n: number, c = 'x'): string => c.repeat(n);
+  assert.equal(formatQuery(`${name(48)} + ${name(49)}`), `${name(48)} + ${name(49)}`); // exactly 100 bytes
+  assert.equal(formatQuery(`${name(49)} + ${name(49)}`), `  ${name(49)}\n+\n  ${name(49)}`);
+  assert.equal(formatQuery(`x{a="${name(44, 'é')}"} + ${name(5)}`), `  x{a="${name(44, 'é')}"}\n+\n  ${name(5)}`);
+  for (const q of [
+    'sum by (a, "b.c") (rate(x{y="z"}[5m] offset 1m @ 100)) / on (a) group_left (b) -topk(3, count_values("v", y))',
+    'histogram_quantile(0.9, max_over_time((rate(a[5m]))[10m:1m] offset 2m)) > bool 1 unless ignoring (x) b',
+    '((a + b) * c)[5m:]',
+  ]) {
+    const len = Buffer.byteLength(exprToString(parseExpr(q)));
+    assert.equal(formatQuery(q).includes('\n'), len > 100, q);
+  }
 });
 
 test('prettyExpr indents by level; formatQuery rejects invalid queries with a parse error', () => {
