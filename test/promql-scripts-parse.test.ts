@@ -1,6 +1,7 @@
 // Every PromQL expression in Prometheus's own test scripts (v3.14.0 and v2.42.0) parses with the promqltest engine's
 // parser options, prints canonically (single-line and prettified), and parses back to the same tree; every series line of their load blocks
-// and expected results parses as series notation (native-histogram literals are reported as unsupported).
+// and expected results parses as series notation (native-histogram literals are reported as unsupported), and
+// every `@st` start-timestamp line gives one offset per sample of the series line after it.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +13,12 @@ import { prettyExpr } from '../src/promql/format-query.js';
 import { ALL_FEATURES, parseExpr } from '../src/promql/parser.js';
 import { PromQLParseError } from '../src/promql/parse-error.js';
 import { exprToString } from '../src/promql/printer.js';
-import { parseSeriesDescription, SeriesNotationError } from '../src/promql/series-notation.js';
+import {
+  isStartTimestampLine,
+  parseSeriesDescription,
+  parseStartTimestampDescription,
+  SeriesNotationError,
+} from '../src/promql/series-notation.js';
 
 const ROOT = fileURLToPath(new URL('../../test/fixtures/promqltest/', import.meta.url));
 const VERSIONS = ['v3.14.0', 'v2.42.0'];
@@ -126,6 +132,7 @@ for (const version of VERSIONS) {
   test(`every series line of the ${version} scripts parses as series notation`, () => {
     let floats = 0;
     let histograms = 0;
+    let startTimestamps = 0;
     const problems: string[] = [];
     for (const { file, lines } of scripts(version)) {
       let block: 'load' | 'eval' | undefined;
@@ -143,7 +150,21 @@ for (const version of VERSIONS) {
           return;
         }
         if (/^clear$/i.test(l)) return;
-        if (block === undefined || /@st\s/.test(l)) return;
+        if (block === undefined) return;
+        if (block === 'load' && isStartTimestampLine(l)) {
+          try {
+            const st = parseStartTimestampDescription(l);
+            const next = parseSeriesDescription(lines[i + 1] as string);
+            assert.equal(st.offsets.length, next.values.length, `${file}:${i + 1}: offsets and samples differ in number`);
+            assert.deepEqual(st.labels, next.labels, `${file}:${i + 1}: @st line must precede its series`);
+            startTimestamps++;
+          } catch (err) {
+            if (!(err instanceof SeriesNotationError && err.code === 'promql_native_histogram_unsupported')) {
+              problems.push(`${file}:${i + 1}: ${l}: ${String(err)}`);
+            }
+          }
+          return;
+        }
         // Expected-result lines: skip expectations, scalar results and strings (the runner handles those).
         if (block === 'eval' && !/^[{a-zA-Z_:]/.test(l)) return;
         if (block === 'eval' && /^(expect|expected_fail|nan$|inf$)/i.test(l)) return;
@@ -159,7 +180,7 @@ for (const version of VERSIONS) {
     }
     assert.deepEqual(problems, []);
     assert.ok(floats > 400, `only ${floats} float series lines`);
-    if (version === 'v2.42.0') assert.equal(histograms, 0);
-    else assert.ok(histograms > 100);
+    if (version === 'v2.42.0') assert.deepEqual([histograms, startTimestamps], [0, 0]);
+    else assert.ok(histograms > 100 && startTimestamps > 20, `${histograms} histogram lines, ${startTimestamps} @st lines`);
   });
 }

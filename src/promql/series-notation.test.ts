@@ -2,7 +2,15 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseMetric, parseSeriesDescription, parseSeriesValues, SeriesNotationError, type SequenceValue } from './series-notation.js';
+import {
+  isStartTimestampLine,
+  parseMetric,
+  parseSeriesDescription,
+  parseSeriesValues,
+  parseStartTimestampDescription,
+  SeriesNotationError,
+  type SequenceValue,
+} from './series-notation.js';
 
 function floats(vs: SequenceValue[]): (number | string)[] {
   return vs.map((v) => (v.kind === 'float' ? v.value : v.kind === 'stale' ? 'stale' : '_'));
@@ -62,4 +70,17 @@ test('malformed lines are reported with position', () => {
   bad('m{a} 1', /^1:4: unexpected "}" in label set, expected "="$/);
   bad('m{a="b" c="d"} 1', /^1:9: unexpected identifier "c" in label set, expected "," or "}"$/);
   bad('m{a="\\q"} 1', /^1:5: unknown escape sequence U\+0071 'q'$/);
+});
+
+test('start-timestamp lines expand to per-sample offsets', () => {
+  assert.equal(isStartTimestampLine('  series{a="b"}@st _ 1ms'), true);
+  assert.equal(isStartTimestampLine('series{a="b"} 1 2'), false);
+  assert.equal(isStartTimestampLine('series@st 0'), true);
+  const d = parseStartTimestampDescription('cumulative{type="x"}@st   _ _ -30s-1mx2 -1mx1 +1m 0 _x2 1ms');
+  assert.deepEqual(d.labels.flat, ['__name__', 'cumulative', 'type', 'x']);
+  assert.deepEqual(d.offsets, [undefined, undefined, -30_000, -90_000, -150_000, -60_000, -60_000, 60_000, 0, undefined, undefined, 1]);
+  assert.deepEqual(parseStartTimestampDescription('d@st -0msx2 0-1mx1').offsets, [0, 0, 0, 0, -60_000]);
+  assert.throws(() => parseStartTimestampDescription('m@st 5q'), { message: '1:6: not a valid duration string: "5q"' });
+  assert.throws(() => parseStartTimestampDescription('m@st 1m+1m'), SeriesNotationError);
+  assert.throws(() => parseStartTimestampDescription('m 1 2'), SeriesNotationError);
 });
