@@ -182,6 +182,8 @@ const CANONICAL: readonly (readonly [string, string])[] = [
   ['step() + range() - start() * end()', 'step() + range() - start() * end()'],
   ['min_of(1, max_of(2, 3))', 'min_of(1, max_of(2, 3))'],
   ['histogram_quantiles(foo, "q", 0.5, 0.9)', 'histogram_quantiles(foo, "q", 0.5, 0.9)'],
+  // Prometheus accepts repeated grouping labels.
+  ['sum by (a, a) (foo)', 'sum by (a, a) (foo)'],
 ];
 
 /** [query, message]: Prometheus's error text, position included. */
