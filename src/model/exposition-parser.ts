@@ -403,14 +403,14 @@ export class ExpositionParser {
       i = this.metaNameAt(m);
       const eol = this.lineEnd(i);
       if (i < eol && buf[i] !== SP && buf[i] !== TAB) this.fail(i, `expected a space after the metric name, got ${this.describe(i)}`);
+      while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
       if (i === eol) {
-        // `# HELP name` and `# TYPE name` with nothing after the name are comments, as in the reference parser.
+        // `# HELP name` and `# TYPE name` with nothing but blanks after the name are comments, as in the reference parser.
         this.textStart = hash + 1;
         this.textEnd = eol;
         this.expectLineEnd(eol, 'the comment');
         return Entry.Comment;
       }
-      while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
       if (isHelp) {
         this.textStart = i;
         this.textEnd = eol;
