@@ -87,6 +87,7 @@ const EQUALS = 0x3d;
 
 /** Per-label slots in the offsets array: name start/end, value start/end, flags. */
 const SLOT = 5;
+const EMPTY_OFFSETS = new Int32Array(0);
 const F_NAME_QUOTED = 1;
 const F_VALUE_ESCAPED = 2;
 const F_VALUE_HIGH = 4;
@@ -141,7 +142,7 @@ export class ExpositionParser {
   private offsets = new Int32Array(SLOT * 16);
   private exStart = -1;
   private exLabelCount = 0;
-  private exOffsets = new Int32Array(SLOT * 4);
+  private exOffsets = EMPTY_OFFSETS;
   private exValue = 0;
   private exHasTs = false;
   private exTs = 0;
@@ -622,6 +623,7 @@ export class ExpositionParser {
     i += 2;
     this.exStart = i;
     this.exHasTs = false;
+    if (this.exOffsets === EMPTY_OFFSETS) this.exOffsets = new Int32Array(SLOT * 4);
     i = this.scanLabels(i, this.exOffsets, true);
     if (buf[i] !== SP) this.fail(i, `expected a space before the exemplar value, got ${this.describe(i)}`);
     i++;
@@ -688,7 +690,7 @@ export class ExpositionParser {
       if (this.valueFlags !== 0) flags |= this.valueFlags;
       if ((flags & (F_VALUE_HIGH | F_NAME_QUOTED)) !== 0) this.seriesHigh = true;
       if ((n + 1) * SLOT > offsets.length) {
-        const grown = new Int32Array(offsets.length * 2);
+        const grown = new Int32Array(offsets.length * 2 + SLOT * 4);
         grown.set(offsets);
         offsets = grown;
         if (exemplar) this.exOffsets = grown;

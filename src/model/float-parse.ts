@@ -81,7 +81,7 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number, out
   }
   if (!sawDigit) return false;
   let exp = 0;
-  if (i < end && (buf[i] as number | 0x20) === 0x65 /* e */) {
+  if (i < end && ((buf[i] as number) | 0x20) === 0x65 /* e */) {
     i++;
     let expNegative = false;
     if (i < end && (buf[i] === 0x2b || buf[i] === 0x2d)) {
