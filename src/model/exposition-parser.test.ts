@@ -76,13 +76,14 @@ test('duplicate label names are an error when the label set is built', () => {
 });
 
 test('errors give line, column and what was expected', () => {
-  const e = failure('ok 1\nbad{a="1" x} 2\n');
-  assert.deepEqual([e.position.line, e.position.column], [2, 11]);
+  const e = failure('ok 1\nbad{a="1"x} 2\n');
+  assert.deepEqual([e.position.line, e.position.column], [2, 10]);
   assert.match(e.message, /expected "," or "}" after label value, got "x"/);
   assert.match(failure('a 1\n', 'openmetrics').message, /expected "# EOF"/);
   assert.match(failure('a 1 2 3\n').message, /expected end of line after the timestamp/);
   assert.match(failure('a 1 1.5\n').message, /expected an integer as timestamp/);
-  assert.match(failure('a 1').message, /expected a line feed/);
+  assert.match(failure('a 1', 'text', true).message, /expected a line feed/);
+  assert.match(failure('  a 1\n').message, /1:1: expected a metric name at the start of the line/);
 });
 
 test('OpenMetrics: second-resolution timestamps become ms, exemplars and created timestamps are read', () => {

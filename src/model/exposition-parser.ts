@@ -19,13 +19,16 @@
 //   meaningless results (no exception, for speed).
 // - `seriesKey()` is the cheapest string that identifies the series as written (one latin1 decode of the bytes):
 //   use it as a cache key. Two spellings of the same label set have different keys; that only costs a cache miss.
+//   (Measured: a Map keyed by seriesKey() beats an allocation-free hash-and-compare over the bytes in JS.)
 // - `labels()` is the separate, explicit step that builds a `Labels` (with `__name__`), decoding escapes. It throws
 //   `ExpositionError` on duplicate label names (Prometheus fails such a scrape too). Empty label values are dropped.
 // - Metric-family metadata comes through the stream as Help/Type/Unit entries, in input order.
 //
 // Modes: `format` is 'text' (Prometheus text 0.0.4) or 'openmetrics' (OpenMetrics 1.0). `strict: false` (the
-// default) accepts what Prometheus accepts when it scrapes, plus Prometheus 3's quoted UTF-8 names
-// (`{"my.metric", "a.b"="c"}`). `strict: true` enforces the format's own rules: for the text format the rules of
+// default) accepts what Prometheus accepts when it scrapes (checked against the real Prometheus 2.42 in
+// test/lenient-prometheus.test.ts: e.g. a missing final line feed, `{a="1" b="2"}`, raw line feeds in text-format
+// label values are fine; blanks before a sample, signed text timestamps, exemplars outside `_total`/`_bucket` are not),
+// plus Prometheus 3's quoted UTF-8 names (`{"my.metric", "a.b"="c"}`). `strict: true` enforces the format's own rules: for the text format the rules of
 // its reference parser (prometheus/common expfmt, which `promtool check metrics` uses: one HELP and one TYPE per
 // family, TYPE before samples, only `\\ \" \n` escapes, numeric `le`/`quantile`, no `__name__` label, duplicate
 // label names, final newline); for OpenMetrics the whole OpenMetrics 1.0 specification (see openmetrics-rules.ts).
@@ -191,6 +194,8 @@ export class ExpositionParser {
           this.endLine(i);
           continue;
         }
+        // expfmt takes blanks before a sample; Prometheus's scrape parser only before a comment.
+        if (i > this.pos && c !== HASH && !this.strict) this.fail(this.pos, `expected a metric name at the start of the line, got ${this.describe(this.pos)}`);
       } else if (c === LF) {
         this.fail(i, 'expected a sample or a # line, got an empty line (OpenMetrics has no blank lines)');
       }
@@ -369,7 +374,9 @@ export class ExpositionParser {
       this.endLine(i);
       return;
     }
-    this.fail(i, `expected a line feed after ${what}, got the end of the input`);
+    // Prometheus's scrape parser takes a text-format last line without its line feed; expfmt and OpenMetrics do not.
+    if (this.om || this.strict) this.fail(i, `expected a line feed after ${what}, got the end of the input`);
+    this.pos = i;
   }
 
   private comment(i: number): EntryKind {
@@ -396,6 +403,9 @@ export class ExpositionParser {
       if (buf[i] !== SP) this.fail(i, `expected a space after the metric name, got ${this.describe(i)}`);
       i++;
       const eol = this.lineEnd(i);
+      if (kind === Entry.Unit && eol > i && !this.nameEndsWith(`_${this.dec.utf8Slice(i, eol)}`)) {
+        this.fail(i, `expected a unit that ends the metric name "${this.metaName()}", got "${this.dec.utf8Slice(i, eol)}"`);
+      }
       if (kind === Entry.Type) {
         const t = OM_TYPES[this.dec.latin1Slice(i, eol)];
         if (t === undefined) this.fail(i, `expected a metric type (counter, gauge, histogram, gaugehistogram, summary, stateset, info, unknown), got "${this.dec.utf8Slice(i, eol)}"`);
@@ -416,8 +426,16 @@ export class ExpositionParser {
       const eol = this.lineEnd(i);
       if (i < eol && buf[i] !== SP && buf[i] !== TAB) this.fail(i, `expected a space after the metric name, got ${this.describe(i)}`);
       while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+      if (i === eol && !this.strict) {
+        // Prometheus's scrape parser: an empty HELP, but a TYPE needs its type.
+        if (!isHelp) this.fail(i, 'expected a metric type after the metric name, got the end of the line');
+        this.textStart = i;
+        this.textEnd = i;
+        this.expectLineEnd(eol, 'the HELP line');
+        return Entry.Help;
+      }
       if (i === eol) {
-        // `# HELP name` and `# TYPE name` with nothing but blanks after the name are comments, as in the reference parser.
+        // expfmt: `# HELP name` and `# TYPE name` with nothing but blanks after the name are comments.
         this.textStart = hash + 1;
         this.textEnd = eol;
         this.expectLineEnd(eol, 'the comment');
@@ -430,14 +448,10 @@ export class ExpositionParser {
         this.expectLineEnd(eol, 'the HELP text');
         return Entry.Help;
       }
-      let w = i;
-      while (w < eol && buf[w] !== SP && buf[w] !== TAB) w++;
-      if (w === i) this.fail(i, 'expected a metric type after the metric name, got the end of the line');
-      const t = this.textTypeAt(i, w);
-      if (t === undefined) this.fail(i, `expected a metric type (counter, gauge, histogram, summary, untyped), got "${this.dec.utf8Slice(i, w)}"`);
+      // The type is the rest of the line: trailing blanks make it unknown, as in both reference parsers.
+      const t = this.textTypeAt(i, eol);
+      if (t === undefined) this.fail(i, `expected a metric type (counter, gauge, histogram, summary, untyped), got "${this.dec.utf8Slice(i, eol)}"`);
       this.type = t;
-      while (w < eol && (buf[w] === SP || buf[w] === TAB)) w++;
-      if (w !== eol) this.fail(w, `expected end of line after the metric type, got ${this.describe(w)}`);
       this.expectLineEnd(eol, 'the TYPE line');
       return Entry.Type;
     }
@@ -525,7 +539,11 @@ export class ExpositionParser {
           i++;
           if (buf[i] !== HASH) this.fail(i, `expected "#" to start an exemplar, got ${this.describe(i)}`);
         }
-        if (buf[i] === HASH) i = this.omExemplar(i);
+        if (buf[i] === HASH) {
+          // Prometheus takes exemplars on `_total` and `_bucket` samples only (strict mode checks the family type).
+          if (!this.strict && !this.nameEndsWith('_total') && !this.nameEndsWith('_bucket')) this.fail(i, `expected no exemplar on "${this.metricName()}" (exemplars go on _total and _bucket samples)`);
+          i = this.omExemplar(i);
+        }
       }
       this.expectLineEnd(i, 'the sample');
       return Entry.Series;
@@ -548,7 +566,8 @@ export class ExpositionParser {
     const buf = this.buf;
     let k = i;
     const negative = buf[k] === 0x2d;
-    if (buf[k] === 0x2b || buf[k] === 0x2d) k++;
+    // expfmt reads a signed integer; Prometheus's scrape parser only digits.
+    if ((buf[k] === 0x2b || buf[k] === 0x2d) && this.strict) k++;
     let ms = 0;
     const digits = end - k;
     for (; k < end; k++) {
@@ -709,7 +728,11 @@ export class ExpositionParser {
         i++;
         continue;
       }
-      if (c !== RBRACE) this.fail(i, `expected "," or "}" after label value, got ${this.describe(i)}`);
+      if (c !== RBRACE) {
+        // Prometheus's scrape parser also takes blanks alone between labels (`{a="1" b="2"}`).
+        if (text && !this.strict && (buf[i - 1] === SP || buf[i - 1] === TAB) && isLabelStart(c)) continue;
+        this.fail(i, `expected "," or "}" after label value, got ${this.describe(i)}`);
+      }
     }
     if (exemplar) this.exLabelCount = n;
     else this.labelCount = n;
@@ -731,7 +754,14 @@ export class ExpositionParser {
       if (i >= end) this.fail(start, 'expected a closing \'"\', got the end of the input');
       const c = buf[i] as number;
       if (c === QUOTE) break;
-      if (c === LF) this.fail(i, `expected a closing '"', got a line feed (new lines in ${isName ? 'names' : 'label values'} are written \\n)`);
+      if (c === LF) {
+        // Prometheus's scrape parser takes a raw line feed inside a quoted text-format string.
+        if (this.om || this.strict) this.fail(i, `expected a closing '"', got a line feed (new lines in ${isName ? 'names' : 'label values'} are written \\n)`);
+        i++;
+        this.lineNo++;
+        this.lineStart = i;
+        continue;
+      }
       if (c === BACKSLASH) {
         const e = i + 1 < this.end ? (buf[i + 1] as number) : LF;
         if (e === LF) this.fail(i, 'expected an escape sequence after "\\", got the end of the line');
@@ -932,12 +962,22 @@ export class ExpositionParser {
     return this.unescape(start, end, this.om);
   }
 
-  /** The text-format type word in `[i, w)` (any letter case, as expfmt reads it), without allocating. */
+  /** Whether the current name (sample or metadata) ends with `suffix`. */
+  private nameEndsWith(suffix: string): boolean {
+    if (this.nameQuoted) return this.metricName().endsWith(suffix);
+    const n = suffix.length;
+    if (this.nameEnd - this.nameStart < n) return false;
+    for (let k = 0; k < n; k++) if (this.buf[this.nameEnd - n + k] !== suffix.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** The text-format type word in `[i, w)` (any letter case in strict mode, as expfmt reads it; lower case when lenient, as Prometheus). */
   private textTypeAt(i: number, w: number): MetricType | undefined {
+    const fold = this.strict ? 0x20 : 0;
     for (const word of TEXT_TYPE_WORDS) {
       if (w - i !== word.length) continue;
       let k = 0;
-      while (k < word.length && ((this.buf[i + k] as number) | 0x20) === word.charCodeAt(k)) k++;
+      while (k < word.length && ((this.buf[i + k] as number) | fold) === word.charCodeAt(k)) k++;
       if (k === word.length) return TEXT_TYPES[word];
     }
     return undefined;
