@@ -895,7 +895,7 @@ export class ExpositionParser {
       while (j > 0) {
         const cmp = compareStrings(flat[j - 2] as string, name);
         if (cmp < 0) break;
-        if (cmp === 0) this.failLabels(offsets, k, `duplicate label name "${name}"`);
+        if (cmp === 0) this.failLabels(offsets, k, `expected each label name once, got duplicate label name "${name}"`);
         flat[j] = flat[j - 2] as string;
         flat[j + 1] = flat[j - 1] as string;
         j -= 2;
