@@ -335,15 +335,6 @@ export class ExpositionParser {
     return undefined;
   }
 
-  /** Position of byte offset `at` in the input (for callers reporting their own problems). */
-  positionOf(at: number): { line: number; column: number } {
-    let lineStart = at;
-    while (lineStart > 0 && this.buf[lineStart - 1] !== LF) lineStart--;
-    let line = 1;
-    for (let k = 0; k < lineStart; k++) if (this.buf[k] === LF) line++;
-    return { line, column: this.columnOf(lineStart, at) };
-  }
-
   /** Throws an ExpositionError about the current entry (used by the strict rule checkers). */
   failEntry(message: string): never {
     throw new ExpositionError('bad_exposition', message, { file: this.file, line: this.line, column: 1 });
