@@ -131,3 +131,9 @@ test('the strict text format follows expfmt: one HELP and TYPE per family, TYPE 
   assert.equal(p.familyName(), 's');
   assert.equal(p.familyType(), 'summary');
 });
+
+test('strict OpenMetrics rules beyond the suite: reserved names, duplicate samples', () => {
+  assert.match(failure('a{_b="1"} 1\n# EOF\n', 'openmetrics', true).message, /reserved/);
+  assert.match(failure('_a 1\n# EOF\n', 'openmetrics', true).message, /reserved/);
+  assert.match(failure('a 1\na 2\n# EOF\n', 'openmetrics', true).message, /got a again/);
+});
