@@ -213,7 +213,7 @@ export class ExpositionParser {
 
   /** The metric name of the current sample (decoded when it was quoted). */
   metricName(): string {
-    return this.nameQuoted ? this.decodeQuoted(this.nameStart, this.nameEnd) : internAscii(this.buf, this.nameStart, this.nameEnd, this.latin1);
+    return this.nameQuoted ? this.decodeQuoted(this.nameStart, this.nameEnd) : this.dec.latin1Slice(this.nameStart, this.nameEnd);
   }
 
   /** The name and labels exactly as written, as one latin1 string of the bytes: a cheap, exact cache key. */
