@@ -6,7 +6,8 @@
 //   must not change `bytes` while the parser is in use. Strings the accessors return are copies and stay valid.
 // - `next()` advances to the next entry and returns its kind (`Entry.*`); `Entry.End` (0) when the input is done.
 //   It throws `ExpositionError` (code `bad_exposition`, with line and column) on bad input and on nothing else;
-//   after a throw the parser is spent. `next()` allocates nothing for a sample with only ASCII in it.
+//   after a throw the parser is spent. `next()` allocates nothing for an ASCII sample whose value has at most 15
+//   significant digits (longer values are read through one short string).
 // - Accessors describe the entry `next()` just returned and are valid until the following `next()`:
 //     after Series: `metricName()`, `seriesKey()`, `seriesText()`, `seriesStart`/`seriesEnd` (byte offsets of the
 //       name and labels exactly as written, e.g. `http_requests_total{code="200"}`), `value` (float64, exactly as
