@@ -151,6 +151,11 @@ export class ExpositionParser {
   private exHasTs = false;
   private exTs = 0;
   private textStart = 0;
+  /** createdTimestamp() cache: the family it was read for, the byte range it covers, label set → ms. */
+  private ctFamily: string | undefined;
+  private ctFrom = 0;
+  private ctTo = -1;
+  private ctValues: Map<string, number> | undefined;
   private valueStart = 0;
   private valueEnd = 0;
   private textEnd = 0;
@@ -313,7 +318,7 @@ export class ExpositionParser {
   /**
    * The created timestamp (ms) of the current sample's series, from its family's `_created` sample with the same
    * labels (OpenMetrics counters, histograms and summaries), looked up ahead in the input; undefined when absent.
-   * Costs a scan of the rest of the family: call it only when needed.
+   * The first call in a family reads ahead to the family's end once; later calls in the same family are lookups.
    */
   createdTimestamp(): number | undefined {
     if (!this.om) return undefined;
@@ -321,19 +326,32 @@ export class ExpositionParser {
     const famType = this.familyType();
     if (famType !== 'counter' && famType !== 'histogram' && famType !== 'summary') return undefined;
     const want = famName + '_created';
-    const mine = this.labels().without(METRIC_NAME, 'le', 'quantile');
     if (this.metricName() === want) return undefined;
+    if (this.ctFamily !== famName || this.pos < this.ctFrom || this.pos > this.ctTo) this.scanCreated(famName, famType, want);
+    return this.ctValues?.get(this.labels().without(METRIC_NAME, 'le', 'quantile').toString());
+  }
+
+  /** Reads the `_created` samples of the family from here to its end, once per family: label set → ms. */
+  private scanCreated(famName: string, famType: MetricType, want: string): void {
+    this.ctFamily = famName;
+    this.ctFrom = this.pos;
+    const values = new Map<string, number>();
+    this.ctValues = values;
     const ahead = new ExpositionParser(this.buf.subarray(this.pos), { format: 'openmetrics' });
     ahead.famName = famName;
     ahead.famType = famType;
+    let last = 0;
     try {
       while (ahead.next() === Entry.Series && ahead.familyName() === famName) {
-        if (ahead.metricName() === want && ahead.labels().without(METRIC_NAME).equals(mine)) return ahead.secondsToMs(ahead.valueStart, ahead.valueEnd, ahead.value);
+        last = ahead.pos;
+        if (ahead.metricName() !== want) continue;
+        const key = ahead.labels().without(METRIC_NAME).toString();
+        if (!values.has(key)) values.set(key, ahead.secondsToMs(ahead.valueStart, ahead.valueEnd, ahead.value));
       }
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
     }
-    return undefined;
+    this.ctTo = this.pos + last;
   }
 
   /** Throws an ExpositionError about the current entry (used by the strict rule checkers). */
