@@ -1,8 +1,7 @@
 // The registry of every `vigil` subcommand. Add a command here when its file lands.
 
 import type { Command } from './command.js';
+import { checkMetricsCommand } from './check-metrics.js';
 import { promqlFormatCommand } from './promql-format.js';
 
-export const commands: readonly Command[] = [
-  promqlFormatCommand,
-];
+export const commands: readonly Command[] = [checkMetricsCommand, promqlFormatCommand];
