@@ -71,8 +71,25 @@ async function tlsOptions(c: HttpClientConfig): Promise<Record<string, unknown>>
   return o;
 }
 
-/** Sends one request (following redirects when the config allows) and resolves with the response head. */
+/**
+ * Settings of the HTTP client config that discovery requests do not implement; a request with one of them
+ * fails with a clear error instead of going out without it.
+ */
+function unsupportedSetting(c: HttpClientConfig): string | undefined {
+  if (c.oauth2 !== undefined) return 'oauth2';
+  if (c.proxyUrl !== '') return 'proxy_url';
+  if (c.proxyFromEnvironment) return 'proxy_from_environment';
+  return undefined;
+}
+
+/**
+ * Sends one request (following redirects when the config allows) and resolves with the response head.
+ * Supports basic_auth, authorization / bearer tokens, http_headers and tls_config; oauth2 and proxies are
+ * refused with a DiscoveryHttpError.
+ */
 export async function sendRequest(url: string, options: HttpRequestOptions): Promise<HttpResponse> {
+  const unsupported = unsupportedSetting(options.client);
+  if (unsupported !== undefined) throw new DiscoveryHttpError(`${unsupported} is not supported for service discovery requests (${new URL(url).origin})`);
   const headers = { ...(await authHeaders(options.client)), ...options.headers };
   const tls = await tlsOptions(options.client);
   let current = new URL(url);
