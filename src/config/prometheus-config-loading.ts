@@ -348,7 +348,7 @@ function decodeStorage(d: YamlDecoder, node: YamlValue): StorageConfig {
 function decodeTracing(d: YamlDecoder, node: YamlValue): TracingConfig {
   const f = d.fields(node, 'tracing config', ['client_type', 'endpoint', 'sampling_fraction', 'insecure', 'headers', 'compression', 'timeout', 'tls_config']);
   const clientType = f.opt('client_type', str, '') || 'grpc';
-  if (clientType !== 'grpc' && clientType !== 'http') d.fail(f.get('client_type'), `expected tracing client type to be to be one of [grpc http], but got ${clientType}`);
+  if (clientType !== 'grpc' && clientType !== 'http') d.fail(f.get('client_type'), `expected tracing client type to be to be http or grpc, but got ${clientType}`);
   const compression = f.opt('compression', str, '');
   if (compression !== '' && compression !== 'gzip') d.fail(f.get('compression'), `invalid compression type ${compression} provided, valid options: gzip`);
   return {
