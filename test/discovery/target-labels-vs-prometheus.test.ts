@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { parsePrometheusConfig } from '../../src/config/prometheus-config-loading.js';
 import { seriesLabels, targetScrapeUrl, targetsFromGroup } from '../../src/discovery/target-labels.js';
+import type { TargetGroup } from '../../src/model/target-group.js';
 import type { RunningProgram } from '../support/programs.js';
 import { findProgram, freePort, startProgram, waitForHttp } from '../support/programs.js';
 
@@ -69,6 +70,18 @@ scrape_configs:
       - {source_labels: [copy], target_label: __address__, action: keepequal}
       - {target_label: __scrape_interval__, replacement: "2h"}
       - {target_label: __metrics_path__, replacement: "/other"}
+  - job_name: durations-a
+    scrape_interval: 2w
+    scrape_timeout: 1d2h
+    static_configs: [{targets: ["d1:1"]}]
+  - job_name: durations-b
+    scrape_interval: 5400s
+    scrape_timeout: 1500ms
+    static_configs: [{targets: ["d2:1"]}]
+  - job_name: durations-c
+    scrape_interval: 365d
+    scrape_timeout: 90d
+    static_configs: [{targets: ["d3:1"]}]
 `;
 
 before(async () => {
@@ -103,7 +116,7 @@ test('active and dropped targets match Prometheus label for label', { skip: prom
   for (let i = 0; i < 100; i++) {
     const r = (await (await fetch(`${base}/api/v1/targets?state=any`)).json()) as { data: typeof api };
     api = r.data;
-    if (new Set(api.activeTargets.map((t) => t.scrapePool)).size === 4) break;
+    if (new Set(api.activeTargets.map((t) => t.scrapePool)).size === 7) break;
     await new Promise((res) => setTimeout(res, 200));
   }
   const cfg = parsePrometheusConfig(CONFIG, 'prometheus.yml');
@@ -126,5 +139,14 @@ test('active and dropped targets match Prometheus label for label', { skip: prom
   const theirDropped = api.droppedTargets.map((t) => key(t.discoveredLabels));
   assert.deepEqual([...new Set(active)].sort(), theirActive.sort());
   assert.deepEqual(dropped.sort(), theirDropped.sort());
+  // Durations print as Prometheus prints them (jobs without relabeling show their discovered labels as is).
+  for (const t of api.activeTargets.filter((x) => x.scrapePool.startsWith('durations-'))) {
+    const sc = cfg.scrapeConfigs.find((c) => c.jobName === t.scrapePool);
+    assert.ok(sc);
+    const sd = sc.serviceDiscoveryConfigs[0];
+    assert.ok(sd?.kind === 'static');
+    const ours = targetsFromGroup(sd.groups[0] as TargetGroup, sc).targets[0]?.discoveredLabels.toObject();
+    assert.deepEqual(ours, t.discoveredLabels);
+  }
   assert.ok(active.length >= 8 && dropped.length >= 4, `a meaningful mix: ${active.length} active, ${dropped.length} dropped`);
 });

@@ -155,14 +155,15 @@ test('listed services without tags are watched directly, without the catalog', a
   const consul = new FakeConsul();
   consul.services.set('web', { tags: [], entries: [entry('n1', '10.0.0.1', '', 80, [], [])] });
   const server = await consul.start();
-  const d = new ConsulDiscoverer(config(server, { services: ['web'], datacenter: 'dc9', token: '', allowStale: false }), { clock: new FakeClock(), report: () => undefined });
+  const d = new ConsulDiscoverer(config(server, { services: ['web'], datacenter: 'dc9', token: '', allowStale: false, namespace: 'team-a', partition: 'p1' }), { clock: new FakeClock(), report: () => undefined });
   const emitted: TargetGroup[][] = [];
   const ctl = new AbortController();
   const running = d.run(ctl.signal, (g) => emitted.push(g));
   try {
     await waitFor('web group', () => emitted.some((e) => e.some((g) => g.source === 'web')));
     assert.deepEqual(consul.requests.map((r) => r.path), ['/v1/health/service/web']);
-    assert.deepEqual([consul.requests[0]?.query.get('dc'), consul.requests[0]?.query.has('stale'), consul.requests[0]?.token], ['dc9', false, undefined]);
+    const q = consul.requests[0]?.query;
+    assert.deepEqual([q?.get('dc'), q?.has('stale'), q?.get('ns'), q?.get('partition'), consul.requests[0]?.token], ['dc9', false, 'team-a', 'p1', undefined]);
     assert.equal(emitted.flat().find((g) => g.source === 'web')?.targets[0]?.get('__meta_consul_tags'), ',,');
   } finally {
     ctl.abort();
