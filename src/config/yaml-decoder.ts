@@ -46,10 +46,10 @@ export class Fields {
     return this.pairs.get(name)?.key ?? this.node;
   }
 
-  /** Decodes `name` with `fn` when present and not null, else returns `fallback`. */
+  /** Decodes `name` with `fn` when present and not null (`key:` or `key: null` count as absent), else `fallback`. */
   opt<T>(name: string, fn: (d: YamlDecoder, node: Node) => T, fallback: T): T {
     const v = this.get(name);
-    return v === undefined || v === null ? fallback : fn(this.decoder, v);
+    return v === undefined || v === null || (isScalar(v) && v.value === null) ? fallback : fn(this.decoder, v);
   }
 
   names(): string[] {
