@@ -69,6 +69,7 @@ const unreachable: [string, () => SdConfig][] = [
   ['file', () => ({ kind: 'file', files: [join(dir, 'missing-dir', '*.json')], refreshInterval: 60_000 })],
   ['http', () => ({ kind: 'http', url: `http://127.0.0.1:${deadPort}/sd`, refreshInterval: 60_000, httpClient: DEFAULT_HTTP_CLIENT })],
   ['consul', () => consul(`127.0.0.1:${deadPort}`)],
+  ['dns', () => ({ kind: 'dns', names: ['_x._tcp.example.test'], type: 'SRV', port: 0, refreshInterval: 30_000 })],
   ['etcd', () => ({ kind: 'etcd', endpoints: [`http://127.0.0.1:${deadPort}`], prefix: '/c/', refreshInterval: 60_000, httpClient: DEFAULT_HTTP_CLIENT })],
 ];
 
@@ -111,7 +112,7 @@ for (const [name, cfg, skip] of healthy) {
 for (const [name, cfg] of unreachable) {
   test(`${name}: an unreachable backend is reported, not thrown, and run ends on abort`, async () => {
     const errors: Error[] = [];
-    const d = createDiscoverer(cfg(), { clock: new FakeClock(), report: (e) => errors.push(e) });
+    const d = createDiscoverer(cfg(), { clock: new FakeClock(), report: (e) => errors.push(e), dnsServers: [`127.0.0.1:${deadPort}`] });
     const ctl = new AbortController();
     const running = d.run(ctl.signal, () => undefined);
     const deadline = Date.now() + 5000;
