@@ -41,3 +41,44 @@ test('auth settings become headers; redirects follow the config; unsupported set
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('oauth2 client credentials: the token is fetched once, sent as a bearer token, and failures are errors', async () => {
+  const tokenRequests: { auth: string | undefined; body: string }[] = [];
+  let tokenStatus = 200;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.url === '/token') {
+        tokenRequests.push({ auth: req.headers.authorization, body });
+        if (tokenStatus !== 200) return res.writeHead(tokenStatus).end('{"error": "invalid_client"}');
+        return res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token": "tok-1", "token_type": "bearer", "expires_in": 3600}');
+      }
+      if (req.headers.authorization !== 'Bearer tok-1') return res.writeHead(401).end();
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const signal = new AbortController().signal;
+  const oauth2 = {
+    clientId: 'id 1', clientSecret: 's&cret', clientSecretFile: '', scopes: ['read', 'write'], tokenUrl: `${base}/token`,
+    endpointParams: { audience: 'vigil' }, tlsConfig: DEFAULT_HTTP_CLIENT.tlsConfig, proxyUrl: '',
+  };
+  try {
+    for (let i = 0; i < 2; i++) {
+      const r = await sendRequest(`${base}/sd`, { client: { ...DEFAULT_HTTP_CLIENT, oauth2 }, signal });
+      assert.equal((await readBody(r)).toString(), 'ok');
+    }
+    assert.equal(tokenRequests.length, 1, 'the token is reused until it expires');
+    assert.equal(tokenRequests[0]?.auth, `Basic ${Buffer.from('id%201:s%26cret').toString('base64')}`);
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(tokenRequests[0]?.body)), { grant_type: 'client_credentials', scope: 'read write', audience: 'vigil' });
+    tokenStatus = 401;
+    await assert.rejects(
+      sendRequest(`${base}/sd`, { client: { ...DEFAULT_HTTP_CLIENT, oauth2: { ...oauth2 } }, signal }),
+      (e: unknown) => e instanceof DiscoveryHttpError && /token request .* returned HTTP status 401/.test(e.message),
+    );
+  } finally {
+    server.close();
+  }
+});
