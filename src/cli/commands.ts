@@ -1,7 +1,8 @@
 // The registry of every `vigil` subcommand. Add a command here when its file lands.
 
 import type { Command } from './command.js';
+import { checkConfigCommand } from './check-config.js';
 import { checkMetricsCommand } from './check-metrics.js';
 import { promqlFormatCommand } from './promql-format.js';
 
-export const commands: readonly Command[] = [checkMetricsCommand, promqlFormatCommand];
+export const commands: readonly Command[] = [checkConfigCommand, checkMetricsCommand, promqlFormatCommand];
