@@ -1,5 +1,12 @@
 // The registry of every `vigil` subcommand. Add a command here when its file lands.
 
 import type { Command } from './command.js';
+import { tsdbAnalyzeCommand } from './tsdb-analyze.js';
+import { tsdbDumpCommand } from './tsdb-dump.js';
+import { tsdbListCommand } from './tsdb-list.js';
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [
+  tsdbListCommand,
+  tsdbDumpCommand,
+  tsdbAnalyzeCommand,
+];
