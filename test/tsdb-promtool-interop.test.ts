@@ -15,6 +15,7 @@ import { openBlock } from '../src/tsdb/block-reader.js';
 import { writeBlock } from '../src/tsdb/block-writer.js';
 import { ChunkBuilder } from '../src/tsdb/chunk-builder.js';
 import { IndexReader } from '../src/tsdb/index-reader.js';
+import { writeIndex } from '../src/tsdb/index-writer.js';
 import { compactBlocks } from '../src/tsdb/compactor.js';
 import type { SeriesData } from '../src/tsdb/block.js';
 import { findProgram, freePort, runProgram, startProgram, waitForHttp } from './support/programs.js';
@@ -119,6 +120,26 @@ test('vigil tsdb create-blocks-from openmetrics writes the blocks promtool write
     const ptList = runProgram(promtool.path as string, ['tsdb', 'list', pt]).stdout;
     assertSameText(columns(created.out), columns(ptList), 'created blocks');
     assert.equal(created.out.split('\n').length, 5);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("vigil's index writer reproduces promtool's index files byte for byte", { skip: promtool.skip }, () => {
+  const dir = tempDir();
+  try {
+    writeFileSync(join(dir, 'om.txt'), openMetricsInput());
+    const data = join(dir, 'data');
+    assert.equal(runProgram(promtool.path as string, ['tsdb', 'create-blocks-from', 'openmetrics', join(dir, 'om.txt'), data]).status, 0);
+    const blocks = readdirSync(data);
+    assert.equal(blocks.length, 3);
+    for (const b of blocks) {
+      const original = join(data, b, 'index');
+      const r = new IndexReader(original);
+      const series = [...r.allPostings()].map((id) => r.series(id));
+      writeIndex(join(dir, 'index'), series);
+      assert.ok(readFileSync(join(dir, 'index')).equals(readFileSync(original)), `index of block ${b}`);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
