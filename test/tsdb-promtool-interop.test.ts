@@ -237,6 +237,35 @@ test('the prometheus server opens a data directory written by vigil and answers 
   }
 });
 
+test('a data directory of a real prometheus server (WAL head, no blocks yet) dumps as promtool dumps it', { skip: prometheus.skip ?? promtool.skip }, async () => {
+  const dir = tempDir();
+  const data = join(dir, 'data');
+  const port = await freePort();
+  writeFileSync(join(dir, 'prometheus.yml'), `global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ['127.0.0.1:${port}']\n`);
+  const prom = startProgram(prometheus.path as string, [`--config.file=${join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${data}`, `--web.listen-address=127.0.0.1:${port}`]);
+  try {
+    await waitForHttp(`http://127.0.0.1:${port}/-/ready`, prom);
+    // Wait for a few scrapes of itself to reach the WAL.
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const r = (await (await fetch(`http://127.0.0.1:${port}/api/v1/query?query=prometheus_tsdb_head_samples_appended_total`)).json()) as { data: { result: { value: [number, string] }[] } };
+      if (Number(r.data.result[0]?.value[1] ?? 0) > 1000) break;
+      assert.ok(Date.now() < deadline, 'prometheus did not scrape itself');
+      await new Promise((ok) => setTimeout(ok, 250));
+    }
+    await prom.stop();
+    const pt = runProgram(promtool.path as string, ['tsdb', 'dump', data]);
+    assert.equal(pt.status, 0, pt.stderr);
+    const vg = await vigil('tsdb', 'dump', data);
+    assert.equal(vg.code, 0, vg.err);
+    assert.ok(vg.out.split("\n").length > 1000);
+    assertSameText(vg.out, pt.stdout, 'dump of a prometheus data directory');
+  } finally {
+    await prom.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('a corrupted block gives a clear error and the other blocks are served', { skip: promtool.skip }, async () => {
   const dir = tempDir();
   try {

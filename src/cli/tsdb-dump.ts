@@ -4,11 +4,12 @@ import type { Labels } from '../model/labels.js';
 import { quoteLabelValue } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import { parseMetricSelector } from '../promql/parser.js';
+import { MergeQuerier } from '../storage/merge-querier.js';
 import { blocksQuerier } from '../tsdb/block-dir.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { formatGoFloatG } from './go-format.js';
-import { OutputBuffer, openDataDir, parseFlags } from './tsdb-data-dir.js';
+import { OutputBuffer, openDataDir, parseFlags, readHeadReadOnly } from './tsdb-data-dir.js';
 
 const INT64_MIN = '-9223372036854775808';
 const INT64_MAX = '9223372036854775807';
@@ -18,8 +19,9 @@ export const tsdbDumpCommand: Command = {
   summary: 'Print the samples of a TSDB data directory (as promtool tsdb dump).',
   help: `usage: vigil tsdb dump [--min-time=MS] [--max-time=MS] [--match=SELECTOR] [<db path>]
 
-Print every sample of the blocks in a Prometheus-format data directory (default data/), one
-"{labels} value timestamp" line per sample, series in label order. Times are inclusive, in milliseconds.
+Print every sample of a Prometheus-format data directory (default data/): its blocks and the head kept in
+its WAL (read without changing anything), one "{labels} value timestamp" line per sample, series in label
+order. Times are inclusive, in milliseconds.
 
 Flags:
   --min-time=${INT64_MIN}  Minimum timestamp to dump.
@@ -34,10 +36,14 @@ Flags:
     const mint = parseTime(values['min-time'], '--min-time');
     const maxt = parseTime(values['max-time'], '--max-time');
     const matchers = values.match === undefined ? [new Matcher('=~', '__name__', '(?s:.*)')] : parseMetricSelector(values.match);
-    const { blocks, corrupt } = openDataDir(positionals[0] ?? 'data/', io.stderr, { verifyChunks: true });
+    const dir = positionals[0] ?? 'data/';
+    const { blocks, corrupt } = openDataDir(dir, io.stderr, { verifyChunks: true });
     const out = new OutputBuffer(io.stdout);
     try {
-      const ss = blocksQuerier(blocks, mint, maxt).select(matchers);
+      const head = readHeadReadOnly(dir, blocks.reduce((m, b) => Math.max(m, b.meta.maxTime), -Infinity), io.stderr);
+      const bq = blocksQuerier(blocks, mint, maxt);
+      const q = head === undefined ? bq : new MergeQuerier([bq, head.querier(mint, maxt)]);
+      const ss = q.select(matchers, { sorted: true });
       while (ss.next()) {
         if (signal.aborted) return 130;
         const s = ss.at();
