@@ -258,7 +258,7 @@ test('a data directory of a real prometheus server (WAL head, no blocks yet) dum
     assert.equal(pt.status, 0, pt.stderr);
     const vg = await vigil('tsdb', 'dump', data);
     assert.equal(vg.code, 0, vg.err);
-    assert.ok(vg.out.split("\n").length > 1000);
+    assert.ok(vg.out.split('\n').length > 1000);
     assertSameText(vg.out, pt.stdout, 'dump of a prometheus data directory');
   } finally {
     await prom.stop();
