@@ -98,6 +98,12 @@ export class BlockReader implements Block {
     return affected;
   }
 
+  /** Records in meta.json that compacting this block failed, so the planner leaves it out of range compactions. */
+  markCompactionFailed(): void {
+    this.meta = { ...this.meta, compaction: { ...this.meta.compaction, failed: true } };
+    writeBlockMeta(this.dir, this.meta);
+  }
+
   /** Removes every tombstone (after their samples were rewritten away). */
   clearTombstones(): void {
     this.tombstones = new Tombstones();
