@@ -16,9 +16,9 @@ function sameBits(a: number, b: number): boolean {
 
 /** Samples are buffered in typed arrays (no object per sample) until commit. */
 export class HeadAppender implements Appender {
-  private refs = new Uint32Array(64);
-  private ts = new Float64Array(64);
-  private vs = new Float64Array(64);
+  private refs: Uint32Array;
+  private ts: Float64Array;
+  private vs: Float64Array;
   private n = 0;
   /** Series this transaction touched (each once), for the log's series records and GC protection. */
   private touched: number[] = [];
@@ -27,7 +27,12 @@ export class HeadAppender implements Appender {
   constructor(
     private readonly head: Head,
     private readonly txn: number,
-  ) {}
+  ) {
+    const pooled = head.takeBuffers();
+    this.refs = pooled?.refs ?? new Uint32Array(64);
+    this.ts = pooled?.ts ?? new Float64Array(64);
+    this.vs = pooled?.vs ?? new Float64Array(64);
+  }
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     if (this.done) throw new StorageError('closed', 'appender already committed or rolled back');
@@ -149,5 +154,6 @@ export class HeadAppender implements Appender {
     }
     this.touched = [];
     this.n = 0;
+    head.returnBuffers({ refs: this.refs, ts: this.ts, vs: this.vs });
   }
 }
