@@ -132,6 +132,8 @@ export class Head implements Appendable, Queryable {
   private ckFree: number[] = [];
   private ckCount = 0;
 
+  /** Deleted intervals per series (flat `[mint, maxt, …]`, inclusive), from deletions and WAL tombstone records. */
+  readonly tombstones = new Map<number, number[]>();
   private readonly bufferPool: AppendBuffers[] = [];
   private commitTail: Promise<void> = Promise.resolve();
   private txnSeq = 0;
@@ -549,6 +551,12 @@ export class Head implements Appendable, Queryable {
       this.sMinT[ref] = first;
       if (maxT > -Infinity && first < newMin) newMin = first;
     }
+    for (const [ref, list] of this.tombstones) {
+      const keep: number[] = [];
+      for (let i = 0; i < list.length; i += 2) if ((list[i + 1] as number) >= mint) keep.push(list[i] as number, list[i + 1] as number);
+      if (keep.length === 0 || !this.exists(ref)) this.tombstones.delete(ref);
+      else this.tombstones.set(ref, keep);
+    }
     if (deleted.length > 0) {
       this.postings.delete(deleted, (r) => ((this.flags[r] as number) & FLAG_DELETED) !== 0);
       const used = new Set<string>();
@@ -570,6 +578,14 @@ export class Head implements Appendable, Queryable {
       if (rest.length === 1) this.byHash.set(h, rest[0] as number);
       else this.byHash.set(h, rest);
     }
+  }
+
+  /** Hides the series' samples in [mint, maxt] from queries and compaction. */
+  addTombstone(ref: number, mint: number, maxt: number): void {
+    if (!this.exists(ref)) return;
+    const list = this.tombstones.get(ref);
+    if (list === undefined) this.tombstones.set(ref, [mint, maxt]);
+    else list.push(mint, maxt);
   }
 
   /** Every live ref, ascending. */
