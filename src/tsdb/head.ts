@@ -174,7 +174,7 @@ export class Head implements Appendable, Queryable {
     return this.stats.headMaxTime;
   }
 
-  /** The next ref a new series gets. */
+  /** The highest ref handed out so far (0 when none). */
   get lastRef(): number {
     return this.nextRef - 1;
   }
