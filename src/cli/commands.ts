@@ -2,6 +2,7 @@
 
 import type { Command } from './command.js';
 import { tsdbAnalyzeCommand } from './tsdb-analyze.js';
+import { tsdbCreateBlocksCommand } from './tsdb-create-blocks.js';
 import { tsdbDumpCommand } from './tsdb-dump.js';
 import { tsdbListCommand } from './tsdb-list.js';
 
@@ -9,4 +10,5 @@ export const commands: readonly Command[] = [
   tsdbListCommand,
   tsdbDumpCommand,
   tsdbAnalyzeCommand,
+  tsdbCreateBlocksCommand,
 ];
