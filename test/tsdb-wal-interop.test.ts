@@ -181,3 +181,22 @@ test('vigil opens a WAL written by prometheus scraping itself, with nothing lost
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('vigil refuses a data directory a running prometheus holds locked', { skip: prometheus.skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-interop-'));
+  try {
+    const data = join(dir, 'prom');
+    // Debian's 2.42 creates and flocks the lock file only when asked to.
+    const { prom } = await startPrometheus(dir, data, 'global:\n  scrape_interval: 1h\nscrape_configs: []\n', ['--storage.tsdb.use-lockfile']);
+    try {
+      await assert.rejects(Db.open(data, { logger: () => undefined }), (err: Error & { code?: string }) => err.code === 'io' && /lock DB directory/.test(err.message));
+    } finally {
+      await prom.stop();
+    }
+    // Once prometheus is gone the directory opens.
+    const db = await Db.open(data, { logger: () => undefined });
+    await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
