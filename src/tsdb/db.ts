@@ -91,7 +91,7 @@ export class Db implements Appendable, Queryable {
       const walDir = join(dir, 'wal');
       mkdirSync(walDir, { recursive: true });
       const started = Date.now();
-      const replayer = new HeadReplayer(head, (ref, mint, maxt) => head.addTombstone(ref, mint, maxt));
+      const replayer = new HeadReplayer(head);
       const replay = replayWal(walDir, replayer, { stats, logger });
       signal?.throwIfAborted();
       logger('info', 'WAL replay completed', {

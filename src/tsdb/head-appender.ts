@@ -23,11 +23,14 @@ export class HeadAppender implements Appender {
   /** Series this transaction touched (each once), for the log's series records and GC protection. */
   private touched: number[] = [];
   private done = false;
+  /** Fixed when the transaction starts, as Prometheus's appender does. */
+  private readonly minValid: number;
 
   constructor(
     private readonly head: Head,
     private readonly txn: number,
   ) {
+    this.minValid = head.appendableMinValidTime();
     const pooled = head.takeBuffers();
     this.refs = pooled?.refs ?? new Uint32Array(64);
     this.ts = pooled?.ts ?? new Float64Array(64);
@@ -39,9 +42,9 @@ export class HeadAppender implements Appender {
     const head = this.head;
     if (!Number.isFinite(t)) throw new StorageError('out_of_bounds', `timestamp ${t} is not a finite number`);
     if (ref === 0 || !head.exists(ref)) ref = head.getOrCreate(labels);
-    if (t < head.minValidTime) {
+    if (t < this.minValid) {
       head.stats.outOfBoundSamplesTotal++;
-      throw new StorageError('out_of_bounds', `sample at ${t} for ${labels.toString()} is older than the head's minimum time ${head.minValidTime}`);
+      throw new StorageError('out_of_bounds', `sample at ${t} for ${labels.toString()} is older than the head accepts (${this.minValid})`);
     }
     let lastT: number;
     let lastV: number;

@@ -165,6 +165,15 @@ export class Head implements Appendable, Queryable {
     return this.stats.headSeries;
   }
 
+  /**
+   * The oldest timestamp an appender accepts: the minimum valid time, and no older than half a chunk range before
+   * the newest sample (Prometheus's rule), so nothing lands in a range that compaction may be writing out.
+   */
+  appendableMinValidTime(): number {
+    const max = this.stats.headMaxTime;
+    return Number.isNaN(max) ? this.minValidTime : Math.max(this.minValidTime, max - this.chunkRange / 2);
+  }
+
   /** Oldest and newest sample time in the head (NaN when empty). */
   minTime(): number {
     return this.stats.headMinTime;
