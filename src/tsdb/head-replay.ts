@@ -7,7 +7,7 @@ import type { RecordVisitor } from './wal-records.js';
 /**
  * Replay rules (Prometheus's): a series record whose labels are already known under another ref makes that ref
  * an alias; samples for unknown refs, older than the head's minimum valid time, or not after the series' newest
- * sample are dropped and counted.
+ * sample are dropped and counted. Tombstones go to the head (hiding the deleted samples) unless `onTombstone` is given.
  */
 export class HeadReplayer implements RecordVisitor {
   private readonly aliases = new Map<number, number>();
@@ -51,6 +51,7 @@ export class HeadReplayer implements RecordVisitor {
   tombstone(ref: number, mint: number, maxt: number): void {
     const r = this.aliases.get(ref) ?? ref;
     this.tombstones++;
-    this.onTombstone?.(r, mint, maxt);
+    if (this.onTombstone !== undefined) this.onTombstone(r, mint, maxt);
+    else this.head.addTombstone(r, mint, maxt);
   }
 }

@@ -89,3 +89,17 @@ test('a failed log write applies nothing and the series is logged again next tim
   assert.deepEqual(logged, [[1]]);
   assert.deepEqual(readAll(head, [new Matcher('=', '__name__', 'a')]), [['a', [[1, 1]]]]);
 });
+
+test('samples older than half a chunk range before the newest one are out of bounds, as in Prometheus', async () => {
+  const head = new Head({ chunkRange: 2000 });
+  const a = Labels.from({ __name__: 'a' });
+  const b = Labels.from({ __name__: 'b' });
+  const app = head.appender();
+  app.append(0, a, 10_000, 1);
+  await app.commit();
+  const late = head.appender();
+  assert.throws(() => late.append(0, b, 8_999, 1), { code: 'out_of_bounds' });
+  late.append(0, b, 9_000, 1);
+  await late.commit();
+  assert.equal(head.stats.outOfBoundSamplesTotal, 1);
+});
