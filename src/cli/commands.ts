@@ -4,5 +4,17 @@ import type { Command } from './command.js';
 import { checkConfigCommand } from './check-config.js';
 import { checkMetricsCommand } from './check-metrics.js';
 import { promqlFormatCommand } from './promql-format.js';
+import { tsdbAnalyzeCommand } from './tsdb-analyze.js';
+import { tsdbCreateBlocksCommand } from './tsdb-create-blocks.js';
+import { tsdbDumpCommand } from './tsdb-dump.js';
+import { tsdbListCommand } from './tsdb-list.js';
 
-export const commands: readonly Command[] = [checkConfigCommand, checkMetricsCommand, promqlFormatCommand];
+export const commands: readonly Command[] = [
+  checkConfigCommand,
+  checkMetricsCommand,
+  promqlFormatCommand,
+  tsdbListCommand,
+  tsdbDumpCommand,
+  tsdbAnalyzeCommand,
+  tsdbCreateBlocksCommand,
+];

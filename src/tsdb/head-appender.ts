@@ -1,0 +1,186 @@
+// One head transaction: validates each sample on append, then logs the batch (WAL) and applies it on commit.
+
+import type { Labels } from '../model/labels.js';
+import type { Appender, SeriesRef } from '../storage/appendable.js';
+import { StorageError } from '../storage/storage-error.js';
+import type { CommitBatch, Head } from './head.js';
+
+const f64 = new Float64Array(2);
+const u32 = new Uint32Array(f64.buffer);
+
+function sameBits(a: number, b: number): boolean {
+  f64[0] = a;
+  f64[1] = b;
+  return u32[0] === u32[2] && u32[1] === u32[3];
+}
+
+/** Samples are buffered in typed arrays (no object per sample) until commit. */
+export class HeadAppender implements Appender {
+  private refs: Uint32Array;
+  private ts: Float64Array;
+  private vs: Float64Array;
+  private n = 0;
+  /** Series this transaction touched (each once), for the log's series records and GC protection. */
+  private touched: number[] = [];
+  private done = false;
+  /** Fixed when the transaction starts, as Prometheus's appender does. */
+  private readonly minValid: number;
+
+  constructor(
+    private readonly head: Head,
+    private readonly txn: number,
+  ) {
+    this.minValid = head.appendableMinValidTime();
+    const pooled = head.takeBuffers();
+    this.refs = pooled?.refs ?? new Uint32Array(64);
+    this.ts = pooled?.ts ?? new Float64Array(64);
+    this.vs = pooled?.vs ?? new Float64Array(64);
+  }
+
+  append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    if (this.done) throw new StorageError('closed', 'appender already committed or rolled back');
+    const head = this.head;
+    if (!Number.isFinite(t)) throw new StorageError('out_of_bounds', `timestamp ${t} is not a finite number`);
+    if (ref === 0 || !head.exists(ref)) ref = head.getOrCreate(labels);
+    if (t < this.minValid) {
+      head.stats.outOfBoundSamplesTotal++;
+      throw new StorageError('out_of_bounds', `sample at ${t} for ${labels.toString()} is older than the head accepts (${this.minValid})`);
+    }
+    let lastT: number;
+    let lastV: number;
+    const mine = head.pTxn[ref] === this.txn;
+    if (mine) {
+      lastT = head.pT[ref] as number;
+      lastV = head.pV[ref] as number;
+    } else {
+      lastT = head.sMaxT[ref] as number;
+      lastV = 0;
+    }
+    if (t <= lastT) {
+      if (t < lastT) {
+        head.stats.outOfOrderSamplesTotal++;
+        throw new StorageError('out_of_order_sample', `out of order sample at ${t} for ${labels.toString()} (newest is ${lastT})`);
+      }
+      if (mine ? sameBits(lastV, v) : head.sameAsLast(ref, v)) return ref;
+      head.stats.duplicateSamplesTotal++;
+      throw new StorageError('duplicate_sample_for_timestamp', `duplicate sample for timestamp ${t} with a different value for ${labels.toString()}`);
+    }
+    if (!mine) {
+      head.pTxn[ref] = this.txn;
+      head.pCount[ref] = (head.pCount[ref] as number) + 1;
+      this.touched.push(ref);
+    }
+    head.pT[ref] = t;
+    head.pV[ref] = v;
+    if (this.n === this.refs.length) this.growBuffers();
+    const i = this.n++;
+    this.refs[i] = ref;
+    this.ts[i] = t;
+    this.vs[i] = v;
+    return ref;
+  }
+
+  private growBuffers(): void {
+    const cap = this.refs.length * 2;
+    const refs = new Uint32Array(cap);
+    refs.set(this.refs);
+    const ts = new Float64Array(cap);
+    ts.set(this.ts);
+    const vs = new Float64Array(cap);
+    vs.set(this.vs);
+    this.refs = refs;
+    this.ts = ts;
+    this.vs = vs;
+  }
+
+  commit(): Promise<void> {
+    if (this.done) return Promise.reject(new StorageError('closed', 'appender already committed or rolled back'));
+    this.done = true;
+    if (this.n === 0) {
+      this.release();
+      return Promise.resolve();
+    }
+    return this.head.serialize(() => this.apply());
+  }
+
+  private async apply(): Promise<void> {
+    const head = this.head;
+    try {
+      // A commit that finished after our appends may have made some of them stale: refuse the whole batch.
+      const bad = firstStale(head, this.refs, this.ts, this.n);
+      if (bad >= 0) {
+        const ref = this.refs[bad] as number;
+        const t = this.ts[bad] as number;
+        if (t < head.minValidTime) {
+          head.stats.outOfBoundSamplesTotal++;
+          throw new StorageError('out_of_bounds', `sample at ${t} is older than the head's minimum time ${head.minValidTime}`);
+        }
+        head.stats.outOfOrderSamplesTotal++;
+        throw new StorageError('out_of_order_sample', `out of order sample at ${t} for ${head.labels[ref]?.toString() ?? ref}: another commit wrote newer data first`);
+      }
+      if (head.log !== undefined) {
+        const seriesRefs: number[] = [];
+        const seriesLabels: Labels[] = [];
+        for (const ref of this.touched) {
+          if (head.takeUnlogged(ref)) {
+            seriesRefs.push(ref);
+            seriesLabels.push(head.labels[ref] as Labels);
+          }
+        }
+        const batch: CommitBatch = { seriesRefs, seriesLabels, numSamples: this.n, refs: this.refs, ts: this.ts, vs: this.vs };
+        try {
+          await head.log(batch);
+        } catch (err) {
+          for (const ref of seriesRefs) head.markUnlogged(ref);
+          throw err;
+        }
+      }
+      applyAll(head, this.refs, this.ts, this.vs, this.n);
+      head.stats.headSamplesAppendedTotal += this.n;
+    } finally {
+      this.release();
+    }
+  }
+
+  rollback(): void {
+    if (this.done) return;
+    this.done = true;
+    this.release();
+  }
+
+  private release(): void {
+    const head = this.head;
+    untouch(head, this.touched, this.txn);
+    this.touched = [];
+    this.n = 0;
+    head.returnBuffers({ refs: this.refs, ts: this.ts, vs: this.vs });
+  }
+}
+
+// The per-sample loops live in small functions of their own, so V8 optimises them once instead of
+// on-stack-replacing (and then discarding) the code of the bigger commit function on every commit.
+
+/** Index of the first sample not newer than its series' committed data or older than the head allows, or -1. */
+function firstStale(head: Head, refs: Uint32Array, ts: Float64Array, n: number): number {
+  const maxT = head.sMaxT;
+  const minValid = head.minValidTime;
+  for (let i = 0; i < n; i++) {
+    const t = ts[i] as number;
+    if (t <= (maxT[refs[i] as number] as number) || t < minValid) return i;
+  }
+  return -1;
+}
+
+function applyAll(head: Head, refs: Uint32Array, ts: Float64Array, vs: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) head.appendCommitted(refs[i] as number, ts[i] as number, vs[i] as number);
+}
+
+function untouch(head: Head, touched: readonly number[], txn: number): void {
+  const count = head.pCount;
+  const owner = head.pTxn;
+  for (let i = 0; i < touched.length; i++) {
+    const ref = touched[i] as number;
+    count[ref] = (count[ref] as number) - 1;
+    if (owner[ref] === txn) owner[ref] = 0;
+  }
+}
