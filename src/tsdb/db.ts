@@ -9,7 +9,7 @@ import type { Querier, Queryable } from '../storage/queryable.js';
 import { StorageError } from '../storage/storage-error.js';
 import { blocksQuerier, openBlocks } from './block-dir.js';
 import { BlockReader } from './block-reader.js';
-import { writeBlock } from './block-writer.js';
+import { BlockWriteWorker } from './block-write-worker.js';
 import { exponentialBlockRanges } from './compaction-planner.js';
 import { runCompaction } from './compactor.js';
 import { DirLock } from './dir-lock.js';
@@ -61,7 +61,8 @@ export class Db implements Appendable, Queryable {
   private readonly retentionBytes: number;
   private readonly walCompression: boolean;
   private closed = false;
-  private compacting = false;
+  private compacting: Promise<void> | undefined;
+  private readonly blockWriter = new BlockWriteWorker();
 
   private constructor(dir: string, head: Head, blocks: BlockReader[], wal: WalWriter, lock: DirLock, options: DbOptions, stats: TsdbStats, logger: TsdbLogger) {
     this.dir = dir;
@@ -173,19 +174,32 @@ export class Db implements Appendable, Queryable {
     return !Number.isNaN(min) && max - min > (this.blockRange / 2) * 3;
   }
 
-  /** Head → blocks while compactable, then WAL checkpoint/truncation, block compaction and retention. */
+  /**
+   * Head → blocks while compactable (each block written in a worker thread), then WAL checkpoint/truncation, block
+   * compaction and retention. Appends and queries go on meanwhile: the ranges being written are already outside
+   * the head's appendable window. A second call while one runs waits for it.
+   */
   compact(signal?: AbortSignal): Promise<void> {
-    if (this.closed || this.compacting) return Promise.resolve();
-    this.compacting = true;
+    if (this.closed) return Promise.resolve();
+    if (this.compacting !== undefined) return this.compacting;
+    const run = this.compactAll(signal).finally(() => {
+      this.compacting = undefined;
+    });
+    this.compacting = run;
+    return run;
+  }
+
+  private async compactAll(signal?: AbortSignal): Promise<void> {
     try {
       let truncated = false;
-      while (this.headCompactable()) {
+      while (this.headCompactable() && !this.closed) {
         signal?.throwIfAborted();
         const mint = this.head.minTime();
         const maxt = Math.trunc(mint / this.blockRange) * this.blockRange + this.blockRange;
-        this.compactHeadRange(mint, maxt);
+        await this.compactHeadRange(mint, maxt);
         truncated = true;
       }
+      if (this.closed) return;
       if (truncated) this.truncateWal(this.head.minValidTime);
       const ranges = exponentialBlockRanges(this.blockRange, 10, 3).filter((r) => r === this.blockRange || this.retentionMs === 0 || r <= Math.min(31 * DAY, this.retentionMs / 10));
       const r = runCompaction(this.blocks, ranges, (d) => new BlockReader(d));
@@ -194,18 +208,16 @@ export class Db implements Appendable, Queryable {
       for (const [ulid, why] of gone) this.logger('info', 'deleting block beyond retention', { block: ulid, reason: why });
       this.stats.retentionBlocksDeletedTotal += gone.size;
       this.stats.blocksLoaded = this.blocks.length;
-      return Promise.resolve();
     } catch (err) {
       this.stats.compactionsFailedTotal++;
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      this.compacting = false;
+      throw err instanceof Error ? err : new Error(String(err));
     }
   }
 
-  private compactHeadRange(mint: number, maxt: number): void {
+  private async compactHeadRange(mint: number, maxt: number): Promise<void> {
     const started = Date.now();
-    const ulid = writeBlock(this.dir, headBlockInput(this.head, mint, maxt));
+    const ulid = await this.blockWriter.write(this.dir, headBlockInput(this.head, mint, maxt));
+    if (this.closed) return;
     this.blocks.push(new BlockReader(join(this.dir, ulid)));
     this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
     this.stats.compactionsTotal++;
@@ -249,7 +261,8 @@ export class Db implements Appendable, Queryable {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.resolve();
+    await this.compacting?.catch(() => undefined);
+    await this.blockWriter.close();
     this.head.close();
     try {
       this.wal.close();
