@@ -194,3 +194,30 @@ test('deleted samples are hidden, stay deleted across a restart (WAL tombstones)
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('retention and block compaction wait while a querier reads blocks', async () => {
+  const dir = tmp();
+  try {
+    const db = await Db.open(dir, { logger: quiet, blockRange: 10_000, retentionMs: 10_000 });
+    await fill(db, 2, 0, 25_000, 500);
+    await db.compact();
+    assert.deepEqual(db.blocks.map((b) => b.meta.minTime), [0]);
+    const q = db.querier(0, 5000);
+    await fill(db, 2, 25_000, 60_000, 500);
+    await db.compact();
+    assert.equal(db.blocks[0]?.meta.minTime, 0, 'the oldest block is kept while read');
+    const set = q.select([new Matcher('=', 's', '1')]);
+    assert.ok(set.next());
+    let n = 0;
+    const it = set.at().iterator();
+    while (it.next()) n++;
+    assert.equal(n, 11);
+    q.close();
+    await db.compact();
+    assert.ok((db.blocks[0]?.meta.minTime ?? 0) > 0, 'retention ran once the querier closed');
+    assert.ok(db.stats.retentionBlocksDeletedTotal > 0);
+    await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

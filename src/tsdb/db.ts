@@ -63,6 +63,9 @@ export class Db implements Appendable, Queryable {
   private closed = false;
   private compacting: Promise<void> | undefined;
   private readonly blockWriter = new BlockWriteWorker();
+  /** Queriers over blocks not yet closed; block compaction and retention wait for them (a few rounds at most). */
+  private blockReaders = 0;
+  private deferred = 0;
 
   private constructor(dir: string, head: Head, blocks: BlockReader[], wal: WalWriter, lock: DirLock, options: DbOptions, stats: TsdbStats, logger: TsdbLogger) {
     this.dir = dir;
@@ -138,7 +141,18 @@ export class Db implements Appendable, Queryable {
     const blocks = this.blocks.filter((b) => b.meta.minTime <= maxt && b.meta.maxTime > mint);
     const headQ = this.head.querier(mint, maxt);
     if (blocks.length === 0) return headQ;
-    return new MergeQuerier([blocksQuerier(blocks, mint, maxt), headQ]);
+    const merged = new MergeQuerier([blocksQuerier(blocks, mint, maxt), headQ]);
+    this.blockReaders++;
+    let open = true;
+    const close = merged.close.bind(merged);
+    merged.close = (): void => {
+      if (open) {
+        open = false;
+        this.blockReaders--;
+      }
+      close();
+    };
+    return merged;
   }
 
   /**
@@ -201,6 +215,13 @@ export class Db implements Appendable, Queryable {
       }
       if (this.closed) return;
       if (truncated) this.truncateWal(this.head.minValidTime);
+      // Deleting blocks under an open querier would break its reads: wait, but not forever (a leaked querier).
+      if (this.blockReaders > 0 && this.deferred < 5) {
+        this.deferred++;
+        this.logger('debug', 'block compaction and retention deferred: queriers are reading blocks', { readers: this.blockReaders });
+        return;
+      }
+      this.deferred = 0;
       const ranges = exponentialBlockRanges(this.blockRange, 10, 3).filter((r) => r === this.blockRange || this.retentionMs === 0 || r <= Math.min(31 * DAY, this.retentionMs / 10));
       const r = runCompaction(this.blocks, ranges, (d) => new BlockReader(d));
       if (r.created.length > 0) this.logger('info', 'compacted blocks', { created: r.created.join(','), deleted: r.deleted.length });
