@@ -87,8 +87,9 @@ export class Db implements Appendable, Queryable {
     const logger = options.logger ?? stderrLogger;
     mkdirSync(dir, { recursive: true });
     const lock = DirLock.acquire(dir);
+    let blocks: BlockReader[] = [];
     try {
-      const { blocks } = openBlocks(dir, { log: (line) => logger('error', line) });
+      blocks = openBlocks(dir, { log: (line) => logger('error', line) }).blocks;
       stats.blocksLoaded = blocks.length;
       const head = new Head({ chunkRange: options.blockRange ?? DEFAULT_CHUNK_RANGE, stats });
       for (const b of blocks) if (b.meta.maxTime > head.minValidTime) head.minValidTime = b.meta.maxTime;
@@ -111,6 +112,7 @@ export class Db implements Appendable, Queryable {
       head.log = (batch) => db.logCommit(batch);
       return db;
     } catch (err) {
+      for (const b of blocks) b.close();
       lock.release();
       throw err;
     }
