@@ -89,7 +89,9 @@ export class Db implements Appendable, Queryable {
     const lock = DirLock.acquire(dir);
     let blocks: BlockReader[] = [];
     try {
-      blocks = openBlocks(dir, { log: (line) => logger('error', line) }).blocks;
+      const opened = openBlocks(dir, { log: (line) => logger('error', line) });
+      blocks = opened.blocks;
+      stats.blocksCorruptedTotal += opened.corrupted.length;
       stats.blocksLoaded = blocks.length;
       const head = new Head({ chunkRange: options.blockRange ?? DEFAULT_CHUNK_RANGE, stats });
       for (const b of blocks) if (b.meta.maxTime > head.minValidTime) head.minValidTime = b.meta.maxTime;
