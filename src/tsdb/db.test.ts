@@ -221,3 +221,28 @@ test('retention and block compaction wait while a querier reads blocks', async (
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a corrupt block is set aside at open with a log line and a count; the head and other blocks are served', async () => {
+  const dir = tmp();
+  const opts: DbOptions = { logger: quiet, blockRange: 10_000, retentionMs: 0 };
+  try {
+    const db = await Db.open(dir, opts);
+    await fill(db, 2, 0, 40_000, 1000);
+    await db.compact();
+    assert.ok(db.blocks.length >= 2);
+    const victim = db.blocks[0]?.dir as string;
+    await db.close();
+    writeFileSync(join(victim, 'index'), 'garbage');
+    const lines: string[] = [];
+    const stats = new TsdbStats();
+    const again = await Db.open(dir, { ...opts, stats, logger: (level, msg) => lines.push(`${level} ${msg}`) });
+    assert.equal(stats.blocksCorruptedTotal, 1);
+    assert.ok(lines.some((l) => l.startsWith('error') && l.includes(victim)), lines.join('\n'));
+    const got = readAll(again, [new Matcher('=', 's', '1')])[0]?.[1] ?? [];
+    assert.ok(got.length > 0 && (got[0]?.[0] as number) >= 10_000, 'later blocks and head served');
+    assert.equal(got[got.length - 1]?.[0], 39_000);
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
