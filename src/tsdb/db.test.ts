@@ -30,6 +30,33 @@ runStorageConformance('db', async () => {
   };
 });
 
+// The same suite with compaction after every commit, so reads merge blocks and head.
+runStorageConformance('db (compacting after every commit)', async () => {
+  const dir = tmp();
+  const db = await Db.open(dir, { logger: quiet, blockRange: 20_000, retentionMs: 0 });
+  const storage = {
+    appender: () => {
+      const app = db.appender();
+      return {
+        append: app.append.bind(app),
+        rollback: app.rollback.bind(app),
+        commit: async () => {
+          await app.commit();
+          await db.compact();
+        },
+      };
+    },
+    querier: db.querier.bind(db),
+  };
+  return {
+    storage,
+    close: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 const all = [new Matcher('=~', '__name__', '.+')];
 
 async function fill(db: Db, series: number, from: number, to: number, step: number): Promise<void> {
