@@ -11,7 +11,7 @@ import { blocksQuerier, openBlocks } from './block-dir.js';
 import { BlockReader } from './block-reader.js';
 import { BlockWriteWorker } from './block-write-worker.js';
 import { exponentialBlockRanges } from './compaction-planner.js';
-import { runCompaction } from './compactor.js';
+import { runCompactionInWorker } from './compaction-worker.js';
 import { DirLock } from './dir-lock.js';
 import { headBlockInput } from './head-block-source.js';
 import { HeadReplayer } from './head-replay.js';
@@ -227,7 +227,7 @@ export class Db implements Appendable, Queryable {
       }
       this.deferred = 0;
       const ranges = exponentialBlockRanges(this.blockRange, 10, 3).filter((r) => r === this.blockRange || this.retentionMs === 0 || r <= Math.min(31 * DAY, this.retentionMs / 10));
-      const r = runCompaction(this.blocks, ranges, (d) => new BlockReader(d));
+      const r = await runCompactionInWorker(this.blocks, ranges, signal);
       if (r.created.length > 0) this.logger('info', 'compacted blocks', { created: r.created.join(','), deleted: r.deleted.length });
       const gone = applyRetention(this.blocks, { retentionMs: this.retentionMs, maxBytes: this.retentionBytes, extraBytes: this.retentionBytes > 0 ? walBytes(join(this.dir, 'wal')) : 0 });
       for (const [ulid, why] of gone) this.logger('info', 'deleting block beyond retention', { block: ulid, reason: why });
