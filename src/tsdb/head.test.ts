@@ -103,3 +103,44 @@ test('samples older than half a chunk range before the newest one are out of bou
   await late.commit();
   assert.equal(head.stats.outOfBoundSamplesTotal, 1);
 });
+
+test('random appends, rollbacks, series churn and truncations: the head returns exactly what a simple model holds', async () => {
+  for (let seed = 1; seed <= 25; seed++) {
+    let state = seed;
+    const rnd = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % n;
+    };
+    // Small chunks and ranges so cutting, slab growth, arena packing and release all happen often.
+    const head = new Head({ chunkRange: 5000, samplesPerChunk: 8 });
+    const model = new Map<string, [number, number][]>();
+    let t = 0;
+    let cut = -Infinity;
+    for (let round = 0; round < 80; round++) {
+      t += 1 + rnd(400);
+      const pending: [string, number][] = [];
+      const app = head.appender();
+      const live = 1 + rnd(8);
+      for (let k = 0; k < live; k++) {
+        const name = `s${(round >> 3) * 3 + k}`;
+        const v = rnd(3) === 0 ? rnd(1e9) / 7 : rnd(100);
+        app.append(0, Labels.from({ __name__: 'm', k: name }), t, v);
+        pending.push([name, v]);
+      }
+      if (rnd(5) === 0) app.rollback();
+      else {
+        await app.commit();
+        for (const [name, v] of pending) model.set(name, [...(model.get(name) ?? []), [t, v]]);
+      }
+      if (rnd(12) === 0) {
+        cut = Math.max(cut, t - rnd(4000));
+        head.truncate(cut);
+      }
+      const want = [...model.entries()]
+        .map(([name, samples]): [string, [number, number][]] => [`m{k="${name}"}`, samples.filter(([ts]) => ts >= cut)])
+        .filter(([, samples]) => samples.length > 0)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      assert.deepEqual(readAll(head, [new Matcher('=', '__name__', 'm')]), want, `seed ${seed}, round ${round}`);
+    }
+  }
+});
