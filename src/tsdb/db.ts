@@ -171,7 +171,7 @@ export class Db implements Appendable, Queryable {
     const refs = head.postingsFor(matchers);
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i] as number;
-      if (!head.visible(ref) || (head.sMaxT[ref] as number) < mint || (head.sMinT[ref] as number) > maxt) continue;
+      if (!head.visible(ref) || head.maxTimeOf(ref) < mint || head.minTimeOf(ref) > maxt) continue;
       stones.push({ ref, mint, maxt });
     }
     if (stones.length > 0) {

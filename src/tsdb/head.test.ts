@@ -144,3 +144,27 @@ test('random appends, rollbacks, series churn and truncations: the head returns 
     }
   }
 });
+
+test('memory follows live series, not refs: churn reuses slots, and huge refs from a foreign WAL cost nothing', async () => {
+  const head = new Head({ chunkRange: 1000 });
+  for (let round = 0; round < 10; round++) {
+    const app = head.appender();
+    for (let i = 0; i < 1000; i++) app.append(0, Labels.from({ __name__: 'churn', pod: `r${round}-${i}` }), round * 1000, i);
+    await app.commit();
+    head.truncate(round * 1000);
+  }
+  assert.ok(head.lastRef >= 10_000);
+  assert.equal(head.numSeries, 1000);
+  assert.ok(head.refOfSlot.length <= 2048, `per-series arrays hold ${head.refOfSlot.length} slots`);
+  // A ref as a long-running Prometheus would hand out, replayed from its WAL.
+  const big = 987_654_321;
+  const ref = head.getOrCreate(Labels.from({ __name__: 'old' }), big);
+  assert.equal(ref, big);
+  const app = head.appender();
+  app.append(big, Labels.from({ __name__: 'old' }), 10_000, 42);
+  const fresh = app.append(0, Labels.from({ __name__: 'new' }), 10_000, 1);
+  await app.commit();
+  assert.equal(fresh, big + 1);
+  assert.deepEqual(readAll(head, [new Matcher('=~', '__name__', 'old|new')]), [['new', [[10_000, 1]]], ['old', [[10_000, 42]]]]);
+  assert.ok(head.refOfSlot.length <= 2048);
+});
