@@ -38,9 +38,9 @@ export class HeadQuerier implements Querier {
     if (this.mint > this.maxt) return new HeadSeriesSet(this.head, [], this.mint, this.maxt);
     const refs = this.matching(matchers, true);
     if (options?.sorted === true) {
-      const byRef = new Map<number, Labels>();
-      for (const r of refs) byRef.set(r, this.head.labelsOf(r) as Labels);
-      refs.sort((a, b) => compareLabels(byRef.get(a) as Labels, byRef.get(b) as Labels));
+      const pairs = refs.map((r): [number, Labels] => [r, this.head.labelsOf(r) as Labels]);
+      pairs.sort((a, b) => compareLabels(a[1], b[1]));
+      for (let i = 0; i < pairs.length; i++) refs[i] = (pairs[i] as [number, Labels])[0];
     }
     return new HeadSeriesSet(this.head, refs, this.mint, this.maxt);
   }
