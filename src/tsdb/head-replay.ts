@@ -33,18 +33,19 @@ export class HeadReplayer implements RecordVisitor {
       return;
     }
     const got = head.getOrCreate(labels, ref);
-    head.takeUnlogged(got);
+    head.takeUnlogged(head.slotOf(got));
   }
 
   sample(ref: number, t: number, v: number): void {
     const head = this.head;
-    const r = this.aliases.get(ref) ?? ref;
-    if (r === 0 || !head.exists(r) || t < head.minValidTime || t <= (head.sMaxT[r] as number)) {
+    const r = this.aliases.size === 0 ? ref : (this.aliases.get(ref) ?? ref);
+    const slot = r === 0 ? 0 : head.slotOf(r);
+    if (slot === 0 || t < head.minValidTime || t <= (head.sMaxT[slot] as number)) {
       this.dropped++;
       head.stats.walReplaySamplesDroppedTotal++;
       return;
     }
-    head.appendCommitted(r, t, v);
+    head.appendCommitted(slot, t, v);
     this.samples++;
   }
 
