@@ -1,5 +1,6 @@
 // The registry of every `vigil` subcommand. Add a command here when its file lands.
 
 import type { Command } from './command.js';
+import { testPromqlCommand } from './test-promql.js';
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [testPromqlCommand];
