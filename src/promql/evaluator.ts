@@ -26,6 +26,7 @@ import { vectorBinop, vectorScalarBinop, scalarBinop } from './binary-op.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
 import { QueryError, execError } from './query-error.js';
+import { anchoredValue, checkExtendedFunction, smoothedValue } from './extended-range.js';
 import { KEEPS_NAME, RANGE_FUNCTIONS, formatGo, type RangeWindow } from './range-functions.js';
 import type { Sample, Series } from './value.js';
 
@@ -271,7 +272,7 @@ export class Evaluator {
     const lookback = this.opts.lookbackDelta;
     const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
     const maxRef = Math.max(refs[0] as number, refs[refs.length - 1] as number);
-    const raw = this.fetch(e.matchers, minRef - lookback + 1, maxRef);
+    const raw = this.fetch(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0));
     const out: Series[] = [];
     const n = this.steps;
     let points = 0;
@@ -287,8 +288,14 @@ export class Evaluator {
         const t = s.ts[j] as number;
         if (t <= ref - lookback) continue;
         if (s.stale !== undefined && s.stale[j] === 1) continue;
+        let v = s.vs[j] as number;
+        // smoothed: interpolate towards the next sample when it lies within the lookback after ref.
+        if (e.smoothed && t < ref && j + 1 < s.ts.length && (s.ts[j + 1] as number) <= ref + lookback && (s.stale === undefined || s.stale[j + 1] !== 1)) {
+          const t2 = s.ts[j + 1] as number;
+          v += (((s.vs[j + 1] as number) - v) * (ref - t)) / (t2 - t);
+        }
         ts.push(this.stepTime(i));
-        fs.push(sampleTimeAsValue ? t / 1000 : (s.vs[j] as number));
+        fs.push(sampleTimeAsValue ? t / 1000 : v);
       }
       if (ts.length > 0) {
         points += ts.length;
@@ -308,12 +315,14 @@ export class Evaluator {
     while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
     if (e.type === 'MatrixSelector') {
       const vs = e.vectorSelector;
-      if (vs.anchored || vs.smoothed) throw execError('anchored and smoothed range selectors are not supported');
       const range = this.rangeOf(e);
       const refs = this.refTimes(this.atOf(vs.timestamp, vs.startOrEnd), this.offsetOf(vs));
       const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
       const maxRef = Math.max(refs[0] as number, refs[refs.length - 1] as number);
-      const series = this.fetch(vs.matchers, minRef - range + 1, maxRef).map(Evaluator.withoutStale);
+      // Extended selectors also read a neighbour before the window (and after it, when smoothed).
+      const extra = vs.anchored || vs.smoothed ? this.opts.lookbackDelta : 0;
+      const after = vs.smoothed ? this.opts.lookbackDelta : 0;
+      const series = this.fetch(vs.matchers, minRef - range - extra + 1, maxRef + after).map(Evaluator.withoutStale);
       return { series, refs, range, selector: vs };
     }
     if (e.type === 'SubqueryExpr') return this.subquerySource(e);
@@ -713,6 +722,14 @@ export class Evaluator {
       params.push(this.evalScalar(e.args[a] as Expr));
     }
     const src = this.rangeSource(e.args[matrixIdx] as Expr);
+    const anchored = src.selector?.anchored === true;
+    const smoothed = src.selector?.smoothed === true;
+    if (anchored || smoothed) {
+      checkExtendedFunction(name, anchored, smoothed);
+      const ext = anchored ? anchoredValue : smoothedValue;
+      const lookback = this.opts.lookbackDelta;
+      fn = (win) => ext(name, win.ts, win.vs, win.lo, win.hi, win.rangeStart, win.rangeEnd, lookback);
+    }
     const keepName = KEEPS_NAME.has(name);
     const w: RangeWindow = {
       ts: new Float64Array(0),
@@ -732,7 +749,7 @@ export class Evaluator {
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
     this.windows(src, (si, i, lo, hi) => {
-      if (hi <= lo) return;
+      if (hi <= lo && !smoothed) return;
       perStepPoints[i] = (perStepPoints[i] as number) + (hi - lo);
       const s = src.series[si] as RawSeries;
       w.ts = s.ts;
