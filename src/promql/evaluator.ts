@@ -21,8 +21,8 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { Annotations } from './annotations.js';
-import { aggregate } from './aggregate.js';
-import { vectorBinop, vectorScalarBinop, scalarBinop } from './binary-op.js';
+import { SERIES_AGGREGATIONS, aggregate, aggregateSeries } from './aggregate.js';
+import { BinopCache, vectorBinop, vectorBinopSeries, vectorScalarBinop, scalarBinop } from './binary-op.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
 import { QueryError, execError } from './query-error.js';
@@ -86,6 +86,11 @@ export class Evaluator {
 
   stepTime(i: number): number {
     return this.start + i * this.interval;
+  }
+
+  /** The step index of a step timestamp. */
+  stepOf(t: number): number {
+    return Math.round((t - this.start) / this.interval);
   }
 
   private withSteps(start: number, end: number, interval: number): Evaluator {
@@ -436,10 +441,19 @@ export class Evaluator {
     const bySig = new Map<number, Series[]>();
     const out: Series[] = [];
     const delayed = this.opts.enableDelayedNameRemoval;
+    const dropped = new Map<Labels, Labels>();
+    const keyOf = (l: Labels): Labels => {
+      let k = dropped.get(l);
+      if (k === undefined) {
+        k = dropMetricName(l);
+        dropped.set(l, k);
+      }
+      return k;
+    };
     for (let i = 0; i < perStep.length; i++) {
       const t = this.stepTime(i);
       for (const smp of perStep[i] as Sample[]) {
-        const key = delayed && smp.dropName ? dropMetricName(smp.metric) : smp.metric;
+        const key = delayed && smp.dropName ? keyOf(smp.metric) : smp.metric;
         const h = key.hash();
         let bucket = bySig.get(h);
         if (bucket === undefined) {
@@ -448,7 +462,7 @@ export class Evaluator {
         }
         let series: Series | undefined;
         for (const s of bucket) {
-          const sk = delayed && s.dropName ? dropMetricName(s.metric) : s.metric;
+          const sk = delayed && s.dropName ? keyOf(s.metric) : s.metric;
           if (sk.equals(key)) {
             series = s;
             break;
@@ -617,6 +631,46 @@ export class Evaluator {
     return { kind: 'vector', series: this.mergeAfterNameDrop(out) };
   }
 
+  /**
+   * Merges series that share a label set (after pending name drops, which Prometheus keys output by), keeping
+   * points in time order; two points at one step is Prometheus's "same labelset" error.
+   */
+  mergeSameLabels(series: Series[]): Series[] {
+    const delayed = this.opts.enableDelayedNameRemoval;
+    const byKey = new Map<number, Series[]>();
+    const out: Series[] = [];
+    let merged = false;
+    for (const s of series) {
+      const key = delayed && s.dropName ? dropMetricName(s.metric) : s.metric;
+      const h = key.hash();
+      let bucket = byKey.get(h);
+      if (bucket === undefined) {
+        bucket = [];
+        byKey.set(h, bucket);
+      }
+      const same = bucket.find((x) => (delayed && x.dropName ? dropMetricName(x.metric) : x.metric).equals(key));
+      if (same === undefined) {
+        const copy = { metric: s.metric, ts: s.ts, fs: s.fs, dropName: s.dropName };
+        bucket.push(copy);
+        out.push(copy);
+        continue;
+      }
+      merged = true;
+      same.ts = same.ts.concat(s.ts);
+      same.fs = same.fs.concat(s.fs);
+    }
+    if (!merged) return out;
+    for (const s of out) {
+      if (s.ts.length < 2) continue;
+      const idx = s.ts.map((_, k) => k).sort((a, b) => (s.ts[a] as number) - (s.ts[b] as number));
+      const ts = idx.map((k) => s.ts[k] as number);
+      for (let k = 1; k < ts.length; k++) if (ts[k] === ts[k - 1]) throw execError('vector cannot contain metrics with the same labelset');
+      s.fs = idx.map((k) => s.fs[k] as number);
+      s.ts = ts;
+    }
+    return out;
+  }
+
   /** After dropping names eagerly, two series may share labels: merge them unless they overlap in a step. */
   private mergeAfterNameDrop(series: Series[]): Series[] {
     if (this.opts.enableDelayedNameRemoval) return series;
@@ -745,7 +799,7 @@ export class Evaluator {
     };
     const outs: Series[] = src.series.map((s) => ({ metric: s.metric, ts: [], fs: [], dropName: false }));
     const counterCheck = name === 'rate' || name === 'increase';
-    const warnedNames = new Set<string>();
+    const counterNames = new Map<string, boolean>();
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
     this.windows(src, (si, i, lo, hi) => {
@@ -765,9 +819,10 @@ export class Evaluator {
       if (r === undefined) return;
       if (counterCheck) {
         const mn = w.metricName;
-        if (!warnedNames.has(mn) && !/_(total|sum|count|bucket)$/.test(mn)) {
-          warnedNames.add(mn);
-          this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
+        if (!counterNames.has(mn)) {
+          const looksLikeCounter = /_(total|sum|count|bucket)$/.test(mn);
+          counterNames.set(mn, looksLikeCounter);
+          if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
         }
       }
       const o = outs[si] as Series;
@@ -1034,12 +1089,17 @@ export class Evaluator {
       else if (p.kind === 'string') param = p.s;
       else throw execError('aggregation parameter must be a scalar or string');
     }
-    const per = this.stepVectors(this.evalVector(e.expr));
+    const input = this.evalVector(e.expr);
+    if (SERIES_AGGREGATIONS.has(e.op)) {
+      return { kind: 'vector', series: aggregateSeries(e, input, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
+    }
+    const per = this.stepVectors(input);
     const out: Sample[][] = [];
+    const groupCache = new Map<Labels, { metric: Labels; key: string }>();
     for (let i = 0; i < per.length; i++) {
       if ((i & 63) === 0) this.opts.checkInterrupt();
       const p = typeof param === 'string' || param === undefined ? param : (param[i] as number);
-      out.push(aggregate(e, per[i] as Sample[], p, this.stepTime(i), this.annotations, this.opts.enableDelayedNameRemoval));
+      out.push(aggregate(e, per[i] as Sample[], p, this.stepTime(i), this.annotations, this.opts.enableDelayedNameRemoval, groupCache));
     }
     if (e.op === 'topk' || e.op === 'bottomk' || e.op === 'limitk' || e.op === 'limit_ratio') {
       if (this.steps === 1) return { kind: 'vector', series: (out[0] as Sample[]).map((s) => ({ metric: s.metric, ts: [s.t], fs: [s.f], dropName: s.dropName })) };
@@ -1059,12 +1119,18 @@ export class Evaluator {
     if (l.kind === 'scalar' && r.kind === 'vector') return this.vectorScalar(e, r.series, l.vals, true);
     if (l.kind === 'vector' && r.kind === 'vector') {
       const matching: VectorMatching = e.matching ?? { card: e.op === 'and' || e.op === 'or' || e.op === 'unless' ? 'many-to-many' : 'one-to-one', matchingLabels: [], on: false, include: [], fillValues: {} };
+      const fill = matching.fillValues.lhs !== undefined || matching.fillValues.rhs !== undefined;
+      if (!fill) {
+        const res = vectorBinopSeries(e.op, l.series, r.series, matching, e.returnBool, this.opts.enableDelayedNameRemoval, this.steps, (t) => this.stepOf(t));
+        return { kind: 'vector', series: this.mergeSameLabels(res) };
+      }
       const lp = this.stepVectors(l.series);
       const rp = this.stepVectors(r.series);
       const out: Sample[][] = [];
+      const cache = new BinopCache();
       for (let i = 0; i < lp.length; i++) {
         if ((i & 63) === 0) this.opts.checkInterrupt();
-        out.push(vectorBinop(e.op, lp[i] as Sample[], rp[i] as Sample[], matching, e.returnBool, this.opts.enableDelayedNameRemoval));
+        out.push(vectorBinop(e.op, lp[i] as Sample[], rp[i] as Sample[], matching, e.returnBool, this.opts.enableDelayedNameRemoval, cache));
       }
       return { kind: 'vector', series: this.collect(out) };
     }
