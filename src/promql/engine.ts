@@ -4,7 +4,7 @@ import { Labels, compareLabels } from '../model/labels.js';
 import type { Queryable } from '../storage/queryable.js';
 import type { Expr } from './ast.js';
 import type { Annotations } from './annotations.js';
-import { Evaluator, dropMetricName, type Evaluated } from './evaluator.js';
+import { Evaluator, dropMetricName, type Evaluated, type QueryStats } from './evaluator.js';
 import { QueryError, execError } from './query-error.js';
 import type { QueryValue, Sample, Series } from './value.js';
 
@@ -28,6 +28,7 @@ export interface EngineOptions {
 export interface QueryResult {
   value: QueryValue;
   annotations: Annotations;
+  stats: QueryStats;
 }
 
 export interface QueryOptions {
@@ -135,7 +136,7 @@ export class Engine {
         }
         throw err;
       }
-      return { value: this.finish(v, step === 0, ev), annotations: ev.annotations };
+      return { value: this.finish(v, step === 0, ev), annotations: ev.annotations, stats: ev.stats };
     } finally {
       this.gate.leave();
     }

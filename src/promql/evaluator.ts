@@ -56,6 +56,20 @@ interface RawSeries {
   stale: Uint8Array | undefined;
 }
 
+/** Where a range function reads its series from: streamed from storage, or a subquery's materialised result. */
+interface RawSource {
+  forEach(fn: (s: RawSeries) => void): void;
+  refs: Float64Array;
+  range: number;
+  selector?: VectorSelector;
+}
+
+/** What a query did, for the API and benchmarks. */
+export interface QueryStats {
+  /** Samples read from storage (including staleness markers). */
+  samplesRead: number;
+}
+
 const METADATA_LABELS = ['__name__', '__type__', '__unit__'];
 
 /** The label set without the name and its metadata labels (what dropping the name removes). */
@@ -66,6 +80,9 @@ export function dropMetricName(l: Labels): Labels {
 
 export class Evaluator {
   readonly annotations: Annotations;
+  readonly stats: QueryStats;
+  /** Sample buffers reused by every storage read of this query. */
+  private readonly buffers: { ts: Float64Array; vs: Float64Array };
 
   constructor(
     private readonly queryable: Queryable,
@@ -76,8 +93,11 @@ export class Evaluator {
     /** The query's own start and end, for `@ start()` / `@ end()`, and for `step()`/`range()` durations. */
     private readonly query: { start: number; end: number; step: number },
     annotations?: Annotations,
+    shared?: { stats: QueryStats; buffers: { ts: Float64Array; vs: Float64Array } },
   ) {
     this.annotations = annotations ?? new Annotations();
+    this.stats = shared?.stats ?? { samplesRead: 0 };
+    this.buffers = shared?.buffers ?? { ts: new Float64Array(1024), vs: new Float64Array(1024) };
   }
 
   get steps(): number {
@@ -94,7 +114,7 @@ export class Evaluator {
   }
 
   private withSteps(start: number, end: number, interval: number): Evaluator {
-    const ev = new Evaluator(this.queryable, start, end, interval, this.opts, this.query, this.annotations);
+    const ev = new Evaluator(this.queryable, start, end, interval, this.opts, this.query, this.annotations, { stats: this.stats, buffers: this.buffers });
     return ev;
   }
 
@@ -206,50 +226,59 @@ export class Evaluator {
 
   // ---- storage reads
 
-  private fetch(matchers: readonly Matcher[], mint: number, maxt: number): RawSeries[] {
+  /**
+   * Streams the series that match, with their samples in [mint, maxt], to `fn` one at a time, in label order.
+   * The sample arrays are reused for the next series: `fn` must copy what it keeps.
+   */
+  private forEachFetched(matchers: readonly Matcher[], mint: number, maxt: number, fn: (s: RawSeries) => void): void {
     const q = this.queryable.querier(mint, maxt);
     try {
       const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
-      const out: RawSeries[] = [];
-      let ts = new Float64Array(64);
-      let vs = new Float64Array(64);
+      let ts = this.buffers.ts;
+      let vs = this.buffers.vs;
+      let read = 0;
       while (set.next()) {
         this.opts.checkInterrupt();
         const s = set.at();
         const it = s.iterator();
         let n = 0;
-        let stale: Uint8Array | undefined;
         let staleAt: number[] | undefined;
-        while (it.next()) {
-          const t = it.atT();
-          if (t < mint || t > maxt) continue;
-          const v = it.atV();
-          if (n === ts.length) {
-            const nts = new Float64Array(n * 2);
-            const nvs = new Float64Array(n * 2);
-            nts.set(ts);
-            nvs.set(vs);
-            ts = nts;
-            vs = nvs;
-          }
-          if (v !== v && isStaleNaN(v)) (staleAt ??= []).push(n);
-          ts[n] = t;
-          vs[n] = v;
-          n++;
+        if (it.seek(mint)) {
+          do {
+            const t = it.atT();
+            if (t > maxt) break;
+            const v = it.atV();
+            if (n === ts.length) {
+              const nts = new Float64Array(n * 2);
+              const nvs = new Float64Array(n * 2);
+              nts.set(ts);
+              nvs.set(vs);
+              ts = nts;
+              vs = nvs;
+              this.buffers.ts = ts;
+              this.buffers.vs = vs;
+            }
+            if (v !== v && isStaleNaN(v)) (staleAt ??= []).push(n);
+            ts[n] = t;
+            vs[n] = v;
+            n++;
+          } while (it.next());
         }
         const err = it.err();
         if (err !== undefined) throw err;
         if (n === 0) continue;
+        read += n;
+        let stale: Uint8Array | undefined;
         if (staleAt !== undefined) {
           stale = new Uint8Array(n);
           for (const i of staleAt) stale[i] = 1;
         }
-        out.push({ metric: s.labels, ts: ts.slice(0, n), vs: vs.slice(0, n), stale });
+        fn({ metric: s.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale });
       }
+      this.stats.samplesRead += read;
       const err = set.err();
       if (err !== undefined) throw err;
       for (const w of set.warnings()) this.annotations.addStorageWarning(w);
-      return out;
     } finally {
       q.close();
     }
@@ -277,11 +306,10 @@ export class Evaluator {
     const lookback = this.opts.lookbackDelta;
     const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
     const maxRef = Math.max(refs[0] as number, refs[refs.length - 1] as number);
-    const raw = this.fetch(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0));
     const out: Series[] = [];
     const n = this.steps;
     let points = 0;
-    for (const s of raw) {
+    this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
       const ts: number[] = [];
       const fs: number[] = [];
       let j = -1;
@@ -306,7 +334,7 @@ export class Evaluator {
         points += ts.length;
         out.push({ metric: s.metric, ts, fs, dropName: false });
       }
-    }
+    });
     this.account(points);
     return out;
   }
@@ -316,7 +344,7 @@ export class Evaluator {
   }
 
   /** The raw series and per-step windows behind a range-vector argument (matrix selector or subquery). */
-  private rangeSource(e: Expr): { series: RawSeries[]; refs: Float64Array; range: number; selector?: VectorSelector } {
+  private rangeSource(e: Expr): RawSource {
     while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
     if (e.type === 'MatrixSelector') {
       const vs = e.vectorSelector;
@@ -327,14 +355,15 @@ export class Evaluator {
       // Extended selectors also read a neighbour before the window (and after it, when smoothed).
       const extra = vs.anchored || vs.smoothed ? this.opts.lookbackDelta : 0;
       const after = vs.smoothed ? this.opts.lookbackDelta : 0;
-      const series = this.fetch(vs.matchers, minRef - range - extra + 1, maxRef + after).map(Evaluator.withoutStale);
-      return { series, refs, range, selector: vs };
+      const mint = minRef - range - extra + 1;
+      const maxt = maxRef + after;
+      return { forEach: (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s))), refs, range, selector: vs };
     }
     if (e.type === 'SubqueryExpr') return this.subquerySource(e);
     throw execError(`expected a range vector, got ${e.type}`);
   }
 
-  private subquerySource(e: SubqueryExpr): { series: RawSeries[]; refs: Float64Array; range: number } {
+  private subquerySource(e: SubqueryExpr): RawSource {
     const range = this.rangeOf(e);
     const offset = this.offsetOf(e);
     let step = e.stepExpr !== undefined ? this.durationMs(e.stepExpr) : e.step;
@@ -345,7 +374,7 @@ export class Evaluator {
     const from = minRef - range;
     let start = step * Math.trunc(from / step);
     if (start <= from) start += step;
-    if (start > maxRef) return { series: [], refs, range };
+    if (start > maxRef) return { forEach: () => undefined, refs, range };
     const inner = this.withSteps(start, maxRef, step);
     const v = inner.eval(e.expr);
     const series: RawSeries[] = [];
@@ -362,15 +391,15 @@ export class Evaluator {
     } else {
       throw execError('subquery is only allowed on instant vector');
     }
-    return { series, refs, range };
+    return { forEach: (fn) => series.forEach((x) => fn(x)), refs, range };
   }
 
-  /** Windows (ref - range, ref] of each series at each step. Calls fn(seriesIndex, step, lo, hi). */
-  private windows(src: { series: RawSeries[]; refs: Float64Array; range: number }, fn: (si: number, step: number, lo: number, hi: number) => void): void {
+  /** Windows (ref - range, ref] of each series at each step. Calls fn(series, step, lo, hi); `series` arrays are only valid during the call. */
+  private windows(src: RawSource, fn: (s: RawSeries, step: number, lo: number, hi: number) => void): void {
     const n = this.steps;
-    for (let si = 0; si < src.series.length; si++) {
-      if ((si & 255) === 0) this.opts.checkInterrupt();
-      const s = src.series[si] as RawSeries;
+    let count = 0;
+    src.forEach((s) => {
+      if ((++count & 255) === 0) this.opts.checkInterrupt();
       let lo = 0;
       let hi = 0;
       for (let i = 0; i < n; i++) {
@@ -383,9 +412,9 @@ export class Evaluator {
         while (lo < s.ts.length && (s.ts[lo] as number) <= from) lo++;
         if (hi < lo) hi = lo;
         while (hi < s.ts.length && (s.ts[hi] as number) <= ref) hi++;
-        fn(si, i, lo, hi);
+        fn(s, i, lo, hi);
       }
-    }
+    });
   }
 
   private evalMatrixTopLevel(e: MatrixSelector): Series[] {
@@ -397,11 +426,11 @@ export class Evaluator {
   }
 
   /** A range vector as a value (instant queries only): the raw samples of the window at the first step. */
-  private rawWindowAtFirstStep(src: { series: RawSeries[]; refs: Float64Array; range: number }, _selector: boolean): Series[] {
+  private rawWindowAtFirstStep(src: RawSource, _selector: boolean): Series[] {
     const out: Series[] = [];
     const ref = src.refs[0] as number;
     let points = 0;
-    for (const s of src.series) {
+    src.forEach((s) => {
       const ts: number[] = [];
       const fs: number[] = [];
       for (let i = 0; i < s.ts.length; i++) {
@@ -415,7 +444,7 @@ export class Evaluator {
         points += ts.length;
         out.push({ metric: s.metric, ts, fs, dropName: false });
       }
-    }
+    });
     this.account(points);
     return out;
   }
@@ -751,7 +780,7 @@ export class Evaluator {
   private evalAbsentOverTime(arg: Expr): Evaluated {
     const src = this.rangeSource(arg);
     const present = new Uint8Array(this.steps);
-    this.windows(src, (_si, i, lo, hi) => {
+    this.windows(src, (_s, i, lo, hi) => {
       if (hi > lo) present[i] = 1;
     });
     const ts: number[] = [];
@@ -797,15 +826,20 @@ export class Evaluator {
       metricName: '',
       annotations: this.annotations,
     };
-    const outs: Series[] = src.series.map((s) => ({ metric: s.metric, ts: [], fs: [], dropName: false }));
+    const outs: Series[] = [];
+    let current: RawSeries | undefined;
+    let currentOut: Series | undefined;
     const counterCheck = name === 'rate' || name === 'increase';
     const counterNames = new Map<string, boolean>();
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
-    this.windows(src, (si, i, lo, hi) => {
+    this.windows(src, (s, i, lo, hi) => {
+      if (s !== current) {
+        current = s;
+        currentOut = undefined;
+      }
       if (hi <= lo && !smoothed) return;
       perStepPoints[i] = (perStepPoints[i] as number) + (hi - lo);
-      const s = src.series[si] as RawSeries;
       w.ts = s.ts;
       w.vs = s.vs;
       w.lo = lo;
@@ -825,9 +859,12 @@ export class Evaluator {
           if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
         }
       }
-      const o = outs[si] as Series;
-      o.ts.push(this.stepTime(i));
-      o.fs.push(r);
+      if (currentOut === undefined) {
+        currentOut = { metric: s.metric, ts: [], fs: [], dropName: false };
+        outs.push(currentOut);
+      }
+      currentOut.ts.push(this.stepTime(i));
+      currentOut.fs.push(r);
       points++;
     });
     let maxPerStep = 0;
