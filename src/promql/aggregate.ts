@@ -403,3 +403,66 @@ export function aggregateSeries(e: AggregateExpr, series: Series[], steps: numbe
   }
   return out;
 }
+
+/**
+ * topk/bottomk over step-aligned series without an object per sample: per group and step the k best (series,
+ * value) pairs, chosen exactly as the per-step path chooses them. For one step, the output is in Prometheus's
+ * order (groups in order of appearance, each sorted best first).
+ */
+export function topkSeries(e: AggregateExpr, series: Series[], ks: Float64Array, steps: number, stepOf: (t: number) => number, stepTime: (i: number) => number): Series[] {
+  const top = e.op === 'topk';
+  const better = (a: number, b: number): boolean => (top ? a > b || (Number.isNaN(b) && !Number.isNaN(a)) : a < b || (Number.isNaN(b) && !Number.isNaN(a)));
+  const k = Array.from(ks, (p) => paramK(p));
+  const groupIndex = new Map<string, number>();
+  const kept: Array<Array<Array<[si: number, f: number]> | undefined>> = [];
+  series.forEach((s, si) => {
+    const metric = groupingLabels(s.metric, e.grouping, e.without);
+    const key = metric.flat.join('\xff');
+    let gi = groupIndex.get(key);
+    if (gi === undefined) {
+      gi = kept.length;
+      groupIndex.set(key, gi);
+      kept.push(new Array(steps));
+    }
+    const perStep = kept[gi] as Array<Array<[number, number]> | undefined>;
+    for (let j = 0; j < s.ts.length; j++) {
+      const i = stepOf(s.ts[j] as number);
+      const ki = k[i] as number;
+      if (ki < 1) continue;
+      const f = s.fs[j] as number;
+      let arr = perStep[i];
+      if (arr === undefined) {
+        arr = [];
+        perStep[i] = arr;
+      }
+      if (arr.length < ki) {
+        arr.push([si, f]);
+        continue;
+      }
+      let worst = 0;
+      for (let w = 1; w < arr.length; w++) if (better((arr[worst] as [number, number])[1], (arr[w] as [number, number])[1])) worst = w;
+      if (better(f, (arr[worst] as [number, number])[1])) arr[worst] = [si, f];
+    }
+  });
+  const outBySeries = new Map<number, Series>();
+  const ordered: Series[] = [];
+  for (let i = 0; i < steps; i++) {
+    for (const perStep of kept) {
+      const arr = perStep[i];
+      if (arr === undefined) continue;
+      arr.sort((a, b) => (a[1] === b[1] || (Number.isNaN(a[1]) && Number.isNaN(b[1])) ? 0 : better(a[1], b[1]) ? -1 : 1));
+      for (const [si, f] of arr) {
+        let o = outBySeries.get(si);
+        if (o === undefined) {
+          const s = series[si] as Series;
+          o = { metric: s.metric, ts: [], fs: [], dropName: s.dropName };
+          outBySeries.set(si, o);
+          ordered.push(o);
+        }
+        o.ts.push(stepTime(i));
+        o.fs.push(f);
+      }
+    }
+  }
+  return ordered;
+}

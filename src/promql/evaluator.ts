@@ -21,7 +21,7 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { Annotations } from './annotations.js';
-import { SERIES_AGGREGATIONS, aggregate, aggregateSeries } from './aggregate.js';
+import { SERIES_AGGREGATIONS, aggregate, aggregateSeries, topkSeries } from './aggregate.js';
 import { BinopCache, vectorBinop, vectorBinopSeries, vectorScalarBinop, scalarBinop } from './binary-op.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
@@ -1129,6 +1129,9 @@ export class Evaluator {
     const input = this.evalVector(e.expr);
     if (SERIES_AGGREGATIONS.has(e.op)) {
       return { kind: 'vector', series: aggregateSeries(e, input, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
+    }
+    if ((e.op === 'topk' || e.op === 'bottomk') && param instanceof Float64Array) {
+      return { kind: 'vector', series: topkSeries(e, input, param, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
     }
     const per = this.stepVectors(input);
     const out: Sample[][] = [];
