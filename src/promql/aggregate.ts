@@ -7,6 +7,7 @@ import { kahanSumInc } from './kahan.js';
 import { execError } from './query-error.js';
 import { quantileOf } from './quantile.js';
 import { formatGo } from './range-functions.js';
+import { prometheusLabelsHash } from './xxhash64.js';
 import type { Sample, Series } from './value.js';
 
 interface Group {
@@ -163,7 +164,7 @@ export function aggregate(
         continue;
       case 'limit_ratio':
         for (const s of g.samples) {
-          const offset = s.metric.hash() / 2 ** 53;
+          const offset = Number(prometheusLabelsHash(s.metric)) / 2 ** 64; // float64(MaxUint64) rounds to 2^64
           if ((ratio >= 0 && offset < ratio) || (ratio < 0 && offset >= 1 + ratio)) out.push(s);
         }
         continue;
