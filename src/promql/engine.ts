@@ -103,6 +103,9 @@ export class Engine {
 
   private async run(queryable: Queryable, expr: Expr, start: number, end: number, step: number, options: QueryOptions): Promise<QueryResult> {
     const signal = options.signal;
+    if (step > 0 && (end - start) / step + 1 > this.maxSamples) {
+      throw new QueryError('too_many_samples', 'query processing would load too many samples into memory in query execution');
+    }
     await this.gate.enter(signal);
     try {
       const deadline = this.now() + this.timeout;
@@ -131,8 +134,10 @@ export class Engine {
       try {
         v = ev.eval(expr);
       } catch (err) {
-        if (err instanceof RangeError && /call stack/i.test(err.message)) {
-          throw new QueryError('query_too_complex', 'query is too deeply nested to evaluate', { cause: err });
+        if (err instanceof RangeError) {
+          // Stack overflow on a deeply nested query, or an allocation too large for the process.
+          const nested = /call stack/i.test(err.message);
+          throw new QueryError('query_too_complex', nested ? 'query is too deeply nested to evaluate' : `query needs more memory than one query may use: ${err.message}`, { cause: err });
         }
         throw err;
       }

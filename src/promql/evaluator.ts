@@ -74,8 +74,23 @@ const METADATA_LABELS = ['__name__', '__type__', '__unit__'];
 
 /** The label set without the name and its metadata labels (what dropping the name removes). */
 export function dropMetricName(l: Labels): Labels {
-  if (!l.has('__name__') && !l.has('__type__') && !l.has('__unit__')) return l;
-  return l.without(...METADATA_LABELS);
+  const f = l.flat;
+  let found = false;
+  for (let i = 0; i < f.length; i += 2) {
+    const n = f[i] as string;
+    if (n === '__name__' || n === '__type__' || n === '__unit__') {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return l;
+  const out: string[] = [];
+  for (let k = 0; k < f.length; k += 2) {
+    const n = f[k] as string;
+    if (METADATA_LABELS.includes(n)) continue;
+    out.push(n, f[k + 1] as string);
+  }
+  return Labels.fromSortedFlat(out);
 }
 
 export class Evaluator {
@@ -114,6 +129,10 @@ export class Evaluator {
   }
 
   private withSteps(start: number, end: number, interval: number): Evaluator {
+    // Every step holds at least one value: more steps than the sample limit can never be evaluated.
+    if ((end - start) / interval + 1 > this.opts.maxSamples) {
+      throw new QueryError('too_many_samples', 'query processing would load too many samples into memory in query execution');
+    }
     const ev = new Evaluator(this.queryable, start, end, interval, this.opts, this.query, this.annotations, { stats: this.stats, buffers: this.buffers });
     return ev;
   }
