@@ -934,9 +934,9 @@ export class Evaluator {
     return { kind: 'vector', series: this.checkedRelabel(series) };
   }
 
-  /** Relabelled series may collide: merge per step, failing when two share a step. */
+  /** Relabelled series may collide: merge them, failing when two share a step. */
   private checkedRelabel(series: Series[]): Series[] {
-    return this.collect(this.stepVectors(series));
+    return this.mergeSameLabels(series);
   }
 
   private evalSort(e: Call): Evaluated {
@@ -972,20 +972,27 @@ export class Evaluator {
   }
 
   /** Groups classic bucket samples of one step by their labels without `le`. */
+  /** Parsed `le` and group of each bucket series' label set, reused across the steps of one query. */
+  private readonly bucketInfo = new Map<Labels, { le: number | undefined; metric: Labels; key: string }>();
+
   private bucketGroups(samples: Sample[]): Map<string, { metric: Labels; dropName: boolean; buckets: Bucket[]; name: string }> {
     const groups = new Map<string, { metric: Labels; dropName: boolean; buckets: Bucket[]; name: string }>();
     for (const s of samples) {
-      const leText = s.metric.get('le');
-      const le = parseLe(leText);
+      let info = this.bucketInfo.get(s.metric);
+      if (info === undefined) {
+        let metric = s.metric.without('le');
+        if (!this.opts.enableDelayedNameRemoval) metric = dropMetricName(metric);
+        info = { le: parseLe(s.metric.get('le')), metric, key: metric.flat.join('\xff') };
+        this.bucketInfo.set(s.metric, info);
+      }
+      const le = info.le;
       if (le === undefined) {
-        this.annotations.warn(`bucket label "le" is missing or has a malformed value of ${JSON.stringify(leText)} for metric name ${JSON.stringify(s.metric.metricName)}`);
+        this.annotations.warn(`bucket label "le" is missing or has a malformed value of ${JSON.stringify(s.metric.get('le'))} for metric name ${JSON.stringify(s.metric.metricName)}`);
         continue;
       }
-      let metric = s.metric.without('le');
-      let dropName = s.dropName;
-      if (this.opts.enableDelayedNameRemoval) dropName = true;
-      else metric = dropMetricName(metric);
-      const key = metric.flat.join('\xff');
+      const metric = info.metric;
+      const dropName = this.opts.enableDelayedNameRemoval ? true : s.dropName;
+      const key = info.key;
       let g = groups.get(key);
       if (g === undefined) {
         g = { metric, dropName, buckets: [], name: s.metric.metricName };
