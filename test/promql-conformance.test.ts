@@ -7,7 +7,6 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runScript, type EvalOutcome } from '../src/promql/promqltest/script-runner.js';
-import { rewriteWithAt } from '../src/promql/promqltest/at-rewrite.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -36,7 +35,7 @@ test('promqltest conformance: every non-skipped eval passes (or is a listed know
   const outcomes: EvalOutcome[] = [];
   for (const f of files) {
     const text = readFileSync(join(dir, 'promqltest', f), 'utf8');
-    outcomes.push(...(await runScript(text, f, { atModifierRewrite: rewriteWithAt })));
+    outcomes.push(...(await runScript(text, f)));
   }
   const known = knownFailures();
   const failed = outcomes.filter((o) => o.status === 'failed');
