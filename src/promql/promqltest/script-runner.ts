@@ -64,7 +64,12 @@ export async function runScript(text: string, file: string, options: RunOptions 
   let storage = new MemoryStorage();
   let nhSeries: Labels[] = [];
   let broken: string | undefined;
+  let ignoring = false;
   for (const cmd of cmds) {
+    if (cmd.kind === 'ignore' || cmd.kind === 'resume') {
+      ignoring = cmd.kind === 'ignore';
+      continue;
+    }
     if (cmd.kind === 'clear') {
       storage = new MemoryStorage();
       nhSeries = [];
@@ -76,6 +81,10 @@ export async function runScript(text: string, file: string, options: RunOptions 
       } catch (err) {
         broken = `load at line ${cmd.line} failed: ${errText(err)}`;
       }
+      continue;
+    }
+    if (ignoring) {
+      outcomes.push({ file, line: cmd.line, status: 'skipped', message: 'between ignore and resume' });
       continue;
     }
     if (broken !== undefined) {

@@ -52,3 +52,8 @@ test('bad scripts are typed errors with file and line', () => {
   assert.throws(() => parseScript('eval instant at 5x up\n', 'f.test'), (e: unknown) => e instanceof ScriptError && e.position.line === 1);
   assert.throws(() => parseScript('eval range from 10m to 5m step 1m up\n', 'f.test'), ScriptError);
 });
+
+test('ignore and resume are commands of their own', () => {
+  const cmds = parseScript('ignore\neval instant at 0 x\n\nresume\n', 'f.test');
+  assert.deepEqual(cmds.map((c) => c.kind), ['ignore', 'eval', 'resume']);
+});
