@@ -108,3 +108,18 @@ test('a range query or subquery with absurdly many steps is refused, not allocat
   await assert.rejects(e.rangeQuery(st, q('x'), 0, 365 * 86_400_000, 1), (err: unknown) => err instanceof QueryError && err.code === 'too_many_samples');
   await assert.rejects(e.instantQuery(st, q('max_over_time(x[1y:1ms])'), 0), (err: unknown) => err instanceof QueryError && err.code === 'too_many_samples');
 });
+
+test('an abort raised while a long query runs stops it', async () => {
+  const pts: Array<[number, number]> = [];
+  for (let t = 0; t < 3_600_000; t += 15_000) pts.push([t, t]);
+  const series: Record<string, Array<[number, number]>> = {};
+  for (let i = 0; i < 200; i++) series[`x/${i}`] = pts;
+  const st = await storageWith(series);
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 20);
+  let nested = 'x';
+  for (let i = 0; i < 200; i++) nested = `(${nested} + 1)`;
+  const started = Date.now();
+  await assert.rejects(new Engine().rangeQuery(st, q(`sum(rate(${nested}[5m:15s]))`), 0, 3_600_000, 15_000, { signal: ac.signal }), (err: unknown) => err instanceof QueryError && err.code === 'query_canceled');
+  assert.ok(Date.now() - started < 20_000);
+});

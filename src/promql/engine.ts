@@ -114,6 +114,15 @@ export class Engine {
         if (signal?.aborted === true) throw new QueryError('query_canceled', 'query was canceled');
         if (this.now() > deadline) throw new QueryError('query_timeout', `query timed out after ${this.timeout}ms`);
       };
+      // Evaluation gives the event loop a turn every ~10ms (at node boundaries), so an abort raised by another
+      // event (a client that went away) is seen while the query runs, and other work is not starved.
+      let lastYield = performance.now();
+      const yieldToEventLoop = (): Promise<void> | undefined => {
+        const t = performance.now();
+        if (t - lastYield < 10) return undefined;
+        lastYield = t;
+        return new Promise((resolve) => setImmediate(resolve));
+      };
       const ev = new Evaluator(
         queryable,
         start,
@@ -125,6 +134,7 @@ export class Engine {
           maxSamples: this.maxSamples,
           enableDelayedNameRemoval: this.enableDelayedNameRemoval,
           checkInterrupt,
+          yieldToEventLoop,
         },
         { start, end, step },
       );
@@ -132,7 +142,7 @@ export class Engine {
       await Promise.resolve();
       let v: Evaluated;
       try {
-        v = ev.eval(expr);
+        v = await ev.eval(expr);
       } catch (err) {
         if (err instanceof RangeError) {
           // Stack overflow on a deeply nested query, or an allocation too large for the process.

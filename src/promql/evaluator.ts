@@ -38,6 +38,8 @@ export interface EvalOptions {
   enableDelayedNameRemoval: boolean;
   /** Throws when the query must stop (timeout, cancel). Called often enough to keep a stop prompt. */
   checkInterrupt: () => void;
+  /** A promise to await before the next node when the query should let the event loop run; else undefined. */
+  yieldToEventLoop?: () => Promise<void> | undefined;
 }
 
 /** What a node evaluated to, over all steps. */
@@ -144,7 +146,9 @@ export class Evaluator {
     }
   }
 
-  eval(e: Expr): Evaluated {
+  async eval(e: Expr): Promise<Evaluated> {
+    const pause = this.opts.yieldToEventLoop?.();
+    if (pause !== undefined) await pause;
     this.opts.checkInterrupt();
     switch (e.type) {
       case 'NumberLiteral':
@@ -153,9 +157,9 @@ export class Evaluator {
         return { kind: 'string', s: e.val };
       case 'ParenExpr':
       case 'StepInvariantExpr':
-        return this.eval(e.expr);
+        return await this.eval(e.expr);
       case 'UnaryExpr': {
-        const v = this.eval(e.expr);
+        const v = await this.eval(e.expr);
         if (e.op === '+') return v;
         if (v.kind === 'scalar') return { kind: 'scalar', vals: v.vals.map((x) => -x) };
         if (v.kind === 'vector') {
@@ -170,15 +174,15 @@ export class Evaluator {
       case 'VectorSelector':
         return { kind: 'vector', series: this.evalVectorSelector(e) };
       case 'MatrixSelector':
-        return { kind: 'matrix', series: this.evalMatrixTopLevel(e) };
+        return { kind: 'matrix', series: await this.evalMatrixTopLevel(e) };
       case 'SubqueryExpr':
-        return { kind: 'matrix', series: this.evalSubqueryTopLevel(e) };
+        return { kind: 'matrix', series: await this.evalSubqueryTopLevel(e) };
       case 'Call':
-        return this.evalCall(e);
+        return await this.evalCall(e);
       case 'AggregateExpr':
-        return this.evalAggregate(e);
+        return await this.evalAggregate(e);
       case 'BinaryExpr':
-        return this.evalBinary(e);
+        return await this.evalBinary(e);
     }
   }
 
@@ -363,7 +367,7 @@ export class Evaluator {
   }
 
   /** The raw series and per-step windows behind a range-vector argument (matrix selector or subquery). */
-  private rangeSource(e: Expr): RawSource {
+  private async rangeSource(e: Expr): Promise<RawSource> {
     while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
     if (e.type === 'MatrixSelector') {
       const vs = e.vectorSelector;
@@ -378,11 +382,11 @@ export class Evaluator {
       const maxt = maxRef + after;
       return { forEach: (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s))), refs, range, selector: vs };
     }
-    if (e.type === 'SubqueryExpr') return this.subquerySource(e);
+    if (e.type === 'SubqueryExpr') return await this.subquerySource(e);
     throw execError(`expected a range vector, got ${e.type}`);
   }
 
-  private subquerySource(e: SubqueryExpr): RawSource {
+  private async subquerySource(e: SubqueryExpr): Promise<RawSource> {
     const range = this.rangeOf(e);
     const offset = this.offsetOf(e);
     let step = e.stepExpr !== undefined ? this.durationMs(e.stepExpr) : e.step;
@@ -395,7 +399,7 @@ export class Evaluator {
     if (start <= from) start += step;
     if (start > maxRef) return { forEach: () => undefined, refs, range };
     const inner = this.withSteps(start, maxRef, step);
-    const v = inner.eval(e.expr);
+    const v = await inner.eval(e.expr);
     const series: RawSeries[] = [];
     if (v.kind === 'vector') {
       for (const s of v.series) {
@@ -436,12 +440,12 @@ export class Evaluator {
     });
   }
 
-  private evalMatrixTopLevel(e: MatrixSelector): Series[] {
-    return this.rawWindowAtFirstStep(this.rangeSource(e), true);
+  private async evalMatrixTopLevel(e: MatrixSelector): Promise<Series[]> {
+    return this.rawWindowAtFirstStep(await this.rangeSource(e), true);
   }
 
-  private evalSubqueryTopLevel(e: SubqueryExpr): Series[] {
-    return this.rawWindowAtFirstStep(this.subquerySource(e), false);
+  private async evalSubqueryTopLevel(e: SubqueryExpr): Promise<Series[]> {
+    return this.rawWindowAtFirstStep(await this.subquerySource(e), false);
   }
 
   /** A range vector as a value (instant queries only): the raw samples of the window at the first step. */
@@ -532,7 +536,7 @@ export class Evaluator {
 
   // ---- calls
 
-  private evalCall(e: Call): Evaluated {
+  private async evalCall(e: Call): Promise<Evaluated> {
     const name = e.func.name;
     const args = e.args;
     switch (name) {
@@ -542,8 +546,8 @@ export class Evaluator {
         return this.scalarPerStep(() => Math.PI);
       case 'min_of':
       case 'max_of': {
-        const a = this.evalScalar(args[0] as Expr);
-        const b = this.evalScalar(args[1] as Expr);
+        const a = await this.evalScalar(args[0] as Expr);
+        const b = await this.evalScalar(args[1] as Expr);
         const pick = name === 'min_of' ? Math.min : Math.max;
         return { kind: 'scalar', vals: a.map((x, i) => pick(x, b[i] as number)) };
       }
@@ -556,43 +560,43 @@ export class Evaluator {
       case 'range':
         return this.scalarPerStep(() => (this.query.end - this.query.start) / 1000);
       case 'timestamp':
-        return this.evalTimestamp(args[0] as Expr);
+        return await this.evalTimestamp(args[0] as Expr);
       case 'absent':
-        return this.evalAbsent(args[0] as Expr);
+        return await this.evalAbsent(args[0] as Expr);
       case 'absent_over_time':
-        return this.evalAbsentOverTime(args[0] as Expr);
+        return await this.evalAbsentOverTime(args[0] as Expr);
       case 'label_replace':
-        return this.evalLabelReplace(e);
+        return await this.evalLabelReplace(e);
       case 'label_join':
-        return this.evalLabelJoin(e);
+        return await this.evalLabelJoin(e);
       case 'vector': {
-        const v = this.evalScalar(args[0] as Expr);
+        const v = await this.evalScalar(args[0] as Expr);
         const ts: number[] = [];
         for (let i = 0; i < this.steps; i++) ts.push(this.stepTime(i));
         return { kind: 'vector', series: [{ metric: Labels.EMPTY, ts, fs: Array.from(v), dropName: false }] };
       }
       case 'scalar': {
-        const per = this.stepVectors(this.evalVector(args[0] as Expr));
+        const per = this.stepVectors(await this.evalVector(args[0] as Expr));
         return { kind: 'scalar', vals: Float64Array.from(per, (v) => (v.length === 1 ? (v[0] as Sample).f : NaN)) };
       }
       case 'sort':
       case 'sort_desc':
       case 'sort_by_label':
       case 'sort_by_label_desc':
-        return this.evalSort(e);
+        return await this.evalSort(e);
       case 'histogram_quantile':
-        return this.evalHistogramQuantile(e);
+        return await this.evalHistogramQuantile(e);
       case 'histogram_quantiles':
-        return this.evalHistogramQuantiles(e);
+        return await this.evalHistogramQuantiles(e);
       case 'histogram_fraction':
-        return this.evalHistogramFraction(e);
+        return await this.evalHistogramFraction(e);
       case 'info':
-        return this.evalInfo(e);
+        return await this.evalInfo(e);
     }
     const rangeFn = RANGE_FUNCTIONS.get(name);
-    if (rangeFn !== undefined) return this.evalRangeFunction(e, rangeFn);
+    if (rangeFn !== undefined) return await this.evalRangeFunction(e, rangeFn);
     const math = MATH_FUNCTIONS.get(name);
-    if (math !== undefined) return this.mapVector(args[0] as Expr, (v) => math(v));
+    if (math !== undefined) return await this.mapVector(args[0] as Expr, (v) => math(v));
     const date = DATE_FUNCTIONS.get(name);
     if (date !== undefined) {
       if (args.length === 0) {
@@ -604,17 +608,17 @@ export class Evaluator {
         }
         return { kind: 'vector', series: [{ metric: Labels.EMPTY, ts, fs, dropName: false }] };
       }
-      return this.mapVector(args[0] as Expr, (v) => dateValue(date, v));
+      return await this.mapVector(args[0] as Expr, (v) => dateValue(date, v));
     }
     switch (name) {
       case 'round': {
-        const to = args[1] === undefined ? undefined : this.evalScalar(args[1]);
-        return this.mapVector(args[0] as Expr, (v, i) => roundTo(v, to === undefined ? 1 : (to[i] as number)));
+        const to = args[1] === undefined ? undefined : await this.evalScalar(args[1]);
+        return await this.mapVector(args[0] as Expr, (v, i) => roundTo(v, to === undefined ? 1 : (to[i] as number)));
       }
       case 'clamp': {
-        const lo = this.evalScalar(args[1] as Expr);
-        const hi = this.evalScalar(args[2] as Expr);
-        return this.mapVector(args[0] as Expr, (v, i) => {
+        const lo = await this.evalScalar(args[1] as Expr);
+        const hi = await this.evalScalar(args[2] as Expr);
+        return await this.mapVector(args[0] as Expr, (v, i) => {
           const min = lo[i] as number;
           const max = hi[i] as number;
           if (max < min) return undefined;
@@ -622,12 +626,12 @@ export class Evaluator {
         });
       }
       case 'clamp_min': {
-        const lo = this.evalScalar(args[1] as Expr);
-        return this.mapVector(args[0] as Expr, (v, i) => Math.max(lo[i] as number, v));
+        const lo = await this.evalScalar(args[1] as Expr);
+        return await this.mapVector(args[0] as Expr, (v, i) => Math.max(lo[i] as number, v));
       }
       case 'clamp_max': {
-        const hi = this.evalScalar(args[1] as Expr);
-        return this.mapVector(args[0] as Expr, (v, i) => Math.min(hi[i] as number, v));
+        const hi = await this.evalScalar(args[1] as Expr);
+        return await this.mapVector(args[0] as Expr, (v, i) => Math.min(hi[i] as number, v));
       }
     }
     throw execError(`function ${JSON.stringify(name)} is not supported for float samples`);
@@ -639,27 +643,27 @@ export class Evaluator {
     return { kind: 'scalar', vals };
   }
 
-  evalScalar(e: Expr): Float64Array {
-    const v = this.eval(e);
+  async evalScalar(e: Expr): Promise<Float64Array> {
+    const v = await this.eval(e);
     if (v.kind !== 'scalar') throw execError(`expected scalar, got ${v.kind}`);
     return v.vals;
   }
 
-  evalVector(e: Expr): Series[] {
-    const v = this.eval(e);
+  async evalVector(e: Expr): Promise<Series[]> {
+    const v = await this.eval(e);
     if (v.kind !== 'vector') throw execError(`expected instant vector, got ${v.kind}`);
     return v.series;
   }
 
-  private evalString(e: Expr): string {
-    const v = this.eval(e);
+  private async evalString(e: Expr): Promise<string> {
+    const v = await this.eval(e);
     if (v.kind !== 'string') throw execError(`expected string, got ${v.kind}`);
     return v.s;
   }
 
   /** Applies fn to every point (undefined drops it); the metric name is dropped. */
-  private mapVector(arg: Expr, fn: (v: number, step: number) => number | undefined): Evaluated {
-    const series = this.evalVector(arg);
+  private async mapVector(arg: Expr, fn: (v: number, step: number) => number | undefined): Promise<Evaluated> {
+    const series = await this.evalVector(arg);
     const out: Series[] = [];
     for (const s of series) {
       const ts: number[] = [];
@@ -737,7 +741,7 @@ export class Evaluator {
     return this.collect(this.stepVectors(series));
   }
 
-  private evalTimestamp(arg: Expr): Evaluated {
+  private async evalTimestamp(arg: Expr): Promise<Evaluated> {
     let inner = arg;
     while (inner.type === 'ParenExpr' || inner.type === 'StepInvariantExpr') inner = inner.expr;
     if (inner.type === 'VectorSelector') {
@@ -745,11 +749,11 @@ export class Evaluator {
       for (const s of series) this.dropName(s);
       return { kind: 'vector', series: this.mergeAfterNameDrop(series) };
     }
-    return this.mapVectorWithTime(arg, (_v, t) => t / 1000);
+    return await this.mapVectorWithTime(arg, (_v, t) => t / 1000);
   }
 
-  private mapVectorWithTime(arg: Expr, fn: (v: number, t: number) => number): Evaluated {
-    const series = this.evalVector(arg);
+  private async mapVectorWithTime(arg: Expr, fn: (v: number, t: number) => number): Promise<Evaluated> {
+    const series = await this.evalVector(arg);
     for (const s of series) {
       s.fs = s.fs.map((v, k) => fn(v, s.ts[k] as number));
       this.dropName(s);
@@ -782,8 +786,8 @@ export class Evaluator {
     return b.labels();
   }
 
-  private evalAbsent(arg: Expr): Evaluated {
-    const per = this.stepVectors(this.evalVector(arg));
+  private async evalAbsent(arg: Expr): Promise<Evaluated> {
+    const per = this.stepVectors(await this.evalVector(arg));
     const metric = this.absentLabels(arg);
     const ts: number[] = [];
     const fs: number[] = [];
@@ -796,8 +800,8 @@ export class Evaluator {
     return { kind: 'vector', series: ts.length === 0 ? [] : [{ metric, ts, fs, dropName: false }] };
   }
 
-  private evalAbsentOverTime(arg: Expr): Evaluated {
-    const src = this.rangeSource(arg);
+  private async evalAbsentOverTime(arg: Expr): Promise<Evaluated> {
+    const src = await this.rangeSource(arg);
     const present = new Uint8Array(this.steps);
     this.windows(src, (_s, i, lo, hi) => {
       if (hi > lo) present[i] = 1;
@@ -813,7 +817,7 @@ export class Evaluator {
     return { kind: 'vector', series: ts.length === 0 ? [] : [{ metric: this.absentLabels(arg), ts, fs, dropName: false }] };
   }
 
-  private evalRangeFunction(e: Call, fn: (w: RangeWindow) => number | undefined): Evaluated {
+  private async evalRangeFunction(e: Call, fn: (w: RangeWindow) => number | undefined): Promise<Evaluated> {
     const name = e.func.name;
     const argTypes = e.func.argTypes;
     let matrixIdx = argTypes.indexOf('matrix');
@@ -821,9 +825,9 @@ export class Evaluator {
     const params: Float64Array[] = [];
     for (let a = 0; a < e.args.length; a++) {
       if (a === matrixIdx) continue;
-      params.push(this.evalScalar(e.args[a] as Expr));
+      params.push(await this.evalScalar(e.args[a] as Expr));
     }
-    const src = this.rangeSource(e.args[matrixIdx] as Expr);
+    const src = await this.rangeSource(e.args[matrixIdx] as Expr);
     const anchored = src.selector?.anchored === true;
     const smoothed = src.selector?.smoothed === true;
     if (anchored || smoothed) {
@@ -895,12 +899,12 @@ export class Evaluator {
     return { kind: 'vector', series: this.mergeAfterNameDrop(res) };
   }
 
-  private evalLabelReplace(e: Call): Evaluated {
-    const series = this.evalVector(e.args[0] as Expr);
-    const dst = this.evalString(e.args[1] as Expr);
-    const repl = this.evalString(e.args[2] as Expr);
-    const src = this.evalString(e.args[3] as Expr);
-    const regexText = this.evalString(e.args[4] as Expr);
+  private async evalLabelReplace(e: Call): Promise<Evaluated> {
+    const series = await this.evalVector(e.args[0] as Expr);
+    const dst = await this.evalString(e.args[1] as Expr);
+    const repl = await this.evalString(e.args[2] as Expr);
+    const src = await this.evalString(e.args[3] as Expr);
+    const regexText = await this.evalString(e.args[4] as Expr);
     let re: AnchoredRegex;
     try {
       re = new AnchoredRegex(regexText);
@@ -919,12 +923,12 @@ export class Evaluator {
     return { kind: 'vector', series: this.checkedRelabel(series) };
   }
 
-  private evalLabelJoin(e: Call): Evaluated {
-    const series = this.evalVector(e.args[0] as Expr);
-    const dst = this.evalString(e.args[1] as Expr);
-    const sep = this.evalString(e.args[2] as Expr);
+  private async evalLabelJoin(e: Call): Promise<Evaluated> {
+    const series = await this.evalVector(e.args[0] as Expr);
+    const dst = await this.evalString(e.args[1] as Expr);
+    const sep = await this.evalString(e.args[2] as Expr);
     const srcs: string[] = [];
-    for (let a = 3; a < e.args.length; a++) srcs.push(this.evalString(e.args[a] as Expr));
+    for (let a = 3; a < e.args.length; a++) srcs.push(await this.evalString(e.args[a] as Expr));
     if (!isValidLabelName(dst)) throw execError(`invalid destination label name in label_join(): ${dst}`);
     for (const s of series) {
       const value = srcs.map((n) => s.metric.get(n)).join(sep);
@@ -939,9 +943,9 @@ export class Evaluator {
     return this.mergeSameLabels(series);
   }
 
-  private evalSort(e: Call): Evaluated {
+  private async evalSort(e: Call): Promise<Evaluated> {
     const name = e.func.name;
-    const series = this.evalVector(e.args[0] as Expr);
+    const series = await this.evalVector(e.args[0] as Expr);
     if (this.steps > 1) {
       this.annotations.warn(`sort is ineffective for range queries since results are always ordered by labels`);
       return { kind: 'vector', series };
@@ -957,7 +961,7 @@ export class Evaluator {
       });
     } else {
       const labels: string[] = [];
-      for (let a = 1; a < e.args.length; a++) labels.push(this.evalString(e.args[a] as Expr));
+      for (let a = 1; a < e.args.length; a++) labels.push(await this.evalString(e.args[a] as Expr));
       const desc = name === 'sort_by_label_desc';
       series.sort((a, b) => {
         for (const l of labels) {
@@ -1003,9 +1007,9 @@ export class Evaluator {
     return groups;
   }
 
-  private evalHistogramQuantile(e: Call): Evaluated {
-    const q = this.evalScalar(e.args[0] as Expr);
-    const per = this.stepVectors(this.evalVector(e.args[1] as Expr));
+  private async evalHistogramQuantile(e: Call): Promise<Evaluated> {
+    const q = await this.evalScalar(e.args[0] as Expr);
+    const per = this.stepVectors(await this.evalVector(e.args[1] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
       const qi = q[i] as number;
@@ -1025,11 +1029,11 @@ export class Evaluator {
   }
 
   /** `histogram_quantiles(v, "label", q1, q2, ...)`: one output series per quantile, told apart by the label. */
-  private evalHistogramQuantiles(e: Call): Evaluated {
-    const per = this.stepVectors(this.evalVector(e.args[0] as Expr));
-    const label = this.evalString(e.args[1] as Expr);
+  private async evalHistogramQuantiles(e: Call): Promise<Evaluated> {
+    const per = this.stepVectors(await this.evalVector(e.args[0] as Expr));
+    const label = await this.evalString(e.args[1] as Expr);
     const qs: Float64Array[] = [];
-    for (let a = 2; a < e.args.length; a++) qs.push(this.evalScalar(e.args[a] as Expr));
+    for (let a = 2; a < e.args.length; a++) qs.push(await this.evalScalar(e.args[a] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
       const groups = [...this.bucketGroups(per[i] as Sample[]).values()];
@@ -1050,10 +1054,10 @@ export class Evaluator {
     return { kind: 'vector', series: this.collect(out) };
   }
 
-  private evalHistogramFraction(e: Call): Evaluated {
-    const lower = this.evalScalar(e.args[0] as Expr);
-    const upper = this.evalScalar(e.args[1] as Expr);
-    const per = this.stepVectors(this.evalVector(e.args[2] as Expr));
+  private async evalHistogramFraction(e: Call): Promise<Evaluated> {
+    const lower = await this.evalScalar(e.args[0] as Expr);
+    const upper = await this.evalScalar(e.args[1] as Expr);
+    const per = this.stepVectors(await this.evalVector(e.args[2] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
       for (const g of this.bucketGroups(per[i] as Sample[]).values()) {
@@ -1065,8 +1069,8 @@ export class Evaluator {
   }
 
   /** `info(v, selector)`: adds the data labels of matching info series (default `target_info`) joined on instance/job. */
-  private evalInfo(e: Call): Evaluated {
-    const base = this.stepVectors(this.evalVector(e.args[0] as Expr));
+  private async evalInfo(e: Call): Promise<Evaluated> {
+    const base = this.stepVectors(await this.evalVector(e.args[0] as Expr));
     let nameMatchers: Matcher[] = [];
     let dataMatchers: Matcher[] = [];
     const sel = e.args[1];
@@ -1144,15 +1148,15 @@ export class Evaluator {
 
   // ---- aggregation and binary operators
 
-  private evalAggregate(e: AggregateExpr): Evaluated {
+  private async evalAggregate(e: AggregateExpr): Promise<Evaluated> {
     let param: Float64Array | string | undefined;
     if (e.param !== undefined) {
-      const p = this.eval(e.param);
+      const p = await this.eval(e.param);
       if (p.kind === 'scalar') param = p.vals;
       else if (p.kind === 'string') param = p.s;
       else throw execError('aggregation parameter must be a scalar or string');
     }
-    const input = this.evalVector(e.expr);
+    const input = await this.evalVector(e.expr);
     if (SERIES_AGGREGATIONS.has(e.op)) {
       return { kind: 'vector', series: aggregateSeries(e, input, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
     }
@@ -1173,9 +1177,9 @@ export class Evaluator {
     return { kind: 'vector', series: this.collect(out) };
   }
 
-  private evalBinary(e: BinaryExpr): Evaluated {
-    const l = this.eval(e.lhs);
-    const r = this.eval(e.rhs);
+  private async evalBinary(e: BinaryExpr): Promise<Evaluated> {
+    const l = await this.eval(e.lhs);
+    const r = await this.eval(e.rhs);
     if (l.kind === 'scalar' && r.kind === 'scalar') {
       const vals = new Float64Array(this.steps);
       for (let i = 0; i < vals.length; i++) vals[i] = scalarBinop(e.op, l.vals[i] as number, r.vals[i] as number);
