@@ -60,7 +60,7 @@ interface RawSeries {
 
 /** Where a range function reads its series from: streamed from storage, or a subquery's materialised result. */
 interface RawSource {
-  forEach(fn: (s: RawSeries) => void): void;
+  forEach(fn: (s: RawSeries) => void): Promise<void>;
   refs: Float64Array;
   range: number;
   selector?: VectorSelector;
@@ -172,7 +172,7 @@ export class Evaluator {
         throw execError(`unary minus is not defined on ${v.kind}`);
       }
       case 'VectorSelector':
-        return { kind: 'vector', series: this.evalVectorSelector(e) };
+        return { kind: 'vector', series: await this.evalVectorSelector(e) };
       case 'MatrixSelector':
         return { kind: 'matrix', series: await this.evalMatrixTopLevel(e) };
       case 'SubqueryExpr':
@@ -253,14 +253,19 @@ export class Evaluator {
    * Streams the series that match, with their samples in [mint, maxt], to `fn` one at a time, in label order.
    * The sample arrays are reused for the next series: `fn` must copy what it keeps.
    */
-  private forEachFetched(matchers: readonly Matcher[], mint: number, maxt: number, fn: (s: RawSeries) => void): void {
+  private async forEachFetched(matchers: readonly Matcher[], mint: number, maxt: number, fn: (s: RawSeries) => void): Promise<void> {
     const q = this.queryable.querier(mint, maxt);
     try {
       const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
       let ts = this.buffers.ts;
       let vs = this.buffers.vs;
       let read = 0;
+      let count = 0;
       while (set.next()) {
+        if ((++count & 255) === 0) {
+          const pause = this.opts.yieldToEventLoop?.();
+          if (pause !== undefined) await pause;
+        }
         this.opts.checkInterrupt();
         const s = set.at();
         const it = s.iterator();
@@ -324,7 +329,7 @@ export class Evaluator {
 
   // ---- selectors
 
-  private evalVectorSelector(e: VectorSelector, sampleTimeAsValue = false): Series[] {
+  private async evalVectorSelector(e: VectorSelector, sampleTimeAsValue = false): Promise<Series[]> {
     const refs = this.refTimes(this.atOf(e.timestamp, e.startOrEnd), this.offsetOf(e));
     const lookback = this.opts.lookbackDelta;
     const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
@@ -332,7 +337,7 @@ export class Evaluator {
     const out: Series[] = [];
     const n = this.steps;
     let points = 0;
-    this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
+    await this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
       const ts: number[] = [];
       const fs: number[] = [];
       let j = -1;
@@ -380,7 +385,7 @@ export class Evaluator {
       const after = vs.smoothed ? this.opts.lookbackDelta : 0;
       const mint = minRef - range - extra + 1;
       const maxt = maxRef + after;
-      return { forEach: (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s))), refs, range, selector: vs };
+      return { forEach: async (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s))), refs, range, selector: vs };
     }
     if (e.type === 'SubqueryExpr') return await this.subquerySource(e);
     throw execError(`expected a range vector, got ${e.type}`);
@@ -397,7 +402,7 @@ export class Evaluator {
     const from = minRef - range;
     let start = step * Math.trunc(from / step);
     if (start <= from) start += step;
-    if (start > maxRef) return { forEach: () => undefined, refs, range };
+    if (start > maxRef) return { forEach: async () => undefined, refs, range };
     const inner = this.withSteps(start, maxRef, step);
     const v = await inner.eval(e.expr);
     const series: RawSeries[] = [];
@@ -414,14 +419,20 @@ export class Evaluator {
     } else {
       throw execError('subquery is only allowed on instant vector');
     }
-    return { forEach: (fn) => series.forEach((x) => fn(x)), refs, range };
+    return {
+      forEach: async (fn) => {
+        for (const x of series) fn(x);
+      },
+      refs,
+      range,
+    };
   }
 
   /** Windows (ref - range, ref] of each series at each step. Calls fn(series, step, lo, hi); `series` arrays are only valid during the call. */
-  private windows(src: RawSource, fn: (s: RawSeries, step: number, lo: number, hi: number) => void): void {
+  private async windows(src: RawSource, fn: (s: RawSeries, step: number, lo: number, hi: number) => void): Promise<void> {
     const n = this.steps;
     let count = 0;
-    src.forEach((s) => {
+    await src.forEach((s) => {
       if ((++count & 255) === 0) this.opts.checkInterrupt();
       let lo = 0;
       let hi = 0;
@@ -441,19 +452,19 @@ export class Evaluator {
   }
 
   private async evalMatrixTopLevel(e: MatrixSelector): Promise<Series[]> {
-    return this.rawWindowAtFirstStep(await this.rangeSource(e), true);
+    return await this.rawWindowAtFirstStep(await this.rangeSource(e), true);
   }
 
   private async evalSubqueryTopLevel(e: SubqueryExpr): Promise<Series[]> {
-    return this.rawWindowAtFirstStep(await this.subquerySource(e), false);
+    return await this.rawWindowAtFirstStep(await this.subquerySource(e), false);
   }
 
   /** A range vector as a value (instant queries only): the raw samples of the window at the first step. */
-  private rawWindowAtFirstStep(src: RawSource, _selector: boolean): Series[] {
+  private async rawWindowAtFirstStep(src: RawSource, _selector: boolean): Promise<Series[]> {
     const out: Series[] = [];
     const ref = src.refs[0] as number;
     let points = 0;
-    src.forEach((s) => {
+    await src.forEach((s) => {
       const ts: number[] = [];
       const fs: number[] = [];
       for (let i = 0; i < s.ts.length; i++) {
@@ -745,7 +756,7 @@ export class Evaluator {
     let inner = arg;
     while (inner.type === 'ParenExpr' || inner.type === 'StepInvariantExpr') inner = inner.expr;
     if (inner.type === 'VectorSelector') {
-      const series = this.evalVectorSelector(inner, true);
+      const series = await this.evalVectorSelector(inner, true);
       for (const s of series) this.dropName(s);
       return { kind: 'vector', series: this.mergeAfterNameDrop(series) };
     }
@@ -803,7 +814,7 @@ export class Evaluator {
   private async evalAbsentOverTime(arg: Expr): Promise<Evaluated> {
     const src = await this.rangeSource(arg);
     const present = new Uint8Array(this.steps);
-    this.windows(src, (_s, i, lo, hi) => {
+    await this.windows(src, (_s, i, lo, hi) => {
       if (hi > lo) present[i] = 1;
     });
     const ts: number[] = [];
@@ -856,7 +867,7 @@ export class Evaluator {
     const counterNames = new Map<string, boolean>();
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
-    this.windows(src, (s, i, lo, hi) => {
+    await this.windows(src, (s, i, lo, hi) => {
       if (s !== current) {
         current = s;
         currentOut = undefined;
@@ -1101,8 +1112,8 @@ export class Evaluator {
       bypassEmptyMatcherCheck: true,
       pos: e.pos,
     };
-    const infoPer = this.stepVectors(this.evalVectorSelector(infoSel));
-    const infoTimes = this.stepVectors(this.evalVectorSelector(infoSel, true));
+    const infoPer = this.stepVectors(await this.evalVectorSelector(infoSel));
+    const infoTimes = this.stepVectors(await this.evalVectorSelector(infoSel, true));
     const wanted = dataMatchers.length > 0 ? new Set(dataMatchers.map((m) => m.name)) : undefined;
     const out: Sample[][] = base.map(() => []);
     for (let i = 0; i < base.length; i++) {
