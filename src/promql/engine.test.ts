@@ -123,3 +123,21 @@ test('an abort raised while a long query runs stops it', async () => {
   await assert.rejects(new Engine().rangeQuery(st, q(`sum(rate(${nested}[5m:15s]))`), 0, 3_600_000, 15_000, { signal: ac.signal }), (err: unknown) => err instanceof QueryError && err.code === 'query_canceled');
   assert.ok(Date.now() - started < 20_000);
 });
+
+test('a range query with steps wider than its windows agrees with instant queries at each step', async () => {
+  const pts: Array<[number, number | 'stale']> = [];
+  for (let t = 0; t <= 7_200_000; t += 15_000) pts.push([t, t % 900_000 === 0 ? 'stale' : (t / 1000) * 3]);
+  const st = await storageWith({ 'c_total/a': pts, 'c_total/b': pts.filter(([t]) => t % 60_000 !== 0) });
+  const e = new Engine();
+  for (const text of ['rate(c_total[1m])', 'c_total', 'count_over_time(c_total[2m])']) {
+    const range = await e.rangeQuery(st, q(text), 600_000, 7_200_000, 720_000);
+    assert.equal(range.value.type, 'matrix');
+    if (range.value.type !== 'matrix') return;
+    for (let t = 600_000; t <= 7_200_000; t += 720_000) {
+      const inst = await e.instantQuery(st, q(text), t);
+      const want = inst.value.type === 'vector' ? inst.value.samples.map((s) => `${s.metric.toString()} ${s.f}`).sort() : [];
+      const got = range.value.series.flatMap((s) => s.ts.flatMap((pt, k) => (pt === t ? [`${s.metric.toString()} ${s.fs[k] as number}`] : []))).sort();
+      assert.deepEqual(got, want, `${text} at ${t}`);
+    }
+  }
+});

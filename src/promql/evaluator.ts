@@ -253,7 +253,15 @@ export class Evaluator {
    * Streams the series that match, with their samples in [mint, maxt], to `fn` one at a time, in label order.
    * The sample arrays are reused for the next series: `fn` must copy what it keeps.
    */
-  private async forEachFetched(matchers: readonly Matcher[], mint: number, maxt: number, fn: (s: RawSeries) => void): Promise<void> {
+  private async forEachFetched(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    fn: (s: RawSeries) => void,
+    /** Step reference times and window width; only samples inside some (ref - width, ref] are needed. */
+    needed?: { refs: Float64Array; width: number },
+  ): Promise<void> {
+    const windows = needed !== undefined && Evaluator.disjoint(needed.refs, needed.width) ? needed : undefined;
     const q = this.queryable.querier(mint, maxt);
     try {
       const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
@@ -271,10 +279,12 @@ export class Evaluator {
         const it = s.iterator();
         let n = 0;
         let staleAt: number[] | undefined;
-        if (it.seek(mint)) {
+        // Reads samples in [from, to] from the iterator's position on; false when the series is exhausted.
+        const readRange = (from: number, to: number): boolean => {
+          if (!it.seek(from)) return false;
           do {
             const t = it.atT();
-            if (t > maxt) break;
+            if (t > to) return true;
             const v = it.atV();
             if (n === ts.length) {
               const nts = new Float64Array(n * 2);
@@ -291,6 +301,15 @@ export class Evaluator {
             vs[n] = v;
             n++;
           } while (it.next());
+          return false;
+        };
+        if (windows === undefined) readRange(mint, maxt);
+        else {
+          // Disjoint windows (step wider than the range): read only (ref - width, ref] of each step.
+          for (let i = 0; i < windows.refs.length; i++) {
+            const ref = windows.refs[i] as number;
+            if (!readRange(ref - windows.width + 1, ref)) break;
+          }
         }
         const err = it.err();
         if (err !== undefined) throw err;
@@ -310,6 +329,13 @@ export class Evaluator {
     } finally {
       q.close();
     }
+  }
+
+  /** True when the windows (ref - width, ref] of consecutive steps do not overlap, so reading them one by one skips samples. */
+  private static disjoint(refs: Float64Array, width: number): boolean {
+    if (refs.length < 2) return false;
+    for (let i = 1; i < refs.length; i++) if ((refs[i] as number) - (refs[i - 1] as number) < width) return false;
+    return true;
   }
 
   /** Drops staleness markers from raw series (range selections never include them). */
@@ -337,6 +363,7 @@ export class Evaluator {
     const out: Series[] = [];
     const n = this.steps;
     let points = 0;
+    const needed = e.smoothed ? undefined : { refs, width: lookback };
     await this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
       const ts: number[] = [];
       const fs: number[] = [];
@@ -362,7 +389,7 @@ export class Evaluator {
         points += ts.length;
         out.push({ metric: s.metric, ts, fs, dropName: false });
       }
-    });
+    }, needed);
     this.account(points);
     return out;
   }
@@ -385,7 +412,8 @@ export class Evaluator {
       const after = vs.smoothed ? this.opts.lookbackDelta : 0;
       const mint = minRef - range - extra + 1;
       const maxt = maxRef + after;
-      return { forEach: async (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s))), refs, range, selector: vs };
+      const needed = vs.anchored || vs.smoothed ? undefined : { refs, width: range };
+      return { forEach: async (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s)), needed), refs, range, selector: vs };
     }
     if (e.type === 'SubqueryExpr') return await this.subquerySource(e);
     throw execError(`expected a range vector, got ${e.type}`);
