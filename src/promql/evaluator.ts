@@ -480,15 +480,15 @@ export class Evaluator {
   }
 
   private async evalMatrixTopLevel(e: MatrixSelector): Promise<Series[]> {
-    return await this.rawWindowAtFirstStep(await this.rangeSource(e), true);
+    return await this.rawWindowAtFirstStep(await this.rangeSource(e));
   }
 
   private async evalSubqueryTopLevel(e: SubqueryExpr): Promise<Series[]> {
-    return await this.rawWindowAtFirstStep(await this.subquerySource(e), false);
+    return await this.rawWindowAtFirstStep(await this.subquerySource(e));
   }
 
   /** A range vector as a value (instant queries only): the raw samples of the window at the first step. */
-  private async rawWindowAtFirstStep(src: RawSource, _selector: boolean): Promise<Series[]> {
+  private async rawWindowAtFirstStep(src: RawSource): Promise<Series[]> {
     const out: Series[] = [];
     const ref = src.refs[0] as number;
     let points = 0;
