@@ -31,6 +31,8 @@ test('instant queries look back 5m and stop at staleness markers', async () => {
   assert.deepEqual(at130.value.type === 'vector' && at130.value.samples.map((s) => s.metric.get('job')), ['b'], 'a is stale');
   const late = await e.instantQuery(st, q('up'), 300_001);
   assert.deepEqual(late.value.type === 'vector' && late.value.samples, [], 'lookback is left-open (t-5m, t]');
+  const short = await e.instantQuery(st, q('up'), 90_000, { lookbackDelta: 20_000 });
+  assert.deepEqual(short.value.type === 'vector' && short.value.samples.map((s) => s.metric.get('job')), [], 'a per-query lookback of 20s sees neither');
 });
 
 test('range queries evaluate every step and sort series by labels', async () => {

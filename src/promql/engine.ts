@@ -33,6 +33,8 @@ export interface QueryResult {
 
 export interface QueryOptions {
   signal?: AbortSignal;
+  /** This query's lookback delta in ms (the HTTP API's `lookback_delta`); the engine's when absent or 0. */
+  lookbackDelta?: number;
 }
 
 /** A counting semaphore whose waiters give up when their signal aborts. */
@@ -129,7 +131,7 @@ export class Engine {
         end,
         step === 0 ? 1 : step,
         {
-          lookbackDelta: this.lookbackDelta,
+          lookbackDelta: options.lookbackDelta !== undefined && options.lookbackDelta > 0 ? options.lookbackDelta : this.lookbackDelta,
           defaultSubqueryStep: this.defaultSubqueryStep,
           maxSamples: this.maxSamples,
           enableDelayedNameRemoval: this.enableDelayedNameRemoval,
