@@ -916,7 +916,7 @@ export class Evaluator {
       if (counterCheck) {
         const mn = w.metricName;
         if (!counterNames.has(mn)) {
-          const looksLikeCounter = /_(total|sum|count|bucket)$/.test(mn);
+          const looksLikeCounter = mn === '' || /_(total|sum|count|bucket)$/.test(mn);
           counterNames.set(mn, looksLikeCounter);
           if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
         }
