@@ -1,3 +1,5 @@
+// Tests of `vigil test promql`: counts, exit codes, skips and usage errors.
+
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,3 +1,5 @@
+// Tests of the aggregation operators: the series-at-once paths against the per-step definition.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';

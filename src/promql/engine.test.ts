@@ -1,3 +1,5 @@
+// Tests of the engine: lookback, staleness, range evaluation, limits, timeout, cancellation, RE2 matchers.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Labels } from '../model/labels.js';

@@ -1,3 +1,5 @@
+// Tests of the promqltest script reader.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ScriptError, parseScript, type EvalCommand } from './test-script.js';
