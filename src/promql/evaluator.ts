@@ -66,6 +66,15 @@ interface RawSource {
   selector?: VectorSelector;
 }
 
+/** Classic buckets of one histogram (series equal but for `le`) at one step. */
+interface BucketGroup {
+  metric: Labels;
+  dropName: boolean;
+  buckets: Bucket[];
+  /** Metric name of the bucket series, for annotations. */
+  name: string;
+}
+
 /** What a query did, for the API and benchmarks. */
 export interface QueryStats {
   /** Samples read from storage (including staleness markers). */
@@ -1018,9 +1027,13 @@ export class Evaluator {
   /** Parsed `le` and group of each bucket series' label set, reused across the steps of one query. */
   private readonly bucketInfo = new Map<Labels, { le: number | undefined; metric: Labels; key: string }>();
 
-  private bucketGroups(samples: Sample[]): Map<string, { metric: Labels; dropName: boolean; buckets: Bucket[]; name: string }> {
-    const groups = new Map<string, { metric: Labels; dropName: boolean; buckets: Bucket[]; name: string }>();
-    for (const s of samples) {
+  /**
+   * The bucket groups of every step, built straight from the series (no object per sample besides its bucket).
+   * Per step, buckets arrive in series order, as the per-step vector would list them.
+   */
+  private bucketGroupsBySteps(series: Series[]): Array<Map<string, BucketGroup>> {
+    const per = Array.from({ length: this.steps }, () => new Map<string, BucketGroup>());
+    for (const s of series) {
       let info = this.bucketInfo.get(s.metric);
       if (info === undefined) {
         let metric = s.metric.without('le');
@@ -1033,28 +1046,28 @@ export class Evaluator {
         this.annotations.warn(`bucket label "le" is missing or has a malformed value of ${JSON.stringify(s.metric.get('le'))} for metric name ${JSON.stringify(s.metric.metricName)}`);
         continue;
       }
-      const metric = info.metric;
       const dropName = this.opts.enableDelayedNameRemoval ? true : s.dropName;
-      const key = info.key;
-      let g = groups.get(key);
-      if (g === undefined) {
-        g = { metric, dropName, buckets: [], name: s.metric.metricName };
-        groups.set(key, g);
+      for (let k = 0; k < s.ts.length; k++) {
+        const groups = per[this.stepOf(s.ts[k] as number)] as Map<string, BucketGroup>;
+        let g = groups.get(info.key);
+        if (g === undefined) {
+          g = { metric: info.metric, dropName, buckets: [], name: s.metric.metricName };
+          groups.set(info.key, g);
+        }
+        g.buckets.push({ upperBound: le, count: s.fs[k] as number });
       }
-      g.buckets.push({ upperBound: le, count: s.f });
     }
-    return groups;
+    return per;
   }
 
   private async evalHistogramQuantile(e: Call): Promise<Evaluated> {
     const q = await this.evalScalar(e.args[0] as Expr);
-    const per = this.stepVectors(await this.evalVector(e.args[1] as Expr));
+    const per = this.bucketGroupsBySteps(await this.evalVector(e.args[1] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
       const qi = q[i] as number;
-      const samples = per[i] as Sample[];
       if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
-      for (const g of this.bucketGroups(samples).values()) {
+      for (const g of (per[i] as Map<string, BucketGroup>).values()) {
         const r = bucketQuantile(qi, g.buckets);
         if (r.forcedMonotonic) {
           this.annotations.info(
@@ -1069,13 +1082,13 @@ export class Evaluator {
 
   /** `histogram_quantiles(v, "label", q1, q2, ...)`: one output series per quantile, told apart by the label. */
   private async evalHistogramQuantiles(e: Call): Promise<Evaluated> {
-    const per = this.stepVectors(await this.evalVector(e.args[0] as Expr));
+    const per = this.bucketGroupsBySteps(await this.evalVector(e.args[0] as Expr));
     const label = await this.evalString(e.args[1] as Expr);
     const qs: Float64Array[] = [];
     for (let a = 2; a < e.args.length; a++) qs.push(await this.evalScalar(e.args[a] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
-      const groups = [...this.bucketGroups(per[i] as Sample[]).values()];
+      const groups = [...(per[i] as Map<string, BucketGroup>).values()];
       for (const q of qs) {
         const qi = q[i] as number;
         if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
@@ -1096,10 +1109,10 @@ export class Evaluator {
   private async evalHistogramFraction(e: Call): Promise<Evaluated> {
     const lower = await this.evalScalar(e.args[0] as Expr);
     const upper = await this.evalScalar(e.args[1] as Expr);
-    const per = this.stepVectors(await this.evalVector(e.args[2] as Expr));
+    const per = this.bucketGroupsBySteps(await this.evalVector(e.args[2] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
-      for (const g of this.bucketGroups(per[i] as Sample[]).values()) {
+      for (const g of (per[i] as Map<string, BucketGroup>).values()) {
         const f = bucketFraction(lower[i] as number, upper[i] as number, g.buckets);
         (out[i] as Sample[]).push({ metric: g.metric, t: this.stepTime(i), f, dropName: g.dropName });
       }
