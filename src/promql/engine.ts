@@ -11,7 +11,10 @@ import type { QueryValue, Sample, Series } from './value.js';
 export interface EngineOptions {
   /** How far back an instant selector looks for a sample (ms). Default 5m. */
   lookbackDelta?: number;
-  /** Most samples a query may hold in memory at once. Default 50,000,000. */
+  /**
+   * Sample limit (Prometheus's `query.max-samples`), checked per node: the points one node produces, the
+   * samples all windows of one step hold, and the number of steps. Default 50,000,000.
+   */
   maxSamples?: number;
   /** Longest a query may run (ms). Default 2m. */
   timeout?: number;
