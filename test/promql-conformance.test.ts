@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { runScript, type EvalOutcome } from '../src/promql/promqltest/script-runner.js';
+import { newTestHead } from '../src/cli/test-promql.js';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -45,7 +46,7 @@ test('promqltest conformance: every non-skipped eval passes (or is a listed know
   const outcomes: EvalOutcome[] = [];
   for (const f of files) {
     const text = readFileSync(join(dir, f), 'utf8');
-    outcomes.push(...(await runScript(text, f)));
+    outcomes.push(...(await runScript(text, f, { newStorage: newTestHead })));
   }
   const known = knownFailures();
   const failed = outcomes.filter((o) => o.status === 'failed');

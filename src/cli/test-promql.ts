@@ -3,6 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { runScript, type EvalOutcome } from '../promql/promqltest/script-runner.js';
+import { Head } from '../tsdb/head.js';
+
+/** The TSDB head as Prometheus's test storage configures it: 24h blocks, so a load may go back 12h behind the newest sample. */
+export function newTestHead(): Head {
+  return new Head({ chunkRange: 24 * 60 * 60 * 1000 });
+}
 import { UsageError, type Command, type CommandIO } from './command.js';
 
 function counts(outcomes: readonly EvalOutcome[]): string {
@@ -52,7 +58,7 @@ and prints, per file and in total, "N passed, N failed, N skipped". Exit code 1 
         all.push({ file, line: 0, status: 'failed', message: 'cannot read file' });
         continue;
       }
-      const outcomes = await runScript(text, file, { rangeCheck: parsed.values['no-range-check'] !== true, atCheck: parsed.values['no-at-check'] !== true, signal });
+      const outcomes = await runScript(text, file, { rangeCheck: parsed.values['no-range-check'] !== true, atCheck: parsed.values['no-at-check'] !== true, signal, newStorage: newTestHead });
       for (const o of outcomes) {
         if (o.status === 'failed') io.stdout.write(`FAIL ${o.file}:${o.line}: ${o.message ?? ''}\n`);
         else if (o.status === 'skipped' && parsed.values.verbose === true) io.stdout.write(`SKIP ${o.file}:${o.line}: ${o.message ?? ''}\n`);

@@ -1,4 +1,4 @@
-// Runs promqltest script files against the engine over a fresh MemoryStorage per file, eval by eval.
+// Runs promqltest script files against the engine over a fresh storage per file (the caller picks it), eval by eval.
 //
 // Native-histogram rule (one rule, applied mechanically): an eval is SKIPPED when its expected output uses
 // `{{…}}` histogram notation, or when a vector selector of its query matches a series that holds native-histogram
@@ -10,6 +10,8 @@ import { compareLabels } from '../../model/labels.js';
 import { matchLabels, type Matcher } from '../../model/matcher.js';
 import { STALE_NAN, isStaleNaN } from '../../model/stale-nan.js';
 import { MemoryStorage } from '../../storage/memory-storage.js';
+import type { Appendable } from '../../storage/appendable.js';
+import type { Queryable } from '../../storage/queryable.js';
 import { inspect, type Expr } from '../ast.js';
 import { Engine } from '../engine.js';
 import { ALL_FEATURES, parseExpr } from '../parser.js';
@@ -37,6 +39,8 @@ export interface RunOptions {
   /** Re-run each instant eval with every selector pinned `@ t`, at other times (upstream's @-invariance check). Default true. */
   atCheck?: boolean;
   signal?: AbortSignal;
+  /** A fresh, empty storage for each file and each `clear`. Default: MemoryStorage. The CLI and `npm test` pass the TSDB head. */
+  newStorage?: () => Appendable & Queryable;
 }
 
 /** The engine settings the upstream test engine uses (conformance README §1.5). */
@@ -61,7 +65,8 @@ export async function runScript(text: string, file: string, options: RunOptions 
     return [{ file, line: 0, status: 'failed', message: `cannot read script: ${errText(err)}` }];
   }
   const engine = testEngine();
-  let storage = new MemoryStorage();
+  const newStorage = options.newStorage ?? ((): Appendable & Queryable => new MemoryStorage());
+  let storage = newStorage();
   let nhSeries: Labels[] = [];
   let broken: string | undefined;
   let ignoring = false;
@@ -71,7 +76,7 @@ export async function runScript(text: string, file: string, options: RunOptions 
       continue;
     }
     if (cmd.kind === 'clear') {
-      storage = new MemoryStorage();
+      storage = newStorage();
       nhSeries = [];
       continue;
     }
@@ -97,7 +102,7 @@ export async function runScript(text: string, file: string, options: RunOptions 
   return outcomes;
 }
 
-async function load(storage: MemoryStorage, cmd: LoadCommand, nhSeries: Labels[]): Promise<void> {
+async function load(storage: Appendable & Queryable, cmd: LoadCommand, nhSeries: Labels[]): Promise<void> {
   const bySeries = new Map<string, { labels: Labels; values: SequenceValue[]; hasHistogram: boolean }>();
   for (const l of cmd.lines) {
     if (isStartTimestampLine(l.text)) continue; // start timestamps are not stored (the storage seams have none)
@@ -132,7 +137,7 @@ function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-async function runEval(engine: Engine, storage: MemoryStorage, cmd: EvalCommand, nhSeries: Labels[], file: string, options: RunOptions): Promise<EvalOutcome> {
+async function runEval(engine: Engine, storage: Appendable & Queryable, cmd: EvalCommand, nhSeries: Labels[], file: string, options: RunOptions): Promise<EvalOutcome> {
   const base = { file, line: cmd.line };
   if (cmd.expected.some((l) => l.text.includes('{{'))) return { ...base, status: 'skipped', message: 'expects native histograms' };
   let expr: Expr;
@@ -195,7 +200,7 @@ async function exec(run: () => Promise<QueryResult>, cmd: EvalCommand, what: str
   return res;
 }
 
-async function checkInstant(engine: Engine, storage: MemoryStorage, cmd: EvalCommand, expr: Expr, query: string, t: number, checkAnnotations: boolean, options: RunOptions): Promise<void> {
+async function checkInstant(engine: Engine, storage: Appendable & Queryable, cmd: EvalCommand, expr: Expr, query: string, t: number, checkAnnotations: boolean, options: RunOptions): Promise<void> {
   const evalTime = cmd.rangeVector !== undefined ? cmd.rangeVector.to : t;
   const res = await exec(() => engine.instantQuery(storage, expr, evalTime), cmd, `instant query at ${t}`);
   if (res === undefined) return;
@@ -226,7 +231,7 @@ async function checkInstant(engine: Engine, storage: MemoryStorage, cmd: EvalCom
   }
 }
 
-async function checkRange(engine: Engine, storage: MemoryStorage, cmd: EvalCommand, expr: Expr): Promise<void> {
+async function checkRange(engine: Engine, storage: Appendable & Queryable, cmd: EvalCommand, expr: Expr): Promise<void> {
   const res = await exec(() => engine.rangeQuery(storage, expr, cmd.start, cmd.end, cmd.step), cmd, 'range query');
   if (res === undefined) return;
   compareAnnotations(cmd, res);
