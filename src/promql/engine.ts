@@ -24,6 +24,12 @@ export interface EngineOptions {
   defaultSubqueryStep?: number;
   /** Keep `__name__` until the end of evaluation (Prometheus's `promql-delayed-name-removal`). Default off. */
   enableDelayedNameRemoval?: boolean;
+  /**
+   * Use the start timestamps (ST) a storage keeps in rate/increase/irate/resets (Prometheus's experimental
+   * `use-start-timestamps`): ST-based counter resets, a zero at the ST instead of extrapolating left, and a warning
+   * on overlapping start times. Default off.
+   */
+  useStartTimestamps?: boolean;
   /** Clock for timeouts; tests inject their own. */
   now?: () => number;
 }
@@ -81,6 +87,7 @@ export class Engine {
   readonly timeout: number;
   readonly defaultSubqueryStep: number;
   readonly enableDelayedNameRemoval: boolean;
+  readonly useStartTimestamps: boolean;
   private readonly now: () => number;
   private readonly gate: Gate;
 
@@ -90,6 +97,7 @@ export class Engine {
     this.timeout = options.timeout ?? 120_000;
     this.defaultSubqueryStep = options.defaultSubqueryStep ?? 60_000;
     this.enableDelayedNameRemoval = options.enableDelayedNameRemoval ?? false;
+    this.useStartTimestamps = options.useStartTimestamps ?? false;
     this.now = options.now ?? Date.now;
     this.gate = new Gate(options.maxConcurrent ?? 20);
   }
@@ -138,6 +146,7 @@ export class Engine {
           defaultSubqueryStep: this.defaultSubqueryStep,
           maxSamples: this.maxSamples,
           enableDelayedNameRemoval: this.enableDelayedNameRemoval,
+          useStartTimestamps: this.useStartTimestamps,
           checkInterrupt,
           yieldToEventLoop,
         },

@@ -36,6 +36,8 @@ export interface EvalOptions {
   defaultSubqueryStep: number;
   maxSamples: number;
   enableDelayedNameRemoval: boolean;
+  /** Read start timestamps from the storage for rate/increase/irate/resets (EngineOptions.useStartTimestamps). */
+  useStartTimestamps?: boolean;
   /** Throws when the query must stop (timeout, cancel). Called often enough to keep a stop prompt. */
   checkInterrupt: () => void;
   /** A promise to await before the next node when the query should let the event loop run; else undefined. */
@@ -56,6 +58,8 @@ interface RawSeries {
   vs: Float64Array;
   /** 1 where the sample is a staleness marker; undefined when there are none. */
   stale: Uint8Array | undefined;
+  /** Start timestamps (NaN: none) when the engine uses them and the series has any; else undefined. */
+  sts?: Float64Array | undefined;
 }
 
 /** Where a range function reads its series from: streamed from storage, or a subquery's materialised result. */
@@ -108,7 +112,7 @@ export class Evaluator {
   readonly annotations: Annotations;
   readonly stats: QueryStats;
   /** Sample buffers reused by every storage read of this query. */
-  private readonly buffers: { ts: Float64Array; vs: Float64Array };
+  private readonly buffers: { ts: Float64Array; vs: Float64Array; sts?: Float64Array };
 
   constructor(
     private readonly queryable: Queryable,
@@ -119,7 +123,7 @@ export class Evaluator {
     /** The query's own start and end, for `@ start()` / `@ end()`, and for `step()`/`range()` durations. */
     private readonly query: { start: number; end: number; step: number },
     annotations?: Annotations,
-    shared?: { stats: QueryStats; buffers: { ts: Float64Array; vs: Float64Array } },
+    shared?: { stats: QueryStats; buffers: { ts: Float64Array; vs: Float64Array; sts?: Float64Array } },
   ) {
     this.annotations = annotations ?? new Annotations();
     this.stats = shared?.stats ?? { samplesRead: 0 };
@@ -288,6 +292,10 @@ export class Evaluator {
         const it = s.iterator();
         let n = 0;
         let staleAt: number[] | undefined;
+        // Start timestamps are read only when the engine uses them and the storage keeps them for this series.
+        const readST = this.opts.useStartTimestamps ? it.atST?.bind(it) : undefined;
+        let sts = readST === undefined ? undefined : (this.buffers.sts ??= new Float64Array(ts.length));
+        let anyST = false;
         // Reads samples in [from, to] from the iterator's position on; false when the series is exhausted.
         const readRange = (from: number, to: number): boolean => {
           if (!it.seek(from)) return false;
@@ -308,6 +316,16 @@ export class Evaluator {
             if (v !== v && isStaleNaN(v)) (staleAt ??= []).push(n);
             ts[n] = t;
             vs[n] = v;
+            if (sts !== undefined && readST !== undefined) {
+              if (sts.length < ts.length) {
+                const nsts = new Float64Array(ts.length);
+                nsts.set(sts);
+                sts = this.buffers.sts = nsts;
+              }
+              const st = readST();
+              sts[n] = st;
+              if (st === st) anyST = true;
+            }
             n++;
           } while (it.next());
           return false;
@@ -329,7 +347,7 @@ export class Evaluator {
           stale = new Uint8Array(n);
           for (const i of staleAt) stale[i] = 1;
         }
-        fn({ metric: s.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale });
+        fn({ metric: s.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale, sts: anyST ? sts?.subarray(0, n) : undefined });
       }
       this.stats.samplesRead += read;
       const err = set.err();
@@ -353,13 +371,15 @@ export class Evaluator {
     let n = 0;
     const ts = new Float64Array(s.ts.length);
     const vs = new Float64Array(s.vs.length);
+    const sts = s.sts === undefined ? undefined : new Float64Array(s.sts.length);
     for (let i = 0; i < s.ts.length; i++) {
       if (s.stale[i] === 1) continue;
       ts[n] = s.ts[i] as number;
       vs[n] = s.vs[i] as number;
+      if (sts !== undefined) sts[n] = (s.sts as Float64Array)[i] as number;
       n++;
     }
-    return { metric: s.metric, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale: undefined };
+    return { metric: s.metric, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale: undefined, sts: sts?.subarray(0, n) };
   }
 
   // ---- selectors
@@ -888,6 +908,7 @@ export class Evaluator {
     const w: RangeWindow = {
       ts: new Float64Array(0),
       vs: new Float64Array(0),
+      sts: undefined,
       lo: 0,
       hi: 0,
       rangeStart: 0,
@@ -913,6 +934,7 @@ export class Evaluator {
       perStepPoints[i] = (perStepPoints[i] as number) + (hi - lo);
       w.ts = s.ts;
       w.vs = s.vs;
+      w.sts = s.sts;
       w.lo = lo;
       w.hi = hi;
       w.rangeEnd = src.refs[i] as number;

@@ -4,6 +4,7 @@ import { kahanSumInc } from './kahan.js';
 import type { Annotations } from './annotations.js';
 import { execError } from './query-error.js';
 import { quantileOf } from './quantile.js';
+import { stOverlapWarning, stOverlaps, stReset, usableST } from './start-timestamps.js';
 
 /**
  * The window one function call sees: samples ts/vs[lo..hi) in time order, with no staleness markers.
@@ -12,6 +13,8 @@ import { quantileOf } from './quantile.js';
 export interface RangeWindow {
   ts: Float64Array;
   vs: Float64Array;
+  /** Start timestamps of the samples (NaN: none), when the engine uses them and the series has any. */
+  sts: Float64Array | undefined;
   lo: number;
   hi: number;
   /** The window is (rangeStart, rangeEnd] in ms; rangeEnd is the selector's reference time. */
@@ -28,10 +31,25 @@ export interface RangeWindow {
 /** Returns the value, or undefined for "no sample at this step". */
 export type RangeFunction = (w: RangeWindow) => number | undefined;
 
+/** Warns once per metric when a sample of the window starts before the previous sample (start timestamps). */
+function checkOverlaps(w: RangeWindow, sts: Float64Array, from: number): void {
+  for (let i = Math.max(from, w.lo + 1); i < w.hi; i++) {
+    if (stOverlaps(w.ts, sts, i)) {
+      w.annotations.warn(stOverlapWarning(w.metricName));
+      return;
+    }
+  }
+}
+
 function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): number | undefined {
   const n = w.hi - w.lo;
-  if (n < 2) return undefined;
   const { ts, vs, lo, hi } = w;
+  // Counters with start timestamps: resets are also read from STs, and when the first sample's ST lies inside
+  // the window the counter is known to be 0 there, which replaces the extrapolation to the left.
+  const sts = isCounter ? w.sts : undefined;
+  const firstST = sts === undefined || n < 1 ? NaN : usableST(sts[lo] as number, ts[lo] as number);
+  const zeroAtST = firstST > w.rangeStart;
+  if (n < 2 && !zeroAtST) return undefined;
   const first = vs[lo] as number;
   const last = vs[hi - 1] as number;
   let result = last - first;
@@ -39,12 +57,14 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
     let prev = first;
     for (let i = lo + 1; i < hi; i++) {
       const cur = vs[i] as number;
-      if (cur < prev) result += prev;
+      if (cur < prev || (sts !== undefined && stReset(ts, sts, i))) result += prev;
       prev = cur;
     }
   }
+  if (sts !== undefined) checkOverlaps(w, sts, lo + 1);
   const firstT = ts[lo] as number;
   const lastT = ts[hi - 1] as number;
+  if (zeroAtST) return rateFromST(w, result + first, firstST, firstT, lastT, n, isRate);
   let durationToStart = (firstT - w.rangeStart) / 1000;
   let durationToEnd = (w.rangeEnd - lastT) / 1000;
   const sampledInterval = (lastT - firstT) / 1000;
@@ -61,11 +81,31 @@ function extrapolatedRate(w: RangeWindow, isCounter: boolean, isRate: boolean): 
   return result * factor;
 }
 
+/**
+ * rate/increase when the counter was 0 at `st` inside the window: the increase is measured from there, and only
+ * the end of the window is extrapolated (as usual, judged by the real samples' spacing; not at all with one sample).
+ */
+function rateFromST(w: RangeWindow, increase: number, st: number, firstT: number, lastT: number, n: number, isRate: boolean): number {
+  const sampledInterval = (lastT - st) / 1000;
+  let durationToEnd = (w.rangeEnd - lastT) / 1000;
+  if (n < 2) durationToEnd = 0;
+  else {
+    const avg = (lastT - firstT) / 1000 / (n - 1);
+    if (durationToEnd >= avg * 1.1) durationToEnd = avg / 2;
+  }
+  let factor = (sampledInterval + durationToEnd) / sampledInterval;
+  if (isRate) factor /= (w.rangeEnd - w.rangeStart) / 1000;
+  return increase * factor;
+}
+
 function instantValue(w: RangeWindow, isRate: boolean): number | undefined {
   if (w.hi - w.lo < 2) return undefined;
   const last = w.vs[w.hi - 1] as number;
   const prev = w.vs[w.hi - 2] as number;
-  let result = isRate && last < prev ? last : last - prev;
+  const sts = isRate ? w.sts : undefined;
+  if (sts !== undefined) checkOverlaps(w, sts, w.hi - 1);
+  const reset = last < prev || (sts !== undefined && stReset(w.ts, sts, w.hi - 1));
+  let result = isRate && reset ? last : last - prev;
   if (isRate) {
     const dt = ((w.ts[w.hi - 1] as number) - (w.ts[w.hi - 2] as number)) / 1000;
     if (dt === 0) return undefined;
@@ -224,7 +264,13 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFunction> = new Map<strin
     'resets',
     (w) => {
       let resets = 0;
-      for (let i = w.lo + 1; i < w.hi; i++) if ((w.vs[i] as number) < (w.vs[i - 1] as number)) resets++;
+      const sts = w.sts;
+      if (sts === undefined) {
+        for (let i = w.lo + 1; i < w.hi; i++) if ((w.vs[i] as number) < (w.vs[i - 1] as number)) resets++;
+        return resets;
+      }
+      for (let i = w.lo + 1; i < w.hi; i++) if ((w.vs[i] as number) < (w.vs[i - 1] as number) || stReset(w.ts, sts, i)) resets++;
+      checkOverlaps(w, sts, w.lo + 1);
       return resets;
     },
   ],

@@ -18,7 +18,7 @@ import { ALL_FEATURES, parseExpr } from '../parser.js';
 import type { QueryResult } from '../engine.js';
 import type { QueryValue } from '../value.js';
 import type { SequenceValue } from '../series-notation.js';
-import { isStartTimestampLine } from '../series-notation.js';
+import { isStartTimestampLine, parseStartTimestampDescription } from '../series-notation.js';
 import { rewriteWithAt } from './at-rewrite.js';
 import { parseSeriesLine } from './series-line.js';
 import { parseScript, type AnnotationExpectation, type EvalCommand, type LoadCommand } from './test-script.js';
@@ -51,6 +51,7 @@ export function testEngine(): Engine {
     timeout: 100_000,
     defaultSubqueryStep: 60_000,
     enableDelayedNameRemoval: true,
+    useStartTimestamps: true,
   });
 }
 
@@ -103,18 +104,36 @@ export async function runScript(text: string, file: string, options: RunOptions 
 }
 
 async function load(storage: Appendable & Queryable, cmd: LoadCommand, nhSeries: Labels[]): Promise<void> {
-  const bySeries = new Map<string, { labels: Labels; values: SequenceValue[]; hasHistogram: boolean }>();
+  const bySeries = new Map<string, { labels: Labels; values: SequenceValue[]; hasHistogram: boolean; stOffsets?: (number | undefined)[] }>();
+  // A `<series>@st …` line gives the start-timestamp offsets of the sample line right after it.
+  let pendingST: { labels: Labels; offsets: (number | undefined)[]; line: number } | undefined;
   for (const l of cmd.lines) {
-    if (isStartTimestampLine(l.text)) continue; // start timestamps are not stored (the storage seams have none)
+    if (isStartTimestampLine(l.text)) {
+      if (pendingST !== undefined) throw new Error(`line ${pendingST.line}: start-timestamp line is not followed by its series`);
+      const d = parseStartTimestampDescription(l.text);
+      pendingST = { labels: d.labels, offsets: d.offsets, line: l.line };
+      continue;
+    }
     const s = parseSeriesLine(l.text);
-    bySeries.set(s.labels.flat.join('\xff'), s);
+    if (pendingST !== undefined) {
+      if (!pendingST.labels.equals(s.labels)) throw new Error(`line ${pendingST.line}: start-timestamp line for ${pendingST.labels.toString()} is followed by ${s.labels.toString()}`);
+      if (pendingST.offsets.length !== s.values.length) {
+        throw new Error(`line ${pendingST.line}: ${pendingST.offsets.length} start timestamps for ${s.values.length} samples`);
+      }
+    }
+    bySeries.set(s.labels.flat.join('\xff'), { ...s, stOffsets: pendingST?.offsets });
+    pendingST = undefined;
   }
+  if (pendingST !== undefined) throw new Error(`line ${pendingST.line}: start-timestamp line is not followed by its series`);
   const app = storage.appender();
   for (const s of bySeries.values()) {
     s.values.forEach((v, i) => {
       const t = i * cmd.interval;
-      if (v.kind === 'float') app.append(0, s.labels, t, v.value);
-      else if (v.kind === 'stale') app.append(0, s.labels, t, STALE_NAN);
+      const off = s.stOffsets?.[i];
+      if (v.kind === 'float') {
+        if (off !== undefined && app.appendST !== undefined) app.appendST(0, s.labels, t, t + off, v.value);
+        else app.append(0, s.labels, t, v.value);
+      } else if (v.kind === 'stale') app.append(0, s.labels, t, STALE_NAN);
     });
     if (s.hasHistogram) nhSeries.push(s.labels);
     if (cmd.withNhcb) {
