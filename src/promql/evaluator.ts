@@ -273,6 +273,8 @@ export class Evaluator {
     fn: (s: RawSeries) => void,
     /** Step reference times and window width; only samples inside some (ref - width, ref] are needed. */
     needed?: { refs: Float64Array; width: number },
+    /** Also read start timestamps (when the storage keeps them). */
+    withST = this.opts.useStartTimestamps === true,
   ): Promise<void> {
     const windows = needed !== undefined && Evaluator.disjoint(needed.refs, needed.width) ? needed : undefined;
     const q = this.queryable.querier(mint, maxt);
@@ -293,7 +295,7 @@ export class Evaluator {
         let n = 0;
         let staleAt: number[] | undefined;
         // Start timestamps are read only when the engine uses them and the storage keeps them for this series.
-        const readST = this.opts.useStartTimestamps ? it.atST?.bind(it) : undefined;
+        const readST = withST ? it.atST?.bind(it) : undefined;
         let sts = readST === undefined ? undefined : (this.buffers.sts ??= new Float64Array(ts.length));
         let anyST = false;
         // Reads samples in [from, to] from the iterator's position on; false when the series is exhausted.
@@ -384,7 +386,8 @@ export class Evaluator {
 
   // ---- selectors
 
-  private async evalVectorSelector(e: VectorSelector, sampleTimeAsValue = false): Promise<Series[]> {
+  /** `valueOf`: the sample's value, its time (`timestamp()`), or its start time, 0 when it has none (`start_timestamp()`). */
+  private async evalVectorSelector(e: VectorSelector, valueOf: 'value' | 'time' | 'start' = 'value'): Promise<Series[]> {
     const refs = this.refTimes(this.atOf(e.timestamp, e.startOrEnd), this.offsetOf(e));
     const lookback = this.opts.lookbackDelta;
     const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
@@ -412,13 +415,18 @@ export class Evaluator {
           v += (((s.vs[j + 1] as number) - v) * (ref - t)) / (t2 - t);
         }
         ts.push(this.stepTime(i));
-        fs.push(sampleTimeAsValue ? t / 1000 : v);
+        if (valueOf === 'value') fs.push(v);
+        else if (valueOf === 'time') fs.push(t / 1000);
+        else {
+          const st = s.sts === undefined ? NaN : (s.sts[j] as number);
+          fs.push(st === st ? st / 1000 : 0);
+        }
       }
       if (ts.length > 0) {
         points += ts.length;
         out.push({ metric: s.metric, ts, fs, dropName: false });
       }
-    }, needed);
+    }, needed, valueOf === 'start' || this.opts.useStartTimestamps === true);
     this.account(points);
     return out;
   }
@@ -629,6 +637,8 @@ export class Evaluator {
         return this.scalarPerStep(() => (this.query.end - this.query.start) / 1000);
       case 'timestamp':
         return await this.evalTimestamp(args[0] as Expr);
+      case 'start_timestamp':
+        return await this.evalStartTimestamp(args[0] as Expr);
       case 'absent':
         return await this.evalAbsent(args[0] as Expr);
       case 'absent_over_time':
@@ -813,11 +823,24 @@ export class Evaluator {
     let inner = arg;
     while (inner.type === 'ParenExpr' || inner.type === 'StepInvariantExpr') inner = inner.expr;
     if (inner.type === 'VectorSelector') {
-      const series = await this.evalVectorSelector(inner, true);
+      const series = await this.evalVectorSelector(inner, 'time');
       for (const s of series) this.dropName(s);
       return { kind: 'vector', series: this.mergeAfterNameDrop(series) };
     }
     return await this.mapVectorWithTime(arg, (_v, t) => t / 1000);
+  }
+
+  /** start_timestamp(): the start time of each selected sample; an expression's results have none, so no output. */
+  private async evalStartTimestamp(arg: Expr): Promise<Evaluated> {
+    let inner = arg;
+    while (inner.type === 'ParenExpr' || inner.type === 'StepInvariantExpr') inner = inner.expr;
+    if (inner.type !== 'VectorSelector') {
+      await this.evalVector(arg);
+      return { kind: 'vector', series: [] };
+    }
+    const series = await this.evalVectorSelector(inner, 'start');
+    for (const s of series) this.dropName(s);
+    return { kind: 'vector', series: this.mergeAfterNameDrop(series) };
   }
 
   private async mapVectorWithTime(arg: Expr, fn: (v: number, t: number) => number): Promise<Evaluated> {
@@ -1176,7 +1199,7 @@ export class Evaluator {
       pos: e.pos,
     };
     const infoPer = this.stepVectors(await this.evalVectorSelector(infoSel));
-    const infoTimes = this.stepVectors(await this.evalVectorSelector(infoSel, true));
+    const infoTimes = this.stepVectors(await this.evalVectorSelector(infoSel, 'time'));
     const wanted = dataMatchers.length > 0 ? new Set(dataMatchers.map((m) => m.name)) : undefined;
     const out: Sample[][] = base.map(() => []);
     for (let i = 0; i < base.length; i++) {

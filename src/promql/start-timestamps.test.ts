@@ -57,3 +57,20 @@ test('overlapping start times raise the warning, once, with the metric name', as
   const r = await new Engine({ useStartTimestamps: true }).rangeQuery(st, parseExpr('rate(o_total[3m])', ALL_FEATURES), 180_000, 240_000, 60_000);
   assert.deepEqual([...r.annotations.warnings], ['PromQL warning: sample has start time that overlaps with previous sample timestamp for metric "o_total"']);
 });
+
+test('start_timestamp() gives each selected sample its start time in seconds, 0 without one; expressions have none', async () => {
+  const st = new MemoryStorage();
+  const app = st.appender();
+  const l = Labels.from({ __name__: 's', k: 'a' });
+  app.appendST(0, l, 10_000, 7_000, 1);
+  app.append(0, l, 20_000, 2);
+  app.appendST(0, l, 30_000, 30_001, 3); // invalid for rate, but start_timestamp() reports it as stored
+  await app.commit();
+  const e = new Engine();
+  const r = await e.rangeQuery(st, parseExpr('start_timestamp(s)', ALL_FEATURES), 0, 30_000, 10_000);
+  assert.equal(r.value.type, 'matrix');
+  if (r.value.type !== 'matrix') return;
+  assert.deepEqual(r.value.series.map((s) => [s.metric.toString(), s.ts, Array.from(s.fs)]), [['{k="a"}', [10_000, 20_000, 30_000], [7, 0, 30.001]]]);
+  const expr = await e.rangeQuery(st, parseExpr('start_timestamp(s * 1)', ALL_FEATURES), 0, 30_000, 10_000);
+  assert.deepEqual(expr.value.type === 'matrix' && expr.value.series, []);
+});
