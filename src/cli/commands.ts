@@ -1,5 +1,6 @@
 // The registry of every `vigil` subcommand. Add a command here when its file lands.
 
 import type { Command } from './command.js';
+import { checkConfigCommand } from './check-config.js';
 
-export const commands: readonly Command[] = [];
+export const commands: readonly Command[] = [checkConfigCommand];
