@@ -1,7 +1,8 @@
 // The scrape pool of one job: turns its target groups into targets, runs one loop per target, applies target_limit.
 
 import type { ScrapeConfig } from '../config/prometheus-config.js';
-import { TargetLabelsError, targetsFromGroup } from '../discovery/target-labels.js';
+import type { TargetLabelsError} from '../discovery/target-labels.js';
+import { targetsFromGroup } from '../discovery/target-labels.js';
 import type { Clock } from '../model/clock.js';
 import { Labels } from '../model/labels.js';
 import type { Logger } from '../model/logger.js';
