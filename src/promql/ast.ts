@@ -20,8 +20,8 @@ export interface PosRange {
   readonly end: number;
 }
 
-/** Arithmetic operators, in Prometheus's spelling. */
-export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^' | 'atan2';
+/** Arithmetic operators, in Prometheus's spelling. `</` (trim upper) and `>/` (trim lower) trim native histograms. */
+export type ArithmeticOp = '+' | '-' | '*' | '/' | '%' | '^' | 'atan2' | '</' | '>/';
 /** Comparison operators (filtering, or 0/1 with `bool`). */
 export type ComparisonOp = '==' | '!=' | '>' | '<' | '>=' | '<=';
 /** Set operators; always many-to-many between instant vectors. */
@@ -192,7 +192,7 @@ export interface VectorSelector {
   readonly type: 'VectorSelector';
   /** Metric name as written before the braces or in `{"name"}`; '' when the name is only given by a matcher. */
   readonly name: string;
-  /** All matchers, including `__name__="<name>"` for a written name (first, as Prometheus orders them). */
+  /** All matchers in source order, then `__name__="<name>"` for a name written before the braces (as Prometheus orders them). */
   readonly matchers: readonly Matcher[];
   /** Offset in ms as written (may be negative); 0 when none. */
   readonly offset: number;

@@ -53,6 +53,8 @@ const ROWS: Record<string, Row> = {
   histogram_quantile: [[S, V], V],
   histogram_quantiles: [[V, STR, S, S], V, 9, true],
   info: [[V, V], V, 1, true],
+  max_of: [[S, S], S, 0, true],
+  min_of: [[S, S], S, 0, true],
   label_join: [[V, STR, STR, STR], V, -1],
   label_replace: [[V, STR, STR, STR, STR], V],
   pi: [[], S],
