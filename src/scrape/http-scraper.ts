@@ -1,6 +1,10 @@
 // Fetching one target's exposition over HTTP: Prometheus's Accept header, gzip, timeout, body size limit, auth.
 
 import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, get as httpGet, STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
+import { createGunzip } from 'node:zlib';
 import type { HttpClientConfig } from '../config/prometheus-config.js';
 import { ScrapeError } from './sample-labels.js';
 
@@ -25,7 +29,14 @@ export interface HttpScrapeOptions {
   readonly httpClient?: HttpClientConfig;
 }
 
-/** Fetches the body once. Errors are ScrapeErrors whose messages say what went wrong (shown on /api/v1/targets). */
+/** Go's http.Client gives up after this many redirects. */
+const MAX_REDIRECTS = 10;
+
+/**
+ * Fetches the body once with node:http(s) (not fetch, which refuses some ports). Redirects are followed up to 10
+ * times unless follow_redirects is false. Errors are ScrapeErrors whose messages say what went wrong (shown on
+ * /api/v1/targets).
+ */
 export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): Promise<ScrapeBody> {
   const headers: Record<string, string> = {
     Accept: SCRAPE_ACCEPT_HEADER,
@@ -36,51 +47,78 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
   addAuth(headers, opts.httpClient);
   const timeout = AbortSignal.timeout(opts.timeout);
   const both = AbortSignal.any([signal, timeout]);
+  const follow = opts.httpClient?.followRedirects !== false;
+  let url = opts.url;
   const where = `Get ${JSON.stringify(opts.url)}`;
-  let res: Response;
   try {
-    res = await fetch(opts.url, {
-      headers,
-      signal: both,
-      redirect: opts.httpClient?.followRedirects === false ? 'manual' : 'follow',
-    });
-  } catch (err) {
-    throw new ScrapeError('scrape_failed', `${where}: ${describeFetchError(err, timeout.aborted)}`, { cause: err });
-  }
-  try {
-    if (res.status !== 200) {
-      await res.body?.cancel().catch(() => undefined);
-      throw new ScrapeError('http_status', `server returned HTTP status ${res.status} ${res.statusText}`.trimEnd());
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    if (res.body !== null) {
-      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+    for (let redirects = 0; ; redirects++) {
+      const res = await request(url, headers, both, opts.httpClient);
+      const status = res.statusCode ?? 0;
+      if (follow && status >= 300 && status < 400 && res.headers.location !== undefined) {
+        res.resume();
+        if (redirects >= MAX_REDIRECTS) throw new ScrapeError('scrape_failed', `${where}: stopped after ${MAX_REDIRECTS} redirects`);
+        url = new URL(res.headers.location, url).toString();
+        continue;
+      }
+      if (status !== 200) {
+        res.resume();
+        throw new ScrapeError('http_status', `server returned HTTP status ${status} ${res.statusMessage ?? STATUS_CODES[status] ?? ''}`.trimEnd());
+      }
+      const gzipped = (res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
+      const stream: AsyncIterable<Buffer> = gzipped ? res.pipe(createGunzip()) : res;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of stream) {
         size += chunk.length;
         if (opts.bodySizeLimit > 0 && size > opts.bodySizeLimit) {
+          res.destroy();
           throw new ScrapeError('body_size_limit', `body size limit exceeded (limit: ${opts.bodySizeLimit} bytes)`);
         }
-        chunks.push(Buffer.from(chunk.buffer, chunk.byteOffset, chunk.length));
+        chunks.push(chunk);
       }
+      return { body: Buffer.concat(chunks, size), contentType: String(res.headers['content-type'] ?? '') };
     }
-    return { body: Buffer.concat(chunks, size), contentType: res.headers.get('content-type') ?? '' };
   } catch (err) {
     if (err instanceof ScrapeError) throw err;
-    throw new ScrapeError('scrape_failed', `${where}: ${describeFetchError(err, timeout.aborted)}`, { cause: err });
+    const why = timeout.aborted ? 'context deadline exceeded' : signal.aborted ? 'context canceled' : describe(err);
+    throw new ScrapeError('scrape_failed', `${where}: ${why}`, { cause: err });
   }
 }
 
-function describeFetchError(err: unknown, timedOut: boolean): string {
-  if (timedOut) return 'context deadline exceeded';
-  if (!(err instanceof Error)) return String(err);
-  if (err.name === 'AbortError') return 'context canceled';
-  const cause = (err as { cause?: unknown }).cause;
-  if (cause instanceof Error) {
-    if (/redirect count exceeded/i.test(cause.message)) return 'stopped after 20 redirects';
-    const code = (cause as { code?: string }).code;
-    return code !== undefined && !cause.message.includes(code) ? `${cause.message} (${code})` : cause.message;
+/** Connections are kept alive between scrapes, as Go's transport does. */
+const httpAgent = new HttpAgent({ keepAlive: true, maxFreeSockets: 1024 });
+const httpsAgents = new Map<string, HttpsAgent>();
+
+function httpsAgentFor(c: HttpClientConfig | undefined): HttpsAgent {
+  const tls = c?.tlsConfig;
+  const key = tls === undefined ? '' : JSON.stringify(tls);
+  let agent = httpsAgents.get(key);
+  if (agent === undefined) {
+    agent = new HttpsAgent({
+      keepAlive: true,
+      rejectUnauthorized: tls?.insecureSkipVerify !== true,
+      ...(tls?.caFile ? { ca: readFileSync(tls.caFile) } : tls?.ca ? { ca: tls.ca } : {}),
+      ...(tls?.certFile ? { cert: readFileSync(tls.certFile) } : tls?.cert ? { cert: tls.cert } : {}),
+      ...(tls?.keyFile ? { key: readFileSync(tls.keyFile) } : tls?.key ? { key: tls.key } : {}),
+      ...(tls?.serverName ? { servername: tls.serverName } : {}),
+    });
+    httpsAgents.set(key, agent);
   }
-  return err.message;
+  return agent;
+}
+
+function request(url: string, headers: Record<string, string>, signal: AbortSignal, c: HttpClientConfig | undefined): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = u.protocol === 'https:' ? httpsGet(u, { headers, signal, agent: httpsAgentFor(c) }, resolve) : httpGet(u, { headers, signal, agent: httpAgent }, resolve);
+    req.once('error', reject);
+  });
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: string }).code;
+  return code !== undefined && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
 }
 
 function addAuth(headers: Record<string, string>, c: HttpClientConfig | undefined): void {
@@ -105,4 +143,11 @@ function readSecret(path: string): string {
   } catch (err) {
     throw new ScrapeError('secret_file', `unable to read ${path}: ${(err as Error).message}`);
   }
+}
+
+/** Closes kept-alive scrape connections (server shutdown). */
+export function closeScrapeConnections(): void {
+  httpAgent.destroy();
+  for (const a of httpsAgents.values()) a.destroy();
+  httpsAgents.clear();
 }

@@ -11,7 +11,7 @@ import type { ScrapeBody } from './http-scraper.js';
 import { ScrapeLoop } from './scrape-loop.js';
 import type { ScrapeLoopOptions } from './scrape-loop.js';
 import { ScrapeTarget } from './scrape-target.js';
-import { textParserFactory } from './text-parser-for-tests.js';
+import { expositionParser } from './exposition-scrape-parser.js';
 
 function target(extra: Record<string, string> = {}): ScrapeTarget {
   const labels = Labels.from({
@@ -37,7 +37,7 @@ function loop(storage: MemoryStorage, bodies: (string | Error)[], over: Partial<
       if (b instanceof Error) throw b;
       return { body: Buffer.from(b), contentType: 'text/plain; version=0.0.4' };
     },
-    parse: textParserFactory,
+    parse: expositionParser,
     clock,
     honorLabels: false,
     honorTimestamps: true,

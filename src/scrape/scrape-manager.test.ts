@@ -11,7 +11,7 @@ import { MetricsRegistry } from '../model/metrics-registry.js';
 import type { TargetGroup } from '../model/target-group.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
 import { ScrapeManager } from './scrape-manager.js';
-import { textParserFactory } from './text-parser-for-tests.js';
+import { expositionParser } from './exposition-scrape-parser.js';
 
 let server: Server;
 let port = 0;
@@ -75,7 +75,7 @@ function count(st: MemoryStorage, name: string, labels: Record<string, string> =
 test('pools scrape their targets, report failures per target, and reload without restarting unchanged jobs', async () => {
   const st = new MemoryStorage();
   const registry = new MetricsRegistry();
-  const m = new ScrapeManager({ appendable: st, parse: textParserFactory, clock: systemClock, logger: NOP_LOGGER, registry });
+  const m = new ScrapeManager({ appendable: st, parse: expositionParser, clock: systemClock, logger: NOP_LOGGER, registry });
   const cfg = config();
   await m.applyConfig(cfg);
   const groups = staticGroups(cfg);
@@ -112,7 +112,7 @@ test('pools scrape their targets, report failures per target, and reload without
 
 test('target_limit fails every target of the pool with a clear error', async () => {
   const st = new MemoryStorage();
-  const m = new ScrapeManager({ appendable: st, parse: textParserFactory, clock: systemClock, logger: NOP_LOGGER });
+  const m = new ScrapeManager({ appendable: st, parse: expositionParser, clock: systemClock, logger: NOP_LOGGER });
   const cfg = parsePrometheusConfig(`
 scrape_configs:
   - job_name: t
