@@ -2,5 +2,6 @@
 
 import type { Command } from './command.js';
 import { checkConfigCommand } from './check-config.js';
+import { serverCommand } from './server.js';
 
-export const commands: readonly Command[] = [checkConfigCommand];
+export const commands: readonly Command[] = [checkConfigCommand, serverCommand];
