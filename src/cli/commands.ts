@@ -3,5 +3,6 @@
 import type { Command } from './command.js';
 import { checkConfigCommand } from './check-config.js';
 import { serverCommand } from './server.js';
+import { testPromqlCommand } from './test-promql.js';
 
-export const commands: readonly Command[] = [checkConfigCommand, serverCommand];
+export const commands: readonly Command[] = [checkConfigCommand, serverCommand, testPromqlCommand];

@@ -232,6 +232,8 @@ export function lex(input: string, options: LexOptions = {}): Token[] {
   let pos = 0;
   let mode: Mode = 'statements';
   let parenDepth = 0;
+  let gotColon = false;
+  let gotDuration = false;
 
   const emit = (type: TokenType, start: number, end: number): void => {
     tokens.push({ type, start, end, val: input.slice(start, end) });
@@ -399,9 +401,24 @@ export function lex(input: string, options: LexOptions = {}): Token[] {
         emit(t, start, pos);
         if (t === 'RIGHT_BRACKET') mode = 'statements';
         else if (t === 'LEFT_PAREN') parenDepth++;
-        else if (t === 'RIGHT_PAREN' && --parenDepth < 0) return fail(start, `unexpected right parenthesis ')'`);
+        else if (t === 'RIGHT_PAREN' && --parenDepth < 0) {
+          tokens.pop();
+          return fail(pos, `unexpected right parenthesis ')'`);
+        } else if (t === 'COLON') {
+          if (!gotDuration) {
+            tokens.pop();
+            return fail(pos, 'unexpected colon before duration in duration expression');
+          }
+          if (gotColon) {
+            tokens.pop();
+            return fail(pos, 'unexpected repeated colon in duration expression');
+          }
+          gotColon = true;
+        }
+        if (t !== 'COLON' && t !== 'RIGHT_BRACKET') gotDuration = true;
         continue;
       }
+      gotDuration = true;
       if (isDigit(c) || (c === '.' && isDigit(input[pos + 1]))) {
         const err = lexNumberOrDuration(start);
         if (err !== undefined) return fail(start, err);
@@ -493,7 +510,11 @@ export function lex(input: string, options: LexOptions = {}): Token[] {
       case ')':
         pos++;
         emit('RIGHT_PAREN', start, pos);
-        if (--parenDepth < 0) return fail(start, `unexpected right parenthesis ')'`);
+        if (--parenDepth < 0) {
+          // Prometheus's lexer replaces the ')' by the error, positioned after it.
+          tokens.pop();
+          return fail(pos, `unexpected right parenthesis ')'`);
+        }
         continue;
       case '{':
         pos++;
@@ -504,6 +525,8 @@ export function lex(input: string, options: LexOptions = {}): Token[] {
         pos++;
         emit('LEFT_BRACKET', start, pos);
         mode = 'duration';
+        gotColon = false;
+        gotDuration = false;
         continue;
       case ']':
         return fail(start, `unexpected right bracket ']'`);

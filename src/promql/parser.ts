@@ -708,9 +708,9 @@ class Parser {
 
   private applyAt(e: Expr): void {
     const t = this.peek();
-    if ((t.type === 'START' || t.type === 'END') && this.peek(1).type === 'LEFT_PAREN') {
+    if (t.type === 'START' || t.type === 'END') {
       this.next();
-      this.next();
+      this.expect('LEFT_PAREN', '@', 'timestamp');
       this.expect('RIGHT_PAREN', '@', 'timestamp');
       const { target, endOwner } = this.atTarget(e);
       target.startOrEnd = t.type === 'START' ? 'start' : ('end' satisfies StartOrEnd);
@@ -909,7 +909,7 @@ function isValidUtf8Name(s: string): boolean {
 /** Go-regexp-style message for an invalid matcher regex. */
 function regexErrorMessage(e: VigilError, pattern: string): string {
   const cause = e.cause instanceof Error ? e.cause.message : e.message;
-  return cause.replace('`^(?:' + pattern + ')$`', '`^(?s:' + pattern + ')$`');
+  return cause.replace('`(?s)^(?:' + pattern + ')$`', () => '`^(?s:' + pattern + ')$`');
 }
 
 /** Go's `%f`: six decimals, `+Inf`, `-Inf`, `NaN`. */
