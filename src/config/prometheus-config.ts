@@ -201,8 +201,6 @@ export interface EtcdSdConfig {
   readonly prefix: string;
   /** How often the whole prefix is read again even when the watch is healthy. */
   readonly refreshInterval: number;
-  readonly username: string;
-  readonly password: string;
   readonly httpClient: HttpClientConfig;
 }
 

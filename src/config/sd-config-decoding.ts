@@ -107,14 +107,13 @@ function decodeConsulSd(d: YamlDecoder, node: YamlValue): ConsulSdConfig {
 }
 
 function decodeEtcdSd(d: YamlDecoder, node: YamlValue): EtcdSdConfig {
-  const f = d.fields(node, 'etcd_sd_config', ['endpoints', 'prefix', 'refresh_interval', 'username', 'password', ...HTTP_CLIENT_KEYS]);
+  const f = d.fields(node, 'etcd_sd_config', ['endpoints', 'prefix', 'refresh_interval', ...HTTP_CLIENT_KEYS]);
   const endpoints = f.opt('endpoints', strList, []);
   if (endpoints.length === 0) d.fail(node, 'etcd SD configuration requires at least one endpoint');
   for (const e of endpoints) checkHttpUrl(d, f.get('endpoints'), e, 'etcd endpoint is empty');
   const prefix = f.opt('prefix', str, '');
   if (prefix === '') d.fail(node, 'etcd SD configuration requires a key prefix');
   return {
-    kind: 'etcd', endpoints, prefix, refreshInterval: f.opt('refresh_interval', duration, 5 * 60_000), username: f.opt('username', str, ''),
-    password: f.opt('password', str, ''), httpClient: decodeHttpClient(d, f),
+    kind: 'etcd', endpoints, prefix, refreshInterval: f.opt('refresh_interval', duration, 5 * 60_000), httpClient: decodeHttpClient(d, f),
   };
 }

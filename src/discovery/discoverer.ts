@@ -1,5 +1,6 @@
 // The Discoverer seam: every service-discovery mechanism emits target groups through it and nothing else.
 
+import type { Clock } from '../model/clock.js';
 import type { TargetGroup } from '../model/target-group.js';
 
 export type { TargetGroup } from '../model/target-group.js';
@@ -14,4 +15,14 @@ export type { TargetGroup } from '../model/target-group.js';
  */
 export interface Discoverer {
   run(signal: AbortSignal, emit: (groups: TargetGroup[]) => void): Promise<void>;
+}
+
+/** What a discoverer is given besides its config. */
+export interface DiscovererContext {
+  /** Drives refresh intervals and retry delays; a FakeClock in tests. */
+  readonly clock: Clock;
+  /** Receives every failed refresh (the discoverer keeps its last good state and retries on its schedule). */
+  report(err: Error): void;
+  /** DNS servers (`host:port`) for dns_sd; the system's resolvers when absent. */
+  readonly dnsServers?: readonly string[];
 }
