@@ -2,7 +2,8 @@
 
 import type { Command } from './command.js';
 import { checkConfigCommand } from './check-config.js';
+import { checkMetricsCommand } from './check-metrics.js';
 import { serverCommand } from './server.js';
 import { testPromqlCommand } from './test-promql.js';
 
-export const commands: readonly Command[] = [checkConfigCommand, serverCommand, testPromqlCommand];
+export const commands: readonly Command[] = [checkConfigCommand, checkMetricsCommand, serverCommand, testPromqlCommand];

@@ -11,7 +11,7 @@
 //     after Series: `metricName()`, `seriesKey()`, `seriesText()`, `seriesStart`/`seriesEnd` (byte offsets of the
 //       name and labels exactly as written, e.g. `http_requests_total{code="200"}`), `value` (float64, exactly as
 //       Go's strconv.ParseFloat reads it), `hasTimestamp`/`timestamp` (ms since epoch; OpenMetrics seconds are
-//       converted as Prometheus does, `trunc(seconds * 1000)`), `hasExemplar()`/`exemplar()`, `labels()`,
+//       converted to whole ms exactly, truncating beyond ms), `hasExemplar()`/`exemplar()`, `labels()`,
 //       `familyName()`/`familyType()`, `createdTimestamp()`;
 //     after Help: `metaName()`, `helpText()`;  after Type: `metaName()`, `metricType()`;
 //     after Unit: `metaName()`, `unit()`;  after Comment: `commentText()`;  after Eof: nothing.
@@ -139,6 +139,8 @@ export class ExpositionParser {
   private exHasTs = false;
   private exTs = 0;
   private textStart = 0;
+  private valueStart = 0;
+  private valueEnd = 0;
   private textEnd = 0;
   private type: MetricType = 'unknown';
   private readonly float: FloatResult = { value: 0 };
@@ -308,7 +310,7 @@ export class ExpositionParser {
     ahead.famType = this.famType;
     try {
       while (ahead.next() === Entry.Series && ahead.famName === this.famName) {
-        if (ahead.metricName() === want && ahead.labels().without(METRIC_NAME).equals(mine)) return Math.trunc(ahead.value * 1000);
+        if (ahead.metricName() === want && ahead.labels().without(METRIC_NAME).equals(mine)) return ahead.secondsToMs(ahead.valueStart, ahead.valueEnd, ahead.value);
       }
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
@@ -401,14 +403,14 @@ export class ExpositionParser {
       i = this.metaNameAt(m);
       const eol = this.lineEnd(i);
       if (i < eol && buf[i] !== SP && buf[i] !== TAB) this.fail(i, `expected a space after the metric name, got ${this.describe(i)}`);
+      while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
       if (i === eol) {
-        // `# HELP name` and `# TYPE name` with nothing after the name are comments, as in the reference parser.
+        // `# HELP name` and `# TYPE name` with nothing but blanks after the name are comments, as in the reference parser.
         this.textStart = hash + 1;
         this.textEnd = eol;
         this.expectLineEnd(eol, 'the comment');
         return Entry.Comment;
       }
-      while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
       if (isHelp) {
         this.textStart = i;
         this.textEnd = eol;
@@ -481,6 +483,8 @@ export class ExpositionParser {
     if (v === i) this.fail(i, `expected a value, got ${this.describe(i)}`);
     if (!parseFloatBytes(buf, i, v, this.float)) this.fail(i, `expected a float as value, got "${this.dec.utf8Slice(i, v)}"`);
     this.value = this.float.value;
+    this.valueStart = i;
+    this.valueEnd = v;
     i = v;
     if (om) {
       if (i < this.end && buf[i] === SP) {
@@ -539,7 +543,7 @@ export class ExpositionParser {
     if (!parseFloatBytes(buf, i, t, this.float) || !Number.isFinite(this.float.value)) {
       this.fail(i, `expected a timestamp in seconds, got "${this.dec.utf8Slice(i, t)}"`);
     }
-    const ms = Math.trunc(this.float.value * 1000);
+    const ms = this.secondsToMs(i, t, this.float.value);
     if (exemplar) {
       this.exHasTs = true;
       this.exTs = ms;
@@ -548,6 +552,37 @@ export class ExpositionParser {
       this.timestamp = ms;
     }
     return t;
+  }
+
+  /**
+   * Seconds written in `[start, end)` (already parsed as `seconds`) to whole ms, truncated toward zero. Plain
+   * decimals are converted digit by digit, so `1520879607.789` is exactly 1520879607789 (a float multiply can land
+   * one below); exponent forms and very large values go through `trunc(seconds * 1000)`, as Prometheus does.
+   */
+  private secondsToMs(start: number, end: number, seconds: number): number {
+    const buf = this.buf;
+    let i = start;
+    const negative = buf[i] === 0x2d;
+    if (buf[i] === 0x2b || buf[i] === 0x2d) i++;
+    let whole = 0;
+    let digits = 0;
+    for (; i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39; i++) {
+      whole = whole * 10 + ((buf[i] as number) - 0x30);
+      digits++;
+    }
+    if (digits > 12) return Math.trunc(seconds * 1000);
+    let frac = 0;
+    if (i < end && buf[i] === 0x2e) {
+      i++;
+      let scale = 100;
+      for (; i < end && (buf[i] as number) >= 0x30 && (buf[i] as number) <= 0x39; i++) {
+        frac += ((buf[i] as number) - 0x30) * scale;
+        scale = Math.trunc(scale / 10);
+      }
+    }
+    if (i !== end) return Math.trunc(seconds * 1000);
+    const ms = whole * 1000 + frac;
+    return negative ? -ms : ms;
   }
 
   /** Parses ` # {labels} value [timestamp]` from the "#" at `i`; returns the position after it. */
