@@ -5,5 +5,16 @@ import { checkConfigCommand } from './check-config.js';
 import { checkMetricsCommand } from './check-metrics.js';
 import { serverCommand } from './server.js';
 import { testPromqlCommand } from './test-promql.js';
+import { tsdbAnalyzeCommand } from './tsdb-analyze.js';
+import { tsdbDumpCommand } from './tsdb-dump.js';
+import { tsdbListCommand } from './tsdb-list.js';
 
-export const commands: readonly Command[] = [checkConfigCommand, checkMetricsCommand, serverCommand, testPromqlCommand];
+export const commands: readonly Command[] = [
+  checkConfigCommand,
+  checkMetricsCommand,
+  serverCommand,
+  testPromqlCommand,
+  tsdbListCommand,
+  tsdbDumpCommand,
+  tsdbAnalyzeCommand,
+];
