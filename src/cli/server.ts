@@ -2,7 +2,8 @@
 
 import { systemClock } from '../model/clock.js';
 import { createLogger } from '../model/logger.js';
-import { MemoryStorage } from '../storage/memory-storage.js';
+import { Head } from '../tsdb/head.js';
+import { PromqlQueryService } from '../web/promql-query-service.js';
 import { FlagError, parseServerFlags, SERVER_FLAGS_HELP } from '../web/server-flags.js';
 import type { ServerStorage } from '../web/vigil-server.js';
 import { VigilServer } from '../web/vigil-server.js';
@@ -30,8 +31,18 @@ export const serverCommand: Command = {
     }
     const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, write: (l) => io.stderr.write(l) });
     logger.info('Starting Vigil', { version: '0.1.0', node: process.version });
-    const storage: ServerStorage = new MemoryStorage();
-    const server = new VigilServer({ flags, logger, clock: systemClock, storage });
+    const head = new Head();
+    const storage: ServerStorage = Object.assign(head, {
+      headStats: () => ({ numSeries: head.numSeries, chunkCount: head.stats.headChunks, minTime: head.minTime(), maxTime: head.maxTime() }),
+    });
+    const queries = new PromqlQueryService({
+      queryable: storage,
+      timeout: flags.queryTimeout,
+      lookbackDelta: flags.queryLookbackDelta,
+      maxSamples: flags.queryMaxSamples,
+      maxConcurrency: flags.queryMaxConcurrency,
+    });
+    const server = new VigilServer({ flags, logger, clock: systemClock, storage, queries });
     try {
       await server.start();
     } catch (err) {

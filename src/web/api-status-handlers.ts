@@ -120,9 +120,10 @@ function tsdbStatusJson(deps: StatusHandlerDeps, limit: number): string {
       .map(([name, value]) => `{"name":${jsonString(name)},"value":${value}}`)
       .join(',')}]`;
   const head = deps.headStats?.() ?? { numSeries, chunkCount: 0, minTime: 0, maxTime: 0 };
+  const ms = (v: number, fallback: string): string => (Number.isFinite(v) ? String(v) : fallback);
   const labelValueCounts = new Map([...valuesByLabel].map(([k, v]) => [k, v.size] as const));
   return (
-    `{"headStats":{"numSeries":${head.numSeries},"numLabelPairs":${numLabelPairs},"chunkCount":${head.chunkCount},"minTime":${head.minTime},"maxTime":${head.maxTime}},` +
+    `{"headStats":{"numSeries":${head.numSeries},"numLabelPairs":${numLabelPairs},"chunkCount":${head.chunkCount},"minTime":${ms(head.minTime, '9223372036854775807')},"maxTime":${ms(head.maxTime, '-9223372036854775808')}},` +
     `"seriesCountByMetricName":${top(byName)},"labelValueCountByLabelName":${top(labelValueCounts)},` +
     `"memoryInBytesByLabelName":${top(bytesByLabel)},"seriesCountByLabelValuePair":${top(byPair)}}`
   );
