@@ -24,7 +24,7 @@ async function setup(extraFlags: string[] = []): Promise<{ server: VigilServer; 
   const clock = new FakeClock(T0 + 150_000);
   const queries = new PromqlQueryService({ queryable: head, timeout: flags.queryTimeout, lookbackDelta: flags.queryLookbackDelta, maxSamples: 1000, maxConcurrency: 2 });
   const server = new VigilServer({ flags, logger: NOP_LOGGER, clock, storage: head, queries, hostname: 'test-host' });
-  await server.reload();
+  await server.start();
   const get = async (url: string, body?: string) => {
     const req = body === undefined ? makeRequest('GET', url) : makeRequest('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const res = await server.app.handle(req);
@@ -119,4 +119,32 @@ test('targets, status and management endpoints', async () => {
   assert.match(metrics.text, /^prometheus_http_requests_total\{code="200",handler="\/api\/v1\/targets"\} 1$/m);
   assert.match(metrics.text, /^prometheus_config_last_reload_successful 1$/m);
   await server.stop();
+});
+
+test('POST /-/reload applies a new configuration, keeps unchanged jobs running, and refuses a bad one', async () => {
+  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs');
+  const { join } = await import('node:path');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-reload-'));
+  const file = join(dir, 'prometheus.yml');
+  const job = (name: string, port: number) => `  - job_name: ${name}\n    static_configs: [{ targets: ['127.0.0.1:${port}'] }]\n`;
+  writeFileSync(file, `scrape_configs:\n${job('a', 1)}`);
+  const { server, get } = await setup([`--config.file=${file}`, '--web.enable-lifecycle']);
+  const loopA = server.scrape.scrapePools()[0]?.activeLoops()[0];
+  assert.ok(loopA !== undefined);
+
+  writeFileSync(file, `scrape_configs:\n${job('a', 1)}${job('b', 2)}`);
+  const ok = await server.app.handle(makeRequest('POST', '/-/reload'));
+  assert.equal(ok.status, 200);
+  assert.deepEqual(server.scrape.scrapePools().map((p) => p.jobName), ['a', 'b']);
+  assert.equal(server.scrape.scrapePools()[0]?.activeLoops()[0], loopA, 'job a kept its loop');
+
+  writeFileSync(file, `scrape_configs:\n  - job_name: [oops\n`);
+  const bad = await server.app.handle(makeRequest('POST', '/-/reload'));
+  assert.equal(bad.status, 500);
+  assert.match(String(bad.body), /^failed to reload config: /);
+  assert.deepEqual(server.scrape.scrapePools().map((p) => p.jobName), ['a', 'b'], 'the running configuration stays');
+  assert.match((await get('/metrics')).text, /^prometheus_config_last_reload_successful 0$/m);
+  await server.stop();
+  rmSync(dir, { recursive: true, force: true });
 });

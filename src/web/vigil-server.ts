@@ -8,7 +8,8 @@ import type { Clock } from '../model/clock.js';
 import { formatDuration } from '../model/duration.js';
 import type { Logger } from '../model/logger.js';
 import { MetricsRegistry } from '../model/metrics-registry.js';
-import type { TargetGroup } from '../model/target-group.js';
+import { DiscoveryManager } from '../discovery/discovery-manager.js';
+import { settle } from '../model/clock.js';
 import { closeScrapeConnections } from '../scrape/http-scraper.js';
 import { expositionParser } from '../scrape/exposition-scrape-parser.js';
 import { offsetSeedFor, ScrapeManager } from '../scrape/scrape-manager.js';
@@ -70,6 +71,9 @@ export class VigilServer {
   readonly registry = new MetricsRegistry();
   readonly app: WebApp;
   readonly scrape: ScrapeManager;
+  readonly discovery: DiscoveryManager;
+  private discoveryDone: Promise<void> | undefined;
+  private readonly discoveryController = new AbortController();
   private readonly startTime: number;
   private configText = '';
   private config: PrometheusConfig | undefined;
@@ -94,6 +98,10 @@ export class VigilServer {
       logger: o.logger,
       registry: this.registry,
       offsetSeed: offsetSeedFor(this.hostname, []),
+    });
+    this.discovery = new DiscoveryManager({
+      clock: o.clock,
+      onError: (err, jobs) => o.logger.warn('Service discovery failed', { jobs: jobs.join(','), err }),
     });
     const requests = this.registry.counter('prometheus_http_requests_total', 'Counter of HTTP requests.', ['code', 'handler']);
     const durations = this.registry.counter('vigil_http_request_duration_seconds_total', 'Total seconds spent answering HTTP requests.', ['handler']);
@@ -120,6 +128,7 @@ export class VigilServer {
 
   async start(): Promise<void> {
     const f = this.o.flags;
+    this.discoveryDone = this.discovery.run(this.discoveryController.signal, (sets) => this.scrape.updateTargets(sets));
     await this.reload();
     this.http = await this.app.listen({ host: f.listenHost, port: f.listenPort, signal: this.httpController.signal });
     this.ready = true;
@@ -137,8 +146,11 @@ export class VigilServer {
     try {
       const text = f.configFile === '' ? builtinConfigYaml(f) : await readFile(f.configFile, 'utf8');
       const cfg = parsePrometheusConfig(text, f.configFile);
+      this.discovery.applyConfig(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs] as const));
       await this.scrape.applyConfig(cfg);
-      this.scrape.updateTargets(staticTargetGroups(cfg, this.o.logger));
+      // Static and unchanged providers have their groups after a tick; the rest arrive with the next update.
+      await settle();
+      this.scrape.updateTargets(this.discovery.targetSets());
       this.config = cfg;
       this.configText = text;
       this.lastReloadOk = true;
@@ -153,6 +165,8 @@ export class VigilServer {
 
   async stop(): Promise<void> {
     this.ready = false;
+    this.discoveryController.abort();
+    await this.discoveryDone;
     await this.scrape.stop();
     closeScrapeConnections();
     this.httpController.abort();
@@ -212,20 +226,6 @@ export class VigilServer {
       r.gaugeFunc('prometheus_tsdb_head_series', 'Total number of series in the head block.', () => (storage as unknown as { seriesCount: number }).seriesCount);
     }
   }
-}
-
-/** Target groups of every job's static_configs. Other discovery mechanisms are reported as not running. */
-function staticTargetGroups(cfg: PrometheusConfig, logger: Logger): Map<string, TargetGroup[]> {
-  const out = new Map<string, TargetGroup[]>();
-  for (const sc of cfg.scrapeConfigs) {
-    const groups: TargetGroup[] = [];
-    for (const sd of sc.serviceDiscoveryConfigs) {
-      if (sd.kind === 'static') groups.push(...sd.groups);
-      else logger.warn('Service discovery mechanism is not available in this build; its targets are not scraped', { job: sc.jobName, mechanism: sd.kind });
-    }
-    out.set(sc.jobName, groups);
-  }
-  return out;
 }
 
 /** An Appendable that reports how many samples each committed transaction held. */
