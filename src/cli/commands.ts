@@ -3,6 +3,10 @@
 import type { Command } from './command.js';
 import { checkConfigCommand } from './check-config.js';
 import { checkMetricsCommand } from './check-metrics.js';
+import { queryInstantCommand } from './query-instant.js';
+import { queryLabelsCommand } from './query-labels.js';
+import { queryRangeCommand } from './query-range.js';
+import { querySeriesCommand } from './query-series.js';
 import { serverCommand } from './server.js';
 import { testPromqlCommand } from './test-promql.js';
 import { tsdbAnalyzeCommand } from './tsdb-analyze.js';
@@ -13,6 +17,10 @@ export const commands: readonly Command[] = [
   checkConfigCommand,
   checkMetricsCommand,
   serverCommand,
+  queryInstantCommand,
+  queryRangeCommand,
+  querySeriesCommand,
+  queryLabelsCommand,
   testPromqlCommand,
   tsdbListCommand,
   tsdbDumpCommand,
