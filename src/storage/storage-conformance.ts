@@ -15,7 +15,8 @@ export interface StorageUnderTest {
   close(): Promise<void> | void;
 }
 
-type Sample = [t: number, v: number];
+/** A sample as `readAll` reports it; staleness markers become the string 'stale' (a JS array may not keep NaN bits). */
+export type Sample = [t: number, v: number | 'stale'];
 
 const L = (o: Record<string, string>): Labels => Labels.from(o);
 const m = (type: MatchType, name: string, value: string): Matcher => new Matcher(type, name, value);
@@ -33,7 +34,10 @@ export function readAll(q: Queryable, matchers: readonly Matcher[], mint = -Infi
       prev = s.labels;
       const it = s.iterator();
       const samples: Sample[] = [];
-      while (it.next()) samples.push([it.atT(), it.atV()]);
+      while (it.next()) {
+        const v = it.atV();
+        samples.push([it.atT(), isStaleNaN(v) ? 'stale' : v]);
+      }
       assert.equal(it.err(), undefined);
       out.push([s.labels.toString(), samples]);
     }
@@ -250,10 +254,21 @@ export function runStorageConformance(name: string, open: () => Promise<StorageU
         assert.deepEqual(got.map(([t]) => t), values.map((_, i) => (i + 1) * 15000));
         got.forEach(([, v], i) => {
           const want = values[i] as number;
-          assert.equal(isStaleNaN(v), isStaleNaN(want), `sample ${i}`);
-          if (!Number.isNaN(want)) assert.equal(bits(v), bits(want), `sample ${i}`);
-          else assert.ok(Number.isNaN(v));
+          if (isStaleNaN(want)) assert.equal(v, 'stale', `sample ${i}`);
+          else if (Number.isNaN(want)) assert.ok(typeof v === 'number' && Number.isNaN(v) && !isStaleNaN(v), `sample ${i}`);
+          else assert.equal(bits(v as number), bits(want), `sample ${i}`);
         });
+        // And straight from an iterator, without passing through a JS array.
+        const q = s.querier(-Infinity, Infinity);
+        const set = q.select([m('=', '__name__', 'v')]);
+        assert.ok(set.next());
+        const it = set.at().iterator();
+        for (const want of values) {
+          assert.ok(it.next());
+          assert.equal(isStaleNaN(it.atV()), isStaleNaN(want));
+          if (!Number.isNaN(want)) assert.equal(bits(it.atV()), bits(want));
+        }
+        q.close();
       });
     });
 
@@ -277,6 +292,7 @@ export function runStorageConformance(name: string, open: () => Promise<StorageU
         const sa = got[0]?.[1] ?? [];
         assert.equal(sa.length, 1000);
         sa.forEach(([t, v], i) => {
+          assert.notEqual(v, 'stale');
           assert.equal(t, i * 1000 + ((i % 100) % 7));
           assert.equal(v, Math.sin(t));
         });
