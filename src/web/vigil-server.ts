@@ -26,6 +26,8 @@ import { registerManagementHandlers } from './management-handlers.js';
 import type { QueryService } from './query-service.js';
 import type { ServerFlags } from './server-flags.js';
 import { WebApp } from './web-app.js';
+import { registerTsdbMetrics } from './tsdb-metrics.js';
+import type { TsdbStats } from '../tsdb/tsdb-stats.js';
 import { readFile } from 'node:fs/promises';
 
 export const VIGIL_VERSION = '0.1.0';
@@ -44,6 +46,8 @@ export interface VigilServerOptions {
   /** Builds the PromQL query service over the storage; without it the query endpoints are absent. */
   readonly queries?: QueryService;
   readonly hostname?: string;
+  /** The TSDB's counters; exported on /metrics under Prometheus's names. */
+  readonly tsdbStats?: TsdbStats;
 }
 
 /** The configuration `npm start` uses when no --config.file is given: scrape this server every 15s. */
@@ -88,9 +92,13 @@ export class VigilServer {
   constructor(private readonly o: VigilServerOptions) {
     this.startTime = o.clock.now();
     this.hostname = o.hostname ?? osHostname();
-    const appended = this.registry.counter('prometheus_tsdb_head_samples_appended_total', 'Total number of appended samples.', ['type']);
-    appended.inc(['float'], 0);
-    const appendable = countingAppendable(o.storage, (n) => appended.inc(['float'], n));
+    let appendable: Appendable = o.storage;
+    if (o.tsdbStats !== undefined) registerTsdbMetrics(this.registry, o.tsdbStats);
+    else {
+      const appended = this.registry.counter('prometheus_tsdb_head_samples_appended_total', 'Total number of appended samples.', ['type']);
+      appended.inc(['float'], 0);
+      appendable = countingAppendable(o.storage, (n) => appended.inc(['float'], n));
+    }
     this.scrape = new ScrapeManager({
       appendable,
       parse: expositionParser,
@@ -220,6 +228,7 @@ export class VigilServer {
     }, { type: 'counter' });
     r.gaugeFunc('nodejs_heap_used_bytes', 'Bytes of the V8 heap in use.', () => process.memoryUsage().heapUsed);
     const storage = this.o.storage;
+    if (this.o.tsdbStats !== undefined) return;
     if (storage.headStats !== undefined) {
       r.gaugeFunc('prometheus_tsdb_head_series', 'Total number of series in the head block.', () => (storage.headStats as () => HeadStats)().numSeries);
     } else if ('seriesCount' in storage) {
