@@ -26,6 +26,8 @@ import { registerManagementHandlers } from './management-handlers.js';
 import type { QueryService } from './query-service.js';
 import type { ServerFlags } from './server-flags.js';
 import { WebApp } from './web-app.js';
+import { registerFederateHandler } from './federate-handler.js';
+import { Labels } from '../model/labels.js';
 import { registerTsdbMetrics } from './tsdb-metrics.js';
 import type { TsdbStats } from '../tsdb/tsdb-stats.js';
 import { readFile } from 'node:fs/promises';
@@ -204,6 +206,13 @@ export class VigilServer {
       queryable: o.storage,
       ...(o.storage.headStats !== undefined ? { headStats: () => (o.storage.headStats as () => HeadStats)() } : {}),
       hostname: this.hostname,
+    });
+    registerFederateHandler(this.app, {
+      queryable: o.storage,
+      parseSelector,
+      now: () => o.clock.now(),
+      lookbackDelta: o.flags.queryLookbackDelta,
+      externalLabels: () => this.config?.global.externalLabels ?? Labels.EMPTY,
     });
     registerManagementHandlers(this.app, {
       registry: this.registry,
