@@ -10,6 +10,7 @@ import { querySeriesCommand } from './query-series.js';
 import { serverCommand } from './server.js';
 import { testPromqlCommand } from './test-promql.js';
 import { tsdbAnalyzeCommand } from './tsdb-analyze.js';
+import { tsdbCreateBlocksCommand } from './tsdb-create-blocks.js';
 import { tsdbDumpCommand } from './tsdb-dump.js';
 import { tsdbListCommand } from './tsdb-list.js';
 
@@ -25,4 +26,5 @@ export const commands: readonly Command[] = [
   tsdbListCommand,
   tsdbDumpCommand,
   tsdbAnalyzeCommand,
+  tsdbCreateBlocksCommand,
 ];

@@ -100,9 +100,21 @@ const WORDS: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
   ['inf', 'NUMBER'], ['nan', 'NUMBER'],
 ]);
 
-/** Token types a grouping label or metric name may also be spelled as (keywords that are valid label names). */
+/** Keyword tokens that may also be label names in grouping clauses (`by (on, offset)`). */
+const LABEL_KEYWORDS: ReadonlySet<TokenType> = new Set<TokenType>([
+  'AGGREGATOR', 'BOOL', 'BY', 'GROUP_LEFT', 'GROUP_RIGHT', 'IGNORING', 'LAND', 'LOR', 'LUNLESS', 'OFFSET', 'ON',
+  'START', 'END', 'ATAN2', 'STEP', 'RANGE', 'ANCHORED', 'SMOOTHED', 'WITHOUT',
+]);
+
+/** Token types that may be used as a metric name (identifiers and some keywords, as Prometheus's grammar allows). */
+export const METRIC_NAME_TOKENS: ReadonlySet<TokenType> = new Set<TokenType>([
+  'IDENTIFIER', 'METRIC_IDENTIFIER', 'AGGREGATOR', 'BY', 'WITHOUT', 'OFFSET', 'LAND', 'LOR', 'LUNLESS', 'START', 'END',
+  'STEP', 'RANGE', 'ANCHORED', 'SMOOTHED',
+]);
+
+/** True for a keyword token that Prometheus also accepts as a grouping label name. */
 export function isKeywordLike(t: TokenType): boolean {
-  return OPERATORS.has(t) || KEYWORDS.has(t) || t === 'AGGREGATOR' || t === 'START' || t === 'END' || t === 'STEP' || t === 'RANGE';
+  return LABEL_KEYWORDS.has(t);
 }
 
 /** Go's `%.10q`-style truncating quote used for long token values. */

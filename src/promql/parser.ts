@@ -26,7 +26,7 @@ import { DurationError, parseDuration } from './duration.js';
 import { getFunction } from './functions-signatures.js';
 import { parseGoNumber } from './go-number.js';
 import { goQuote, StringEscapeError, unquoteGo } from './go-string.js';
-import { describeToken, isKeywordLike, lex, type Token, type TokenType } from './lexer.js';
+import { describeToken, isKeywordLike, lex, METRIC_NAME_TOKENS, type Token, type TokenType } from './lexer.js';
 import { PromQLParseError } from './parse-error.js';
 import { checkAST } from './type-check.js';
 
@@ -86,11 +86,6 @@ const DURATION_OPS: Partial<Record<TokenType, { op: DurationOp; prec: number }>>
   POW: { op: '^', prec: 6 },
 };
 
-/** Token types that may be used as a metric name in an expression. */
-const METRIC_IDENTIFIER_TYPES: ReadonlySet<TokenType> = new Set<TokenType>([
-  'IDENTIFIER', 'METRIC_IDENTIFIER', 'AGGREGATOR', 'BY', 'WITHOUT', 'OFFSET', 'LAND', 'LOR', 'LUNLESS', 'START', 'END',
-  'STEP', 'RANGE', 'ANCHORED', 'SMOOTHED',
-]);
 
 const PARAM_AGGREGATORS: ReadonlySet<string> = new Set(['topk', 'bottomk', 'count_values', 'quantile', 'limitk', 'limit_ratio']);
 const EXPERIMENTAL_AGGREGATORS: ReadonlySet<string> = new Set(['limitk', 'limit_ratio']);
@@ -183,7 +178,7 @@ class Parser {
     try {
       const t = this.peek();
       let vs: VectorSelector;
-      if (METRIC_IDENTIFIER_TYPES.has(t.type) || t.type === 'LEFT_BRACE') vs = this.parseVectorSelector();
+      if (METRIC_NAME_TOKENS.has(t.type) || t.type === 'LEFT_BRACE') vs = this.parseVectorSelector();
       else this.unexpected();
       if (this.peek().type !== 'EOF') this.unexpected();
       return vs;
@@ -254,7 +249,7 @@ class Parser {
         if (this.peek(1).type === 'LEFT_PAREN') return this.parseCall();
         return this.parseVectorSelector();
       default:
-        if (METRIC_IDENTIFIER_TYPES.has(t.type)) return this.parseVectorSelector();
+        if (METRIC_NAME_TOKENS.has(t.type)) return this.parseVectorSelector();
         return this.unexpected();
     }
   }

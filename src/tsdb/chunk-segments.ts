@@ -209,6 +209,11 @@ export class ChunkSegmentReader {
     }
   }
 
+  /** Bytes held in memory for chunk data: loaded segments (buffer mode) or the read scratch buffer (pread mode). */
+  loadedBytes(): number {
+    return this.segments.reduce((a, s) => a + (s.data?.length ?? 0), 0) + (this.access === 'pread' ? this.scratch.length : 0);
+  }
+
   /** Drops loaded segment buffers (they are reloaded on demand). */
   release(): void {
     for (const s of this.segments) s.data = undefined;
