@@ -4,6 +4,7 @@ import { systemClock } from '../model/clock.js';
 import { createLogger } from '../model/logger.js';
 import { Db } from '../tsdb/db.js';
 import { PromqlQueryService } from '../web/promql-query-service.js';
+import { snapshotDb } from '../web/tsdb-snapshot.js';
 import { FlagError, parseServerFlags, SERVER_FLAGS_HELP } from '../web/server-flags.js';
 import type { ServerStorage } from '../web/vigil-server.js';
 import { VigilServer } from '../web/vigil-server.js';
@@ -62,7 +63,10 @@ export const serverCommand: Command = {
       maxSamples: flags.queryMaxSamples,
       maxConcurrency: flags.queryMaxConcurrency,
     });
-    const server = new VigilServer({ flags, logger, clock: systemClock, storage, queries, tsdbStats: db.stats });
+    const server = new VigilServer({
+      flags, logger, clock: systemClock, storage, queries, tsdbStats: db.stats,
+      snapshot: (skipHead) => snapshotDb(db, skipHead, Date.now()),
+    });
     try {
       await server.start();
     } catch (err) {

@@ -26,6 +26,7 @@ import { registerManagementHandlers } from './management-handlers.js';
 import type { QueryService } from './query-service.js';
 import type { ServerFlags } from './server-flags.js';
 import { WebApp } from './web-app.js';
+import { registerAdminHandlers } from './admin-handlers.js';
 import { registerFederateHandler } from './federate-handler.js';
 import { Labels } from '../model/labels.js';
 import { registerTsdbMetrics } from './tsdb-metrics.js';
@@ -50,6 +51,8 @@ export interface VigilServerOptions {
   readonly hostname?: string;
   /** The TSDB's counters; exported on /metrics under Prometheus's names. */
   readonly tsdbStats?: TsdbStats;
+  /** Takes a snapshot of the storage (admin API); absent when the storage cannot. */
+  readonly snapshot?: (skipHead: boolean) => Promise<string> | string;
 }
 
 /** The configuration `npm start` uses when no --config.file is given: scrape this server every 15s. */
@@ -214,6 +217,7 @@ export class VigilServer {
       lookbackDelta: o.flags.queryLookbackDelta,
       externalLabels: () => this.config?.global.externalLabels ?? Labels.EMPTY,
     });
+    registerAdminHandlers(this.app, { enabled: o.flags.enableAdminApi, ...(o.snapshot !== undefined ? { snapshot: o.snapshot } : {}) });
     registerManagementHandlers(this.app, {
       registry: this.registry,
       isReady: () => this.ready,
