@@ -87,8 +87,9 @@ export interface ChunkBytes {
 }
 
 /**
- * How chunk bytes are read: `buffer` loads each segment file once, on first use, into one Buffer (fastest,
- * memory = size of the segments touched); `pread` reads each chunk with a positioned read (memory-light).
+ * How chunk bytes are read: `pread` (default) reads each chunk with a positioned read: no memory held, and in
+ * the benchmark as fast as `buffer` for full scans and faster for selective queries. `buffer` loads each segment
+ * file once, on first use, into one Buffer (memory = size of the segments touched, up to 512 MiB each).
  */
 export type ChunkAccess = 'buffer' | 'pread';
 
@@ -106,7 +107,7 @@ export class ChunkSegmentReader {
   private scratch = Buffer.allocUnsafe(4096);
 
   /** Opens every numerically named file in `<blockDir>/chunks` and checks its header. */
-  constructor(blockDir: string, access: ChunkAccess = 'buffer') {
+  constructor(blockDir: string, access: ChunkAccess = 'pread') {
     this.access = access;
     const dir = join(blockDir, 'chunks');
     if (!existsSync(dir)) return;
@@ -178,8 +179,8 @@ export class ChunkSegmentReader {
     const end = encStart + 1 + len;
     const stored = ((buf[end] as number) * 16777216 + ((buf[end + 1] as number) << 16) + ((buf[end + 2] as number) << 8) + (buf[end + 3] as number)) >>> 0;
     if (crc32c(buf, encStart, end) !== stored) throw new StorageError('corruption', `${seg.path}: checksum mismatch in chunk at offset ${offset}`);
-    // In pread mode the view is only valid until the next call: copy.
-    const bytes = this.access === 'pread' ? buf.slice(encStart + 1, end) : buf.subarray(encStart + 1, end);
+    // In pread mode the scratch buffer is reused by the next call: copy (Buffer#slice would only be a view).
+    const bytes = this.access === 'pread' ? new Uint8Array(buf.subarray(encStart + 1, end)) : buf.subarray(encStart + 1, end);
     return { encoding: buf[encStart] as number, bytes };
   }
 
