@@ -184,6 +184,11 @@ async function main(): Promise<void> {
       `compaction ${compactMs.toFixed(0)} ms (${((compacted.meta.stats.numSamples / compactMs) * 1000 / 1e6).toFixed(1)} M samples/s)`,
   );
   compacted.close();
+  for (const verifyIndex of [true, false]) {
+    const t = performance.now();
+    openBlock(join(data, ulid), { verifyIndex }).close();
+    console.log(`open compacted block (${verifyIndex ? 'every index CRC checked' : 'TOC, symbols, postings table checked'}): ${(performance.now() - t).toFixed(1)} ms`);
+  }
 
   // Select and iterate: every series of the block, and a selective matcher.
   const selections: [string, Matcher[]][] = [

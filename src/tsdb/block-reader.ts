@@ -23,6 +23,11 @@ export interface OpenBlockOptions {
   chunkAccess?: ChunkAccess;
   /** Also check every chunk's CRC at open (reads all chunk files once). Default false. */
   verifyChunks?: boolean;
+  /**
+   * Check every series entry and postings list CRC of the index at open (default true). Without it only the
+   * TOC, symbol table and postings offset table are checked up front; the rest is checked when read.
+   */
+  verifyIndex?: boolean;
 }
 
 /** Opens the block in `dir`; StorageError('corruption') when any part of it fails its checks. */
@@ -40,7 +45,7 @@ export class BlockReader implements Block {
   constructor(dir: string, options: OpenBlockOptions = {}) {
     this.dir = dir;
     this.meta = readBlockMeta(dir);
-    this.index = new IndexReader(join(dir, 'index'));
+    this.index = new IndexReader(join(dir, 'index'), { verify: options.verifyIndex !== false });
     this.chunks = new ChunkSegmentReader(dir, options.chunkAccess ?? 'pread');
     try {
       this.tombstones = Tombstones.read(dir);
