@@ -3,6 +3,7 @@
 import type { Command } from './command.js';
 import { checkConfigCommand } from './check-config.js';
 import { checkMetricsCommand } from './check-metrics.js';
+import { promqlFormatCommand } from './promql-format.js';
 import { queryInstantCommand } from './query-instant.js';
 import { queryLabelsCommand } from './query-labels.js';
 import { queryRangeCommand } from './query-range.js';
@@ -22,6 +23,7 @@ export const commands: readonly Command[] = [
   queryRangeCommand,
   querySeriesCommand,
   queryLabelsCommand,
+  promqlFormatCommand,
   testPromqlCommand,
   tsdbListCommand,
   tsdbDumpCommand,

@@ -164,6 +164,16 @@ function isAlphaNumeric(c: string | undefined): boolean {
 
 type Mode = 'statements' | 'braces' | 'duration';
 
+/** Single-character tokens inside `[…]`. */
+const DURATION_PUNCT: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
+  [']', 'RIGHT_BRACKET'], [':', 'COLON'], ['(', 'LEFT_PAREN'], [')', 'RIGHT_PAREN'], ['+', 'ADD'], ['-', 'SUB'], ['*', 'MUL'],
+  ['/', 'DIV'], ['%', 'MOD'], ['^', 'POW'], [',', 'COMMA'],
+]);
+/** Single-character tokens outside braces and brackets (those not needing a look-ahead). */
+const STATEMENT_PUNCT: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
+  [',', 'COMMA'], ['*', 'MUL'], ['/', 'DIV'], ['%', 'MOD'], ['+', 'ADD'], ['-', 'SUB'], ['^', 'POW'], ['@', 'AT'],
+]);
+
 /** Options of the lexer. `seriesDesc` lexes numbers the way series descriptions need (no hex, `x` may follow). */
 export interface LexOptions {
   readonly seriesDesc?: boolean;
@@ -403,11 +413,7 @@ export function lex(input: string, options: LexOptions = {}): Token[] {
         pos++;
         continue;
       }
-      const single: Record<string, TokenType> = {
-        ']': 'RIGHT_BRACKET', ':': 'COLON', '(': 'LEFT_PAREN', ')': 'RIGHT_PAREN', '+': 'ADD', '-': 'SUB', '*': 'MUL',
-        '/': 'DIV', '%': 'MOD', '^': 'POW', ',': 'COMMA',
-      };
-      const t = single[c];
+      const t = DURATION_PUNCT.get(c);
       if (t !== undefined) {
         pos++;
         emit(t, start, pos);
@@ -465,10 +471,7 @@ export function lex(input: string, options: LexOptions = {}): Token[] {
       pos++;
       continue;
     }
-    const simple: Record<string, TokenType> = {
-      ',': 'COMMA', '*': 'MUL', '/': 'DIV', '%': 'MOD', '+': 'ADD', '-': 'SUB', '^': 'POW', '@': 'AT',
-    };
-    const st = simple[c];
+    const st = STATEMENT_PUNCT.get(c);
     if (st !== undefined) {
       pos++;
       emit(st, start, pos);

@@ -1,9 +1,11 @@
 // The series-description notation of promqltest `load` blocks and promtool rule tests:
 // `metric{a="b"} 0+10x100 _ stale 1 2 3 -1-2x3` → labels and an expanded value sequence.
 // Native-histogram literals (`{{…}}`) are rejected: Vigil does not support native histograms yet.
+// Also the start-timestamp lines of Prometheus 3.12+ scripts: `metric{a="b"}@st _ _ -30s-1mx2 0`.
 
 import { Labels } from '../model/labels.js';
 import { ParseError } from '../model/errors.js';
+import { DurationError, parseDuration } from './duration.js';
 import { goQuote, StringEscapeError, unquoteGo } from './go-string.js';
 import { parseGoNumber } from './go-number.js';
 import { describeToken, lex, METRIC_NAME_TOKENS, scanNumber, type Token } from './lexer.js';
@@ -41,7 +43,7 @@ function fail(input: string, offset: number, message: string): never {
 /** End offset of the metric part (`name`, `name{…}`, `{…}`) at the start of `line`. */
 function metricEnd(line: string): number {
   let i = 0;
-  while (i < line.length && line[i] !== '{' && line[i] !== ' ' && line[i] !== '\t') i++;
+  while (i < line.length && line[i] !== '{' && line[i] !== ' ' && line[i] !== '\t' && line[i] !== '@') i++;
   if (line[i] !== '{') return i;
   let quote = '';
   for (i++; i < line.length; i++) {
@@ -114,7 +116,9 @@ export function parseMetric(text: string): Labels {
 }
 
 /** A number of a series value: decimal/octal/exponent as Go reads it (no hex), `Inf`, `NaN`. */
-function readNumber(input: string, at: number): { value: number; end: number } | undefined {
+type Fail = (at: number, msg: string) => never;
+
+function readNumber(input: string, at: number, err: Fail): { value: number; end: number } | undefined {
   const word = /^[A-Za-z]+/.exec(input.slice(at))?.[0];
   if (word !== undefined) {
     const l = word.toLowerCase();
@@ -125,15 +129,15 @@ function readNumber(input: string, at: number): { value: number; end: number } |
   const r = scanNumber(input, at, true);
   if (!r.ok) return undefined;
   const v = parseGoNumber(input.slice(at, r.end));
-  if (typeof v === 'string') fail(input, at, `error parsing number: ${v}`);
+  if (typeof v === 'string') err(at, `error parsing number: ${v}`);
   return { value: v, end: r.end };
 }
 
-function readUint(input: string, at: number): { value: number; end: number } {
+function readUint(input: string, at: number, err: Fail): { value: number; end: number } {
   const m = /^[0-9]+/.exec(input.slice(at));
   const end = at + (m?.[0].length ?? 0);
   if (m === null || (end < input.length && !/\s/.test(input[end] as string))) {
-    fail(input, at, `invalid repetition in series values: ${goQuote(input.slice(at, end + 1))}`);
+    err(at, `invalid repetition in series values: ${goQuote(input.slice(at, end + 1))}`);
   }
   return { value: Number(m[0]), end };
 }
@@ -143,7 +147,7 @@ export function parseSeriesValues(input: string, baseOffset = 0, whole = input):
   const out: SequenceValue[] = [];
   const n = input.length;
   let i = 0;
-  const err: (at: number, msg: string) => never = (at, msg) => fail(whole, baseOffset + at, msg);
+  const err: Fail = (at, msg) => fail(whole, baseOffset + at, msg);
   while (i < n) {
     const c = input[i] as string;
     if (c === ' ' || c === '\t') {
@@ -162,7 +166,7 @@ export function parseSeriesValues(input: string, baseOffset = 0, whole = input):
     if (c === '_') {
       i++;
       if (input[i] === 'x') {
-        const r = readUint(input, i + 1);
+        const r = readUint(input, i + 1, err);
         for (let k = 0; k < r.value; k++) out.push(OMITTED);
         i = r.end;
       } else {
@@ -177,7 +181,7 @@ export function parseSeriesValues(input: string, baseOffset = 0, whole = input):
         sign = c === '-' ? -1 : 1;
         i++;
       }
-      const a = readNumber(input, i);
+      const a = readNumber(input, i, err);
       if (a === undefined) {
         const word = /^\S+/.exec(input.slice(start))?.[0] ?? '';
         err(start, `unexpected ${goQuote(word)} in series values, expected number or "stale"`);
@@ -187,14 +191,14 @@ export function parseSeriesValues(input: string, baseOffset = 0, whole = input):
       let inc: number | undefined;
       const op = input[i];
       if (op === '+' || op === '-') {
-        const b = readNumber(input, i + 1);
+        const b = readNumber(input, i + 1, err);
         if (b === undefined) err(i, `unexpected ${goQuote(input.slice(i, i + 2))} in series values, expected number`);
         inc = op === '-' ? -b.value : b.value;
         i = b.end;
         if (input[i] !== 'x') err(i, 'missing repetition "x<count>" after the increment in series values');
       }
       if (input[i] === 'x') {
-        const r = readUint(input, i + 1);
+        const r = readUint(input, i + 1, err);
         i = r.end;
         for (let k = 0; k <= r.value; k++) {
           out.push({ kind: 'float', value });
@@ -233,4 +237,74 @@ function offsetOf(text: string, e: SeriesNotationError): number {
   let i = 0;
   while (line < e.position.line && i < text.length) if (text[i++] === '\n') line++;
   return i + e.position.column - 1;
+}
+
+/** A start-timestamp line: the metric, and per sample position an offset in ms from the sample's time (undefined: none). */
+export interface StartTimestampDescription {
+  readonly labels: Labels;
+  readonly offsets: (number | undefined)[];
+}
+
+/** True when `line` is a `<metric>@st …` start-timestamp line rather than a sample line. */
+export function isStartTimestampLine(line: string): boolean {
+  const text = line.trim();
+  return text.startsWith('@st', metricEnd(text));
+}
+
+/** A signed Prometheus duration (`-30s`, `+1m`, `0`, `-59999ms`) in ms. */
+function signedDuration(text: string, at: number, err: Fail): number {
+  let sign = 1;
+  let body = text;
+  if (body.startsWith('-') || body.startsWith('+')) {
+    sign = body[0] === '-' ? -1 : 1;
+    body = body.slice(1);
+  }
+  try {
+    const ms = sign * parseDuration(body);
+    return ms === 0 ? 0 : ms; // no -0
+  } catch (e) {
+    if (e instanceof DurationError) err(at, e.message);
+    throw e;
+  }
+}
+
+/**
+ * Parses `<metric>@st <items>`: `_` (no start timestamp), `_xN` (N of them), `<dur>`, `<dur>xN` (N+1 copies),
+ * `<dur>+<dur>xN` / `<dur>-<dur>xN` (N+1 offsets with a linear step). Durations may be signed.
+ */
+export function parseStartTimestampDescription(line: string): StartTimestampDescription {
+  const text = line.trim();
+  const lead = line.length - line.trimStart().length;
+  const end = metricEnd(text);
+  if (!text.startsWith('@st', end)) fail(line, lead + end, 'expected "@st" after the metric of a start-timestamp line');
+  const labels = parseMetric(text.slice(0, end));
+  const offsets: (number | undefined)[] = [];
+  const base = lead + end + 3;
+  const err: Fail = (at, msg) => fail(line, base + at, msg);
+  const items = text.slice(end + 3);
+  const re = /\S+/g;
+  for (let m = re.exec(items); m !== null; m = re.exec(items)) {
+    const item = m[0];
+    const at = m.index;
+    if (item === '_') {
+      offsets.push(undefined);
+      continue;
+    }
+    const times = /x(\d+)$/.exec(item);
+    const count = times === null ? undefined : Number(times[1]);
+    const body = times === null ? item : item.slice(0, times.index);
+    if (body === '_') {
+      if (count === undefined) err(at, `invalid start-timestamp item ${goQuote(item)}`);
+      for (let k = 0; k < count; k++) offsets.push(undefined);
+      continue;
+    }
+    // Split `<dur><+|-><dur>`: the step's sign is the first + or - after the leading one.
+    const split = body.slice(1).search(/[+-]/);
+    if (split >= 0 && count === undefined) err(at, `missing repetition "x<count>" after the step in ${goQuote(item)}`);
+    const first = signedDuration(split >= 0 ? body.slice(0, split + 1) : body, at, err);
+    const step = split >= 0 ? signedDuration(body.slice(split + 1), at + split + 1, err) : 0;
+    const n = count ?? 0;
+    for (let k = 0; k <= n; k++) offsets.push(first + k * step);
+  }
+  return { labels, offsets };
 }
