@@ -126,6 +126,20 @@ ${[badJob('garbage'), badJob('hang'), badJob('500'), badJob('loop'), badJob('lim
     });
   }
 
+  test('bad queries get bad_data with the same position from both', async () => {
+    for (const q of ['sum(rate(x[5m])', 'foo{', 'rate(x)', '1 +', 'x[5m', 'sum by (a) b', 'up{job="a"} offset', 'label_replace(x, "a")']) {
+      const ask = async (base: string): Promise<{ status: number; body: { errorType: string; error: string } }> => {
+        const r = await fetch(`${base}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: q }) });
+        return { status: r.status, body: (await r.json()) as { errorType: string; error: string } };
+      };
+      const [p, v] = await Promise.all([ask(promUrl), ask(vigilUrl)]);
+      assert.equal(v.status, 400, q);
+      assert.equal(v.body.errorType, p.body.errorType, q);
+      const position = (e: string): string => /^invalid parameter "query": \d+:\d+: parse error: /.exec(e)?.[0] ?? e;
+      assert.equal(position(v.body.error), position(p.body.error), `${q}: ${v.body.error} vs ${p.body.error}`);
+    }
+  });
+
   test('broken targets are down with a clear error; the good ones are up', async () => {
     const t = await getJson<TargetsAnswer>(`${vigilUrl}/api/v1/targets`);
     const byJob = new Map(t.data.activeTargets.map((a) => [a.scrapePool, a]));
