@@ -3,7 +3,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { PrometheusConfig } from '../config/prometheus-config.js';
-import { parsePrometheusConfig } from '../config/prometheus-config-loading.js';
+import { loadPrometheusConfig, parsePrometheusConfig } from '../config/prometheus-config-loading.js';
 import type { Clock } from '../model/clock.js';
 import { formatDuration } from '../model/duration.js';
 import type { Logger } from '../model/logger.js';
@@ -158,7 +158,8 @@ export class VigilServer {
     const f = this.o.flags;
     try {
       const text = f.configFile === '' ? builtinConfigYaml(f) : await readFile(f.configFile, 'utf8');
-      const cfg = parsePrometheusConfig(text, f.configFile);
+      // A file's scrape_config_files are merged in by loadPrometheusConfig.
+      const cfg = f.configFile === '' ? parsePrometheusConfig(text) : await loadPrometheusConfig(f.configFile);
       this.discovery.applyConfig(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs] as const));
       await this.scrape.applyConfig(cfg);
       // Static and unchanged providers have their groups after a tick; the rest arrive with the next update.
