@@ -89,6 +89,7 @@ export class VigilServer {
   private lastReloadOk = false;
   private lastConfigTime = 0;
   private ready = false;
+  private stopped = false;
   private http: Server | undefined;
   private readonly httpController = new AbortController();
   private readonly quitController = new AbortController();
@@ -177,7 +178,10 @@ export class VigilServer {
     }
   }
 
+  /** Idempotent. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.ready = false;
     this.discoveryController.abort();
     await this.discoveryDone;
