@@ -55,7 +55,7 @@ async function rangeQuery(req: WebRequest, deps: QueryHandlerDeps): Promise<WebR
   const stepText = form.get('step') ?? '';
   if (stepText === '') throw new ApiError('bad_data', 'invalid parameter "step": cannot parse "" to a valid duration');
   const step = durationParam(form, 'step') as number;
-  if (step <= 0) throw new ApiError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if (step <= 0) throw new ApiError('bad_data', 'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
   if ((end - start) / step > MAX_POINTS) {
     throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   }

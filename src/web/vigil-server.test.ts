@@ -72,7 +72,7 @@ test('bad queries and parameters get bad_data with the position or parameter', a
   assert.equal(bad.status, 400);
   assert.deepEqual(bad.json, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:16: parse error: unclosed left parenthesis' });
   const step = await get('/api/v1/query_range?query=up&start=10&end=20&step=0');
-  assert.equal((step.json as { error: string }).error, 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  assert.equal((step.json as { error: string }).error, 'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
   const when = await get('/api/v1/query?query=up&time=tomorrow');
   assert.equal((when.json as { error: string }).error, `invalid parameter "time": Invalid time value for 'time': cannot parse "tomorrow" to a valid timestamp`);
   const order = await get('/api/v1/query_range?query=up&start=20&end=10&step=1');
@@ -96,7 +96,7 @@ test('series, labels and label values read the storage', async () => {
   assert.deepEqual((await get('/api/v1/label/job/values?match[]=temp')).json, { status: 'success', data: ['db'] });
   assert.deepEqual((await get('/api/v1/label/job/values?limit=1')).json, { status: 'success', data: ['api'], warnings: ['results truncated due to limit'] });
   assert.equal((await get('/api/v1/series')).status, 400);
-  assert.deepEqual((await get('/api/v1/series?match[]={job=~".*"}')).json, { status: 'error', errorType: 'bad_data', error: '1:1: parse error: vector selector must contain at least one non-empty matcher' });
+  assert.deepEqual((await get('/api/v1/series?match[]={job=~".*"}')).json, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "match[]": match[] must contain at least one non-empty matcher' });
   assert.equal((await get('/api/v1/label/bad-name/values')).status, 400);
   await server.stop();
 });
