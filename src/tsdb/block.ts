@@ -23,6 +23,8 @@
 //   compactAndReplace(blocks) / runCompaction(blocks, ranges, open) / cleanTombstones(block)   (compactor.ts)
 //       Publish the new block, then close and delete the inputs; a failed compaction marks its inputs
 //       `compaction.failed` (never planned again) and throws.
+//   compactInWorker(parentDir, dirs, signal) / runCompactionInWorker(blocks, ranges, signal)  (compaction-worker.ts)
+//       The same, with the CPU work in a worker thread (what the DB should use), abortable.
 //   planCompaction(blocks, ranges) → dirs to compact                          (compaction-planner.ts)
 //   exponentialBlockRanges(2h, 10, 3), blockRanges(retentionMs, maxBlockDurationMs?)
 //   blocksBeyondRetention(blocks, { retentionMs, maxBytes, extraBytes }) / applyRetention(...)   (retention.ts)
