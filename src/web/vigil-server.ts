@@ -145,7 +145,9 @@ export class VigilServer {
 
   async start(): Promise<void> {
     const f = this.o.flags;
-    this.discoveryDone = this.discovery.run(this.discoveryController.signal, (sets) => this.scrape.updateTargets(sets));
+    this.discoveryDone = this.discovery
+      .run(this.discoveryController.signal, (sets) => this.scrape.updateTargets(sets))
+      .catch((err: unknown) => this.o.logger.error('Service discovery stopped', { err: err instanceof Error ? err : String(err) }));
     await this.reload();
     this.http = await this.app.listen({ host: f.listenHost, port: f.listenPort, signal: this.httpController.signal });
     this.ready = true;
