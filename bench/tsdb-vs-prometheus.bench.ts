@@ -262,12 +262,12 @@ try {
   console.log(`(empty Prometheus: heap_alloc ${mib(emptyProm.mem.heapAlloc)}, heap_inuse ${mib(emptyProm.mem.heapInuse)}, RSS ${mib(emptyProm.mem.rss)}; Vigil before open: ${mib(before.heap)}, RSS ${mib(before.rss)})`);
 
   console.log(`\nWAL replay of the same WAL (${samples} samples, ${n} series)`);
-  console.log('| | replay | samples/s | start → ready (wall) | CPU s to ready |');
-  console.log('| --- | ---: | ---: | ---: | ---: |');
+  console.log('| | replay | samples/s | start → ready (wall) | CPU s to ready | samples per CPU-second |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const [name, r] of [['Prometheus, WAL + chunks_head as written', promA], ['Prometheus, WAL only (chunks_head removed)', promB]] as const) {
-    console.log(`| ${name} | ${r.replayS.toFixed(2)} s (log: TSDB started after ${r.startedLogS.toFixed(2)} s) | ${rateM(samples, r.replayS)} | ${r.readyWallS.toFixed(2)} s | ${r.cpuS.toFixed(2)} |`);
+    console.log(`| ${name} | ${r.replayS.toFixed(2)} s (log: TSDB started after ${r.startedLogS.toFixed(2)} s) | ${rateM(samples, r.replayS)} | ${r.readyWallS.toFixed(2)} s | ${r.cpuS.toFixed(2)} | ${rateM(samples, r.cpuS)} |`);
   }
-  console.log(`| Vigil Db.open | ${vigilT.wallSeconds.toFixed(2)} s (${replayedSamples} samples replayed) | ${rateM(replayedSamples, vigilT.wallSeconds)} | – | ${vigilT.cpuSeconds.toFixed(2)} |`);
+  console.log(`| Vigil Db.open | ${vigilT.wallSeconds.toFixed(2)} s (${replayedSamples} samples replayed) | ${rateM(replayedSamples, vigilT.wallSeconds)} | – | ${vigilT.cpuSeconds.toFixed(2)} | ${rateM(replayedSamples, vigilT.cpuSeconds)} |`);
   console.log(`\nload average at end: ${load1.map((l) => l.toFixed(2)).join(' ')} (shared machine: compare ratios, not absolutes)`);
   if (vigilSeries !== promA.mem.series) {
     console.error(`Vigil replayed ${vigilSeries} series, Prometheus ${promA.mem.series}`);
