@@ -88,7 +88,11 @@ class ErrorSeriesSet implements SeriesSet {
   }
 }
 
-/** K-way merge of sorted series sets; series with equal labels from several sets become one chained series. */
+/**
+ * K-way merge of sorted series sets; series with equal labels from several sets become one chained series (on
+ * equal timestamps the set listed first wins). The first `primaries` sets (all by default) fail the read with
+ * their errors; the others only add warnings.
+ */
 export class MergeSeriesSet implements SeriesSet {
   private readonly heads: (Series | undefined)[];
   private cur: Series | undefined;
@@ -97,7 +101,7 @@ export class MergeSeriesSet implements SeriesSet {
 
   constructor(
     private readonly sets: readonly SeriesSet[],
-    private readonly primaries: number,
+    private readonly primaries: number = sets.length,
     private readonly warns: string[] = [],
   ) {
     this.heads = new Array<Series | undefined>(sets.length).fill(undefined);

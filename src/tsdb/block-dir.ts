@@ -5,12 +5,12 @@ import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Matcher } from '../model/matcher.js';
 import { compareStrings } from '../model/labels.js';
+import { MergeSeriesSet } from '../storage/merge-querier.js';
 import type { Querier, SeriesSet } from '../storage/queryable.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { OpenBlockOptions } from './block-reader.js';
 import { BlockReader } from './block-reader.js';
 import { TMP_FOR_CREATION, TMP_FOR_DELETION } from './block-writer.js';
-import { MergeSeriesSet } from './merge-series-set.js';
 import { isUlid } from './ulid.js';
 
 export interface CorruptBlock {
