@@ -6,7 +6,7 @@ import { VigilError } from '../../model/errors.js';
 import { Labels } from '../../model/labels.js';
 import type { Discoverer, DiscovererContext, TargetGroup } from '../discoverer.js';
 import { joinHostPort } from '../dns/dns-discoverer.js';
-import { readBody, sendRequest } from '../http-client.js';
+import { readJsonBody, sendRequest } from '../http-client.js';
 
 /** Consul answered with an error or something that is not its API's JSON. */
 export class ConsulSdError extends VigilError {
@@ -120,14 +120,7 @@ export class ConsulDiscoverer implements Discoverer {
     const url = `${this.base()}${path}${qs === '' ? '' : `?${qs}`}`;
     const headers: Record<string, string> = this.cfg.token === '' ? {} : { 'x-consul-token': this.cfg.token };
     const res = await sendRequest(url, { client: this.cfg.httpClient, signal, headers, timeoutMs: blocking ? WATCH_TIMEOUT_MS + 15_000 : 30_000 });
-    const text = (await readBody(res)).toString('utf8');
-    if (res.status !== 200) throw new ConsulSdError(`Consul ${path} returned HTTP status ${res.status}: ${text.slice(0, 200)}`);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw new ConsulSdError(`Consul ${path} returned invalid JSON`, { cause: err });
-    }
+    const body = await readJsonBody(res, `Consul ${path}`, ConsulSdError);
     const index = res.headers['x-consul-index'];
     return { body, index: typeof index === 'string' ? index : '' };
   }
