@@ -35,7 +35,7 @@ export class MergeQuerier implements Querier {
       try {
         sets.push(q.select(matchers, { ...options, sorted: true }));
       } catch (err) {
-        if (i < this.primaries) return new ErrorSeriesSet(asError(err));
+        if (i < this.primaries) return errorSeriesSet(asError(err));
         warnings.push(`secondary storage select failed: ${asError(err).message}`);
       }
     }
@@ -72,20 +72,16 @@ function asError(err: unknown): Error {
   return err instanceof Error ? err : new Error(String(err));
 }
 
-class ErrorSeriesSet implements SeriesSet {
-  constructor(private readonly error: Error) {}
-  next(): boolean {
-    return false;
-  }
-  at(): Series {
-    throw this.error;
-  }
-  err(): Error {
-    return this.error;
-  }
-  warnings(): readonly string[] {
-    return [];
-  }
+/** A series set that is only its error: no series, `err()` returns `e`. */
+export function errorSeriesSet(e: Error): SeriesSet {
+  return {
+    next: () => false,
+    at: () => {
+      throw e;
+    },
+    err: () => e,
+    warnings: () => [],
+  };
 }
 
 /**

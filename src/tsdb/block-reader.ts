@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { compareStrings } from '../model/labels.js';
 import type { Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
+import { errorSeriesSet } from '../storage/merge-querier.js';
 import type { Querier, SampleIterator, Series, SeriesSet } from '../storage/queryable.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { Block } from './block.js';
@@ -251,15 +252,4 @@ export class BlockQuerier implements Querier {
   close(): void {
     // Nothing per querier: the block owns the files.
   }
-}
-
-export function errorSeriesSet(e: Error): SeriesSet {
-  return {
-    next: () => false,
-    at: () => {
-      throw e;
-    },
-    err: () => e,
-    warnings: () => [],
-  };
 }
