@@ -72,8 +72,9 @@ function idiv(a: number, b: number): number {
 /**
  * Contract: series refs are positive and never reused while the process runs (replay keeps the WAL's refs).
  * Internally a series lives in a slot: per-series state is in typed arrays indexed by slot, slots are reused after
- * a series is removed, and a paged table maps refs to slots — so memory follows the live series, not the highest
- * ref ever handed out (a Prometheus WAL after months of churn has refs in the millions).
+ * a series is removed, and a paged table maps refs to slots (a page is dropped once none of its refs is live) — so
+ * memory follows the live series, not the highest ref ever handed out (a Prometheus WAL after months of churn has
+ * refs in the millions). This is DESIGN's "typed arrays indexed by ref" through one lookup, since refs are never reused.
  * Appends are validated at `append` against committed data and the transaction's own samples; commits run one
  * at a time (WAL first, then memory). A ref passed to `append` is trusted to belong to the labels it came with.
  */
