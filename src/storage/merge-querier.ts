@@ -1,5 +1,6 @@
 // Reads several queriers as one: series merged by labels, their samples chained by time without duplicates.
 
+import { asError } from '../model/errors.js';
 import { compareLabels, compareStrings, type Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import { ChainSampleIterator } from './chain-sample-iterator.js';
@@ -66,10 +67,6 @@ export class MergeQuerier implements Querier {
   close(): void {
     for (const q of this.queriers) q.close();
   }
-}
-
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
 }
 
 /** A series set that is only its error: no series, `err()` returns `e`. */

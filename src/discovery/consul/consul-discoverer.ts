@@ -2,7 +2,7 @@
 // /v1/health/service/<name>), one group per service with the `__meta_consul_*` labels.
 
 import type { ConsulSdConfig } from '../../config/prometheus-config.js';
-import { VigilError } from '../../model/errors.js';
+import { asError, VigilError } from '../../model/errors.js';
 import { Labels } from '../../model/labels.js';
 import type { Discoverer, DiscovererContext, TargetGroup } from '../discoverer.js';
 import { joinHostPort } from '../dns/dns-discoverer.js';
@@ -133,7 +133,7 @@ export class ConsulDiscoverer implements Discoverer {
         if (this.datacenter === '') throw new ConsulSdError('Consul /v1/agent/self did not name a datacenter');
       } catch (err) {
         if (signal.aborted) return;
-        this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+        this.ctx.report(asError(err));
         await this.ctx.clock.sleep(RETRY_MS, signal);
       }
     }
@@ -184,7 +184,7 @@ export class ConsulDiscoverer implements Discoverer {
         }
       } catch (err) {
         if (signal.aborted) break;
-        this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+        this.ctx.report(asError(err));
         await this.ctx.clock.sleep(RETRY_MS, signal);
         continue;
       }
@@ -209,7 +209,7 @@ export class ConsulDiscoverer implements Discoverer {
         }
       } catch (err) {
         if (signal.aborted) break;
-        this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+        this.ctx.report(asError(err));
         await this.ctx.clock.sleep(RETRY_MS, signal);
         continue;
       }

@@ -4,7 +4,7 @@
 import { createInterface } from 'node:readline';
 import type { EtcdSdConfig } from '../../config/prometheus-config.js';
 import { parseTargetGroups } from '../../config/target-group-decoding.js';
-import { VigilError } from '../../model/errors.js';
+import { asError, VigilError } from '../../model/errors.js';
 import { Labels } from '../../model/labels.js';
 import type { Discoverer, DiscovererContext, TargetGroup } from '../discoverer.js';
 import { GroupTracker } from '../group-tracker.js';
@@ -88,7 +88,7 @@ export class EtcdDiscoverer implements Discoverer {
       } catch (err) {
         if (signal.aborted) break;
         if (!round.signal.aborted) {
-          this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+          this.ctx.report(asError(err));
           if (first) {
             first = false;
             emit([]);
@@ -135,7 +135,7 @@ export class EtcdDiscoverer implements Discoverer {
     try {
       return this.tracker.replace(key, groupsOfKey(key, value));
     } catch (err) {
-      this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+      this.ctx.report(asError(err));
       return [];
     }
   }
