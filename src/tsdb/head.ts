@@ -8,7 +8,8 @@ import { StorageError } from '../storage/storage-error.js';
 import { ChunkArena, classSize, SLAB_CLASSES, SlabAllocator } from './chunk-memory.js';
 import { HeadAppender } from './head-appender.js';
 import { HeadQuerier } from './head-querier.js';
-import { intersect, MemPostings, subtract, union } from './mem-postings.js';
+import { MemPostings } from './mem-postings.js';
+import { intersectPostings, mergePostings, subtractPostings } from './postings.js';
 import { StringInterner } from './string-interner.js';
 import { TsdbStats } from './tsdb-stats.js';
 import { XOR_HEADER_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorAppendState, xorAppend } from './xor-chunk.js';
@@ -555,11 +556,11 @@ export class Head implements Appendable, Queryable {
         continue;
       }
       const p = this.postingsForMatcher(m, true);
-      result = result === undefined ? p : intersect(result, p);
+      result = result === undefined ? p : intersectPostings(result, p);
       if (result.length === 0) return result;
     }
     if (result === undefined) result = this.postings.allRefs();
-    for (const m of negatives) result = subtract(result, this.postingsForMatcher(m, false));
+    for (const m of negatives) result = subtractPostings(result, this.postingsForMatcher(m, false));
     return result;
   }
 
@@ -568,11 +569,11 @@ export class Head implements Appendable, Queryable {
     if (m.type === '=' && want) return this.postings.get(m.name, m.value);
     if (m.type === '!=' && !want) return this.postings.get(m.name, m.value);
     if (m.setMatches !== undefined && ((m.type === '=~') === want)) {
-      return union(m.setMatches.filter((v) => v !== '').map((v) => this.postings.get(m.name, v)));
+      return mergePostings(m.setMatches.filter((v) => v !== '').map((v) => this.postings.get(m.name, v)));
     }
     const lists: Uint32Array[] = [];
     for (const v of this.postings.values(m.name)) if (m.matches(v) === want) lists.push(this.postings.get(m.name, v));
-    return union(lists);
+    return mergePostings(lists);
   }
 
   /**
