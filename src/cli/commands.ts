@@ -8,6 +8,7 @@ import { tsdbAnalyzeCommand } from './tsdb-analyze.js';
 import { tsdbCreateBlocksCommand } from './tsdb-create-blocks.js';
 import { tsdbDumpCommand } from './tsdb-dump.js';
 import { tsdbListCommand } from './tsdb-list.js';
+import { testPromqlCommand } from './test-promql.js';
 
 export const commands: readonly Command[] = [
   checkConfigCommand,
@@ -17,4 +18,5 @@ export const commands: readonly Command[] = [
   tsdbDumpCommand,
   tsdbAnalyzeCommand,
   tsdbCreateBlocksCommand,
+  testPromqlCommand,
 ];

@@ -22,6 +22,12 @@ export interface Appender {
    * the transaction stays usable for the other samples.
    */
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef;
+  /**
+   * Optional: `append` with the sample's start timestamp `st` (ms; Prometheus's ST, formerly "created timestamp"):
+   * the time the counter (cumulative) or the interval (delta) began. Stored as given, not validated; a
+   * non-finite `st` means "none", like `append`. A storage without it drops start timestamps.
+   */
+  appendST?(ref: SeriesRef, labels: Labels, t: number, st: number, v: number): SeriesRef;
   /** Makes every buffered sample durable (WAL first) and then visible, all or nothing. */
   commit(): Promise<void>;
   /** Drops every buffered sample. */

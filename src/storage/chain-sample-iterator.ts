@@ -72,6 +72,10 @@ export class ChainSampleIterator implements SampleIterator {
     return (this.its[this.cur] as SampleIterator).atV();
   }
 
+  atST(): number {
+    return (this.its[this.cur] as SampleIterator).atST?.() ?? NaN;
+  }
+
   err(): Error | undefined {
     return this.error;
   }

@@ -88,6 +88,20 @@ class FanoutAppender implements Appender {
     return out;
   }
 
+  /** Start timestamps go to every storage that keeps them; the others get the plain sample. */
+  appendST(ref: SeriesRef, labels: Labels, t: number, st: number, v: number): SeriesRef {
+    const out = this.primary.appendST !== undefined ? this.primary.appendST(ref, labels, t, st, v) : this.primary.append(ref, labels, t, v);
+    for (const s of this.secondaries) {
+      try {
+        if (s.appendST !== undefined) s.appendST(0, labels, t, st, v);
+        else s.append(0, labels, t, v);
+      } catch (err) {
+        this.owner.warn('append', err);
+      }
+    }
+    return out;
+  }
+
   async commit(): Promise<void> {
     try {
       await this.primary.commit();

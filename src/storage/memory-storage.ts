@@ -6,6 +6,7 @@ import type { Matcher } from '../model/matcher.js';
 import { STALE_NAN, isStaleNaN } from '../model/stale-nan.js';
 import type { Appendable, Appender, SeriesRef } from './appendable.js';
 import type { Querier, Queryable, SampleIterator, Series, SeriesSet, SelectHints } from './queryable.js';
+import { StartTimestamps } from './start-timestamps.js';
 import { StorageError } from './storage-error.js';
 
 /** One series' samples in two growable typed arrays. Arrays are replaced (never shrunk in place) when they grow. */
@@ -15,6 +16,8 @@ interface StoredSeries {
   ts: Float64Array;
   vs: Float64Array;
   count: number;
+  /** Start timestamps of the samples that have one; undefined until the series gets its first. */
+  sts: StartTimestamps | undefined;
   /** True once the series has a committed sample (only then do queriers see it). */
   visible: boolean;
 }
@@ -33,7 +36,7 @@ export class MemoryStorage implements Appendable, Queryable {
   private nextRef = 1;
   private closed = false;
 
-  appender(): Appender {
+  appender(): Appender & Required<Pick<Appender, 'appendST'>> {
     return new MemoryAppender(this);
   }
 
@@ -71,7 +74,7 @@ export class MemoryStorage implements Appendable, Queryable {
       for (const s of bucket) if (s.labels.equals(labels)) return s;
     }
     validateLabels(labels);
-    const s: StoredSeries = { ref: this.nextRef++, labels, ts: new Float64Array(4), vs: new Float64Array(4), count: 0, visible: false };
+    const s: StoredSeries = { ref: this.nextRef++, labels, ts: new Float64Array(4), vs: new Float64Array(4), count: 0, sts: undefined, visible: false };
     this.byRef.set(s.ref, s);
     if (bucket === undefined) this.byHash.set(h, [s]);
     else bucket.push(s);
@@ -102,6 +105,7 @@ export class MemoryStorage implements Appendable, Queryable {
       s.ts[s.count] = p.t;
       s.vs[s.count] = p.stale ? STALE_NAN : p.v;
       s.count++;
+      if (p.st === p.st && Number.isFinite(p.st)) (s.sts ??= new StartTimestamps()).add(p.t, p.st);
       if (!s.visible) {
         s.visible = true;
         added.push(s);
@@ -123,6 +127,8 @@ interface Pending {
   v: number;
   /** V8 may canonicalise NaN payloads in object fields and arrays, so the marker travels as a flag. */
   stale: boolean;
+  /** Start timestamp, NaN for none. */
+  st: number;
 }
 
 function validateLabels(labels: Labels): void {
@@ -152,6 +158,10 @@ class MemoryAppender implements Appender {
   constructor(private readonly storage: MemoryStorage) {}
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
+    return this.appendST(ref, labels, t, NaN, v);
+  }
+
+  appendST(ref: SeriesRef, labels: Labels, t: number, st: number, v: number): SeriesRef {
     if (this.done) throw new StorageError('closed', 'appender already committed or rolled back');
     if (!Number.isFinite(t)) throw new StorageError('out_of_bounds', `timestamp ${t} is not finite`);
     const s = this.storage.seriesFor(ref, labels);
@@ -170,7 +180,7 @@ class MemoryAppender implements Appender {
       }
     }
     this.last.set(s, { t, v, stale: isStaleNaN(v) });
-    this.pending.push({ series: s, t, v, stale: isStaleNaN(v) });
+    this.pending.push({ series: s, t, v, stale: isStaleNaN(v), st: Number.isFinite(st) ? st : NaN });
     return s.ref;
   }
 
@@ -216,10 +226,11 @@ class MemoryQuerier implements Querier {
       const ts = s.ts;
       const vs = s.vs;
       const n = s.count;
+      const sts = s.sts;
       const lo = lowerBound(ts, n, this.mint);
       const hi = upperBound(ts, n, this.maxt);
       if (hi <= lo) continue;
-      res.push({ labels: s.labels, iterator: () => new ArrayIterator(ts, vs, lo, hi) });
+      res.push({ labels: s.labels, iterator: sts === undefined ? () => new ArrayIterator(ts, vs, lo, hi) : () => sts.wrap(new ArrayIterator(ts, vs, lo, hi)) });
     }
     return new ArraySeriesSet(res);
   }

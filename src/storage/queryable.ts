@@ -63,6 +63,11 @@ export interface SampleIterator {
   seek(t: number): boolean;
   atT(): number;
   atV(): number;
+  /**
+   * Optional: the current sample's start timestamp (ms), NaN when it has none. Storages that keep start
+   * timestamps implement it; readers treat a missing method as "no start timestamps".
+   */
+  atST?(): number;
   /** The error that ended iteration early, if any. */
   err(): Error | undefined;
 }

@@ -110,6 +110,42 @@ export function runStorageConformance(name: string, open: () => Promise<StorageU
       });
     });
 
+    test('start timestamps come back with their samples, only where given, when the storage keeps them', async () => {
+      await withStorage(open, async (s) => {
+        const app = s.appender();
+        if (app.appendST === undefined) {
+          app.rollback();
+          return; // this storage does not keep start timestamps
+        }
+        const c = L({ __name__: 'c_total', k: 'st' });
+        const p = L({ __name__: 'c_total', k: 'plain' });
+        app.appendST(0, c, 1000, 500, 1);
+        app.append(0, c, 2000, 2);
+        app.appendST(0, c, 3000, 2500, 1);
+        app.appendST(0, c, 3000, 2999, 1); // accepted duplicate: the first ST stays
+        app.append(0, p, 1000, 7);
+        app.appendST(0, p, 2000, NaN, 8); // non-finite ST means none
+        await app.commit();
+        const q = s.querier(1500, Infinity);
+        try {
+          const set = q.select([m('=', '__name__', 'c_total')], { sorted: true });
+          const got: [string, [number, number, number][]][] = [];
+          while (set.next()) {
+            const it = set.at().iterator();
+            const samples: [number, number, number][] = [];
+            while (it.next()) samples.push([it.atT(), it.atV(), it.atST?.() ?? NaN]);
+            got.push([set.at().labels.get('k'), samples]);
+          }
+          assert.deepEqual(got, [
+            ['plain', [[2000, 8, NaN]]],
+            ['st', [[2000, 2, NaN], [3000, 1, 2500]]],
+          ]);
+        } finally {
+          q.close();
+        }
+      });
+    });
+
     test('the querier range is inclusive at both ends and series without samples in it are left out', async () => {
       await withStorage(open, async (s) => {
         const a = L({ __name__: 'x', i: '1' });

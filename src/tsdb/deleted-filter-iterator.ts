@@ -33,6 +33,10 @@ export class DeletedFilterIterator implements SampleIterator {
     return this.inner.atV();
   }
 
+  atST(): number {
+    return this.inner.atST?.() ?? NaN;
+  }
+
   err(): Error | undefined {
     return this.inner.err();
   }

@@ -21,6 +21,8 @@ export class HeadAppender implements Appender {
   private slots: Int32Array;
   private ts: Float64Array;
   private vs: Float64Array;
+  /** Start timestamps of the pending samples (NaN: none); allocated by the first `appendST` with one. */
+  private sts: Float64Array | undefined;
   private n = 0;
   /** Slots of the series this transaction touched (each once), for the log's series records and GC protection. */
   private touched: number[] = [];
@@ -85,6 +87,17 @@ export class HeadAppender implements Appender {
     this.slots[i] = slot;
     this.ts[i] = t;
     this.vs[i] = v;
+    if (this.sts !== undefined) this.sts[i] = NaN;
+    return ref;
+  }
+
+  appendST(ref: SeriesRef, labels: Labels, t: number, st: number, v: number): SeriesRef {
+    const i = this.n;
+    ref = this.append(ref, labels, t, v);
+    if (this.n > i && Number.isFinite(st)) {
+      if (this.sts === undefined) this.sts = new Float64Array(this.refs.length).fill(NaN);
+      this.sts[i] = st;
+    }
     return ref;
   }
 
@@ -102,6 +115,11 @@ export class HeadAppender implements Appender {
     this.refs = refs;
     this.ts = ts;
     this.vs = vs;
+    if (this.sts !== undefined) {
+      const sts = new Float64Array(cap).fill(NaN);
+      sts.set(this.sts);
+      this.sts = sts;
+    }
   }
 
   commit(): Promise<void> {
@@ -149,6 +167,7 @@ export class HeadAppender implements Appender {
         }
       }
       applyAll(head, this.slots, this.ts, this.vs, this.n);
+      if (this.sts !== undefined) applyStartTimestamps(head, this.slots, this.ts, this.sts, this.n);
       head.stats.headSamplesAppendedTotal += this.n;
     } finally {
       this.release();
@@ -166,6 +185,7 @@ export class HeadAppender implements Appender {
     untouch(head, this.touched, this.txn);
     this.touched = [];
     this.n = 0;
+    this.sts = undefined;
     head.returnBuffers({ refs: this.refs, slots: this.slots, ts: this.ts, vs: this.vs });
   }
 }
@@ -186,6 +206,13 @@ function firstStale(head: Head, slots: Int32Array, ts: Float64Array, n: number):
 
 function applyAll(head: Head, slots: Int32Array, ts: Float64Array, vs: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) head.appendCommitted(slots[i] as number, ts[i] as number, vs[i] as number);
+}
+
+function applyStartTimestamps(head: Head, slots: Int32Array, ts: Float64Array, sts: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) {
+    const st = sts[i] as number;
+    if (st === st) head.addStartTimestamp(slots[i] as number, ts[i] as number, st);
+  }
 }
 
 function untouch(head: Head, touched: readonly number[], txn: number): void {

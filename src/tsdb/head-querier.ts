@@ -135,7 +135,9 @@ class HeadSeries implements Series {
     if (slot !== 0) this.head.snapshotChunks(slot, this.mint, this.maxt, snap);
     const it = new ChunkListIterator(snap, this.mint, this.maxt);
     const stones = this.head.tombstones.size > 0 ? this.head.tombstones.get(this.ref) : undefined;
-    return stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
+    const filtered = stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
+    const sts = slot === 0 ? undefined : this.head.startTimestampsOf(slot);
+    return sts === undefined ? filtered : sts.wrap(filtered);
   }
 }
 

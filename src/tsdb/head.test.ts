@@ -4,6 +4,7 @@ import { Labels } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import { readAll, runStorageConformance } from '../storage/storage-conformance.js';
 import { Head } from './head.js';
+import type { HeadAppender } from './head-appender.js';
 
 runStorageConformance('head', () => {
   const head = new Head();
@@ -167,4 +168,54 @@ test('memory follows live series, not refs: churn reuses slots, and huge refs fr
   assert.equal(fresh, big + 1);
   assert.deepEqual(readAll(head, [new Matcher('=~', '__name__', 'old|new')]), [['new', [[10_000, 1]]], ['old', [[10_000, 42]]]]);
   assert.ok(head.refOfSlot.length <= 2048);
+});
+
+/** [t, st] of every sample of the series named `name`. */
+function startTimes(head: Head, name: string): [number, number][] {
+  const q = head.querier(-Infinity, Infinity);
+  try {
+    const set = q.select([new Matcher('=', '__name__', name)]);
+    const out: [number, number][] = [];
+    while (set.next()) {
+      const it = set.at().iterator();
+      while (it.next()) out.push([it.atT(), it.atST?.() ?? NaN]);
+    }
+    return out;
+  } finally {
+    q.close();
+  }
+}
+
+test('start timestamps: series without any get plain iterators; truncation forgets them with their samples and series', async () => {
+  const head = new Head({ chunkRange: 1000 });
+  const withST = Labels.from({ __name__: 'st' });
+  const plain = Labels.from({ __name__: 'plain' });
+  const app = head.appender() as HeadAppender;
+  for (let t = 0; t < 3000; t += 100) {
+    app.appendST(0, withST, t, t - 50, t);
+    app.append(0, plain, t, t);
+  }
+  // A failed transaction leaves no start timestamps behind.
+  await app.commit();
+  const bad = head.appender() as HeadAppender;
+  bad.appendST(0, withST, 2950, 1, 1);
+  bad.rollback();
+  const q = head.querier(-Infinity, Infinity);
+  const set = q.select([new Matcher('=', '__name__', 'plain')]);
+  assert.ok(set.next());
+  assert.equal(set.at().iterator().atST, undefined, 'no ST lookup on the read path of a series without start timestamps');
+  q.close();
+  assert.deepEqual(startTimes(head, 'st').slice(0, 2), [[0, -50], [100, 50]]);
+  assert.deepEqual(startTimes(head, 'st').at(-1), [2900, 2850]);
+
+  head.truncate(2000);
+  const kept = startTimes(head, 'st');
+  assert.ok(kept.length > 0 && kept.every(([t, st]) => st === t - 50), 'samples still in the head keep their start timestamps');
+  // The series goes away entirely; a new series that reuses its slot must not inherit its start timestamps.
+  head.truncate(10_000);
+  assert.deepEqual(startTimes(head, 'st'), []);
+  const again = head.appender();
+  again.append(0, Labels.from({ __name__: 'fresh' }), 20_000, 1);
+  await again.commit();
+  assert.deepEqual(startTimes(head, 'fresh'), [[20_000, NaN]]);
 });

@@ -4,6 +4,7 @@ import { Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/appendable.js';
 import type { Queryable, Querier } from '../storage/queryable.js';
+import { StartTimestamps } from '../storage/start-timestamps.js';
 import { StorageError } from '../storage/storage-error.js';
 import { ChunkArena, classSize, SLAB_CLASSES, SlabAllocator } from './chunk-memory.js';
 import { HeadAppender } from './head-appender.js';
@@ -147,6 +148,11 @@ export class Head implements Appendable, Queryable {
 
   /** Deleted intervals per series (flat `[mint, maxt, …]`, inclusive), from deletions and WAL tombstone records. */
   readonly tombstones = new Map<number, number[]>();
+  /**
+   * Start timestamps by slot, only for series that were given any (most series have none and cost nothing here).
+   * Not written to the WAL: Prometheus 2.42's WAL format has no record for them.
+   */
+  private readonly startTimestamps = new Map<number, StartTimestamps>();
   private readonly bufferPool: AppendBuffers[] = [];
   private commitTail: Promise<void> = Promise.resolve();
   private txnSeq = 0;
@@ -580,6 +586,18 @@ export class Head implements Appendable, Queryable {
    * Drops everything older than `mint`: closed chunks that end before it, and series whose newest sample is older
    * (unless an open transaction holds samples for them). Samples older than `mint` are refused from now on.
    */
+  /** @internal Records the start timestamp of a sample just committed to the series in `slot`. */
+  addStartTimestamp(slot: number, t: number, st: number): void {
+    let sts = this.startTimestamps.get(slot);
+    if (sts === undefined) this.startTimestamps.set(slot, (sts = new StartTimestamps()));
+    sts.add(t, st);
+  }
+
+  /** @internal The start timestamps of the series in `slot`, or undefined when it has none. */
+  startTimestampsOf(slot: number): StartTimestamps | undefined {
+    return this.startTimestamps.size === 0 ? undefined : this.startTimestamps.get(slot);
+  }
+
   truncate(mint: number): void {
     if (mint > this.minValidTime) this.minValidTime = mint;
     const deleted: (readonly string[])[] = [];
@@ -625,6 +643,13 @@ export class Head implements Appendable, Queryable {
       const first = id >= 0 ? (this.ckMinT[id] as number) : (this.oSlot[slot] as number) >= 0 ? (this.oMinT[slot] as number) : Infinity;
       this.sMinT[slot] = first;
       if (maxT > -Infinity && first < newMin) newMin = first;
+    }
+    for (const [slot, sts] of this.startTimestamps) {
+      if (this.slotLabels[slot] === undefined) this.startTimestamps.delete(slot);
+      else {
+        sts.dropBefore(this.sMinT[slot] as number);
+        if (sts.size === 0) this.startTimestamps.delete(slot);
+      }
     }
     for (const [ref, list] of this.tombstones) {
       const keep: number[] = [];
