@@ -1,16 +1,22 @@
-// PromQL parsing and formatting throughput: every eval expression of Prometheus's test scripts, plus large inputs.
+// PromQL parsing and formatting throughput: every eval expression of Prometheus's test scripts
+// (../shared/conformance/promqltest), plus large inputs.
 
 import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { formatQuery } from '../src/promql/format-query.js';
 import { ALL_FEATURES, parseExpr } from '../src/promql/parser.js';
 import { exprToString } from '../src/promql/printer.js';
+import { sharedPath } from '../test/support/shared-data.js';
 
-const dir = fileURLToPath(new URL('../../test/fixtures/promqltest/v3.14.0/', import.meta.url));
+const dir = sharedPath('conformance/promqltest');
+if (dir === undefined) {
+  console.error('bench: ../shared/conformance/promqltest not found');
+  process.exit(1);
+}
 const EVAL = /^eval(?:_\w+)?\s+(?:instant\s+at\s+\S+|range\s+from\s+\S+\s+to\s+\S+\s+step\s+\S+)\s+(.+)$/;
 const queries: string[] = [];
 for (const f of readdirSync(dir)) {
-  for (const line of readFileSync(dir + f, 'utf8').split('\n')) {
+  for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
     const m = EVAL.exec(line.trim());
     if (m !== null) queries.push(m[1] as string);
   }

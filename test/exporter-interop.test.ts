@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Entry, ExpositionParser } from '../src/model/exposition-parser.js';
 import { formatFromContentType, scrapeAcceptHeader } from '../src/model/exposition-format.js';
 import { findProgram, freePort, runProgram, startProgram, waitForHttp } from './support/programs.js';
 import { prometheusVerdicts } from './support/prometheus-scrape.js';
+import { countSamples } from './support/sample-count.js';
 import { REPO_ROOT } from './support/shared-data.js';
 
 interface Capture {
@@ -16,16 +16,8 @@ interface Capture {
   contentType: string;
 }
 
-function countSamples(c: Capture, strict: boolean): number {
-  const p = new ExpositionParser(c.body, { format: formatFromContentType(c.contentType), strict });
-  let n = 0;
-  for (let k = p.next(); k !== Entry.End; k = p.next()) {
-    if (k === Entry.Series) {
-      p.labels();
-      n++;
-    }
-  }
-  return n;
+function countCaptured(c: Capture, strict: boolean): number {
+  return countSamples(c.body, formatFromContentType(c.contentType), strict);
 }
 
 async function capture(job: string, url: string, accept: string): Promise<Capture> {
@@ -58,15 +50,15 @@ test('node-exporter and a prom-client app: Vigil counts the samples the real Pro
     for (const c of captures) {
       const theirs = counts.get(c.job);
       assert.ok(theirs !== undefined && theirs > 10, `${c.job}: Prometheus scraped ${theirs}`);
-      assert.equal(countSamples(c, false), theirs, `${c.job}: lenient parse`);
+      assert.equal(countCaptured(c, false), theirs, `${c.job}: lenient parse`);
       t.diagnostic(`${c.job} (${c.contentType}): ${theirs} samples, as Prometheus counts them`);
       if (c.contentType.startsWith('text/plain')) {
         // The text bodies are promtool-valid, so the strict parser must read them too.
         assert.notEqual(runProgram(promtool.path as string, ['check', 'metrics'], c.body).status, 1, `${c.job}: promtool parses it`);
-        assert.equal(countSamples(c, true), theirs, `${c.job}: strict parse`);
+        assert.equal(countCaptured(c, true), theirs, `${c.job}: strict parse`);
       }
     }
-    assert.equal(countSamples(captures[2] as Capture, true), counts.get('prom_client_om'), 'prom-client OpenMetrics is valid OpenMetrics');
+    assert.equal(countCaptured(captures[2] as Capture, true), counts.get('prom_client_om'), 'prom-client OpenMetrics is valid OpenMetrics');
   } finally {
     await nodeExporter.stop();
     await app.stop();

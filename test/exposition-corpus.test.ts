@@ -5,11 +5,11 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Entry, ExpositionParser } from '../src/model/exposition-parser.js';
 import type { ExpositionFormat } from '../src/model/exposition-parser.js';
 import { ExpositionError } from '../src/model/exposition-error.js';
 import { detectFormat } from '../src/model/exposition-format.js';
 import { findProgram, runProgram } from './support/programs.js';
+import { countSamples } from './support/sample-count.js';
 import { requireShared } from './support/shared-data.js';
 
 const expfmt = requireShared('conformance/expfmt');
@@ -23,15 +23,7 @@ function naiveSampleCount(bytes: Buffer): number {
 /** Sample count, or the ExpositionError; anything else thrown fails the test. */
 function parse(bytes: Buffer, format: ExpositionFormat, strict: boolean): number | ExpositionError {
   try {
-    const p = new ExpositionParser(bytes, { format, strict });
-    let n = 0;
-    for (let k = p.next(); k !== Entry.End; k = p.next()) {
-      if (k === Entry.Series) {
-        n++;
-        p.labels();
-      }
-    }
-    return n;
+    return countSamples(bytes, format, strict);
   } catch (err) {
     if (err instanceof ExpositionError) return err;
     throw err;

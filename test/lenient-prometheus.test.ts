@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { Entry, ExpositionParser } from '../src/model/exposition-parser.js';
 import { ExpositionError } from '../src/model/exposition-error.js';
 import { formatFromContentType } from '../src/model/exposition-format.js';
 import { ExpositionWriter } from '../src/model/exposition-writer.js';
@@ -14,6 +13,7 @@ import { Labels } from '../src/model/labels.js';
 import { findProgram } from './support/programs.js';
 import { prometheusVerdicts } from './support/prometheus-scrape.js';
 import type { ScrapeBody } from './support/prometheus-scrape.js';
+import { countSamples } from './support/sample-count.js';
 import { sharedPath } from './support/shared-data.js';
 
 const TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -170,15 +170,7 @@ function writeSample(format: 'text' | 'openmetrics'): string {
 /** Sample count under Vigil's lenient parser, or undefined when it refuses the body. */
 function vigilLenient(contentType: string, body: Buffer): number | undefined {
   try {
-    const p = new ExpositionParser(body, { format: formatFromContentType(contentType) });
-    let n = 0;
-    for (let k = p.next(); k !== Entry.End; k = p.next()) {
-      if (k === Entry.Series) {
-        p.labels();
-        n++;
-      }
-    }
-    return n;
+    return countSamples(body, formatFromContentType(contentType), false);
   } catch (err) {
     if (err instanceof ExpositionError) return undefined;
     throw err;

@@ -2,33 +2,17 @@
 // not skipped by the native-histogram rule must pass, except those listed in src/promql/known-failures.txt.
 
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { runScript, type EvalOutcome } from '../src/promql/promqltest/script-runner.js';
 import { newTestHead } from '../src/cli/test-promql.js';
+import { REPO_ROOT, requireShared } from './support/shared-data.js';
 
-const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-
-/**
- * `../shared/conformance` beside the repository (as CI lays it out); VIGIL_CONFORMANCE_DIR overrides. Falls back
- * to the copy of the same v3.14.0 scripts in test/fixtures.
- */
-function conformanceDir(): string | undefined {
-  const candidates = [
-    process.env['VIGIL_CONFORMANCE_DIR'],
-    join(repoRoot, '..', 'shared', 'conformance'),
-    join(repoRoot, '..', '..', 'shared', 'conformance'),
-  ];
-  const shared = candidates.find((c): c is string => c !== undefined && existsSync(join(c, 'promqltest')));
-  if (shared !== undefined) return join(shared, 'promqltest');
-  const fixtures = join(repoRoot, 'test', 'fixtures', 'promqltest', 'v3.14.0');
-  return existsSync(fixtures) ? fixtures : undefined;
-}
+const scripts = requireShared('conformance/promqltest');
 
 function knownFailures(): Set<string> {
-  const text = readFileSync(join(repoRoot, 'src', 'promql', 'known-failures.txt'), 'utf8');
+  const text = readFileSync(join(REPO_ROOT, 'src', 'promql', 'known-failures.txt'), 'utf8');
   return new Set(
     text
       .split('\n')
@@ -37,10 +21,8 @@ function knownFailures(): Set<string> {
   );
 }
 
-const dir = conformanceDir();
-
-test('promqltest conformance: every non-skipped eval passes (or is a listed known failure)', { skip: dir === undefined && process.env['CI'] !== 'true' ? 'no ../shared/conformance here' : false }, async () => {
-  assert.ok(dir !== undefined, 'conformance data ../shared/conformance/promqltest is missing');
+test('promqltest conformance: every non-skipped eval passes (or is a listed known failure)', { skip: scripts.skip }, async () => {
+  const dir = scripts.path as string;
   const files = readdirSync(dir).filter((f) => f.endsWith('.test')).sort();
   assert.ok(files.length >= 21, `expected the 21 v3.14 files, found ${files.length}`);
   const outcomes: EvalOutcome[] = [];

@@ -8,11 +8,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { formatQuery } from '../src/promql/format-query.js';
 import { findProgram, freePort, startProgram, waitForHttp } from './support/programs.js';
+import { requireShared } from './support/shared-data.js';
 
-const SCRIPTS = fileURLToPath(new URL('../../test/fixtures/promqltest/v2.42.0/', import.meta.url));
+const scripts = requireShared('conformance/promqltest-v2.42.0');
 const EVAL = /^eval(?:_(?:fail|ordered))?\s+instant\s+at\s+\S+\s+(.+)$/;
 
 /** Queries whose messages are the same in 2.42 and 3.x (lexer, grammar and type errors). */
@@ -41,8 +41,9 @@ const LONG = [
 
 function scriptQueries(): string[] {
   const out = new Set<string>();
-  for (const f of readdirSync(SCRIPTS)) {
-    for (const line of readFileSync(join(SCRIPTS, f), 'utf8').split('\n')) {
+  const dir = scripts.path as string;
+  for (const f of readdirSync(dir)) {
+    for (const line of readFileSync(join(dir, f), 'utf8').split('\n')) {
       const m = EVAL.exec(line.trim());
       if (m !== null && !(m[1] as string).startsWith('holt_winters(')) out.add(m[1] as string);
     }
@@ -60,7 +61,7 @@ function mine(q: string): { ok: true; text: string } | { ok: false; text: string
 
 const prom = findProgram('prometheus');
 
-test('formatQuery and parse errors agree with Prometheus 2.42', { skip: prom.skip }, async () => {
+test('formatQuery and parse errors agree with Prometheus 2.42', { skip: scripts.skip ?? prom.skip }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-promql-'));
   const port = await freePort();
   writeFileSync(join(dir, 'prometheus.yml'), 'global:\n  scrape_interval: 1h\n');

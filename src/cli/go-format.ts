@@ -1,25 +1,5 @@
-// Go's text formatting where promtool's output depends on it: %g floats, durations, byte units, UTC times, tabwriter.
-
-/** Go's `%g` (strconv 'g', shortest): `5e+06`, `1.2345e+06`, `123456`, `0.0001`, `1e-05`, `NaN`, `+Inf`, `-0`. */
-export function formatGoFloatG(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
-  const [mant, expText] = v.toExponential().split('e') as [string, string];
-  const exp = Number(expText);
-  if (exp < -4 || exp >= 6) {
-    const abs = Math.abs(exp);
-    return `${mant}e${exp < 0 ? '-' : '+'}${abs < 10 ? '0' : ''}${abs}`;
-  }
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  let out: string;
-  if (exp < 0) out = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  else if (digits.length <= exp + 1) out = digits + '0'.repeat(exp + 1 - digits.length);
-  else out = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  return neg ? `-${out}` : out;
-}
+// Go's text formatting where promtool's output depends on it: durations, byte units, UTC times, tabwriter
+// (%g floats: model/go-float-format.ts).
 
 /** Go's time.Duration String() for a whole number of milliseconds: `0s`, `1ms`, `20.001s`, `1h46m29.117s`, `2h0m0s`. */
 export function formatGoDuration(ms: number): string {

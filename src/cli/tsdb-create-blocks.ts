@@ -18,8 +18,8 @@ import { join } from 'node:path';
 import { XorAppender } from '../tsdb/xor-chunk.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
-import { formatGoBytes, formatGoDuration, formatGoUnixUTC, tabwrite } from './go-format.js';
 import { parseFlags } from './tsdb-data-dir.js';
+import { blockTable } from './tsdb-list.js';
 
 const TWO_HOURS = 2 * 3_600_000;
 
@@ -69,24 +69,8 @@ Flags:
     mkdirSync(outDir, { recursive: true });
     const created = backfillOpenMetrics(bytes, outDir, { maxBlockDuration: maxDuration, file: input, signal });
     if (values.quiet !== true) {
-      const human = values['human-readable'] === true;
-      const rows: string[][] = [['BLOCK ULID', 'MIN TIME', 'MAX TIME', 'DURATION', 'NUM SAMPLES', 'NUM CHUNKS', 'NUM SERIES', 'SIZE']];
-      for (const ulid of created) {
-        const b = openBlock(join(outDir, ulid));
-        const m = b.meta;
-        rows.push([
-          m.ulid,
-          human ? formatGoUnixUTC(m.minTime) : String(m.minTime),
-          human ? formatGoUnixUTC(m.maxTime) : String(m.maxTime),
-          formatGoDuration(m.maxTime - m.minTime),
-          String(m.stats.numSamples),
-          String(m.stats.numChunks),
-          String(m.stats.numSeries),
-          human ? formatGoBytes(b.size()) : String(b.size()),
-        ]);
-        b.close();
-      }
-      io.stdout.write(tabwrite(rows, 13, 2));
+      const blocks = created.map((ulid) => openBlock(join(outDir, ulid)));
+      io.stdout.write(blockTable(blocks, values['human-readable'] === true));
     }
     return 0;
   },

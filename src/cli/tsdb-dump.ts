@@ -1,6 +1,7 @@
 // `vigil tsdb dump`: every sample of the blocks of a data directory, as promtool 2.42 prints them.
 
 import type { Labels } from '../model/labels.js';
+import { formatGoFloatG } from '../model/go-float-format.js';
 import { quoteLabelValue } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import { parseMetricSelector } from '../promql/parser.js';
@@ -8,7 +9,6 @@ import { MergeQuerier } from '../storage/merge-querier.js';
 import { blocksQuerier } from '../tsdb/block-dir.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
-import { formatGoFloatG } from './go-format.js';
 import { OutputBuffer, openDataDir, parseFlags, readHeadReadOnly } from './tsdb-data-dir.js';
 
 const INT64_MIN = '-9223372036854775808';

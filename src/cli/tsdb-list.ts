@@ -1,5 +1,6 @@
 // `vigil tsdb list`: the blocks of a data directory in promtool's table.
 
+import type { BlockReader } from '../tsdb/block-reader.js';
 import type { Command, CommandIO } from './command.js';
 import { formatGoBytes, formatGoDuration, formatGoUnixUTC, tabwrite } from './go-format.js';
 import { openDataDir, parseFlags } from './tsdb-data-dir.js';
@@ -18,22 +19,27 @@ Flags:
     const dir = positionals[0] ?? 'data/';
     const human = values['human-readable'] === true;
     const { blocks, corrupt } = openDataDir(dir, io.stderr);
-    const rows: string[][] = [['BLOCK ULID', 'MIN TIME', 'MAX TIME', 'DURATION', 'NUM SAMPLES', 'NUM CHUNKS', 'NUM SERIES', 'SIZE']];
-    for (const b of blocks) {
-      const m = b.meta;
-      rows.push([
-        m.ulid,
-        human ? formatGoUnixUTC(m.minTime) : String(m.minTime),
-        human ? formatGoUnixUTC(m.maxTime) : String(m.maxTime),
-        formatGoDuration(m.maxTime - m.minTime),
-        String(m.stats.numSamples),
-        String(m.stats.numChunks),
-        String(m.stats.numSeries),
-        human ? formatGoBytes(b.size()) : String(b.size()),
-      ]);
-      b.close();
-    }
-    io.stdout.write(tabwrite(rows, 13, 2));
+    io.stdout.write(blockTable(blocks, human));
     return corrupt > 0 ? 1 : 0;
   },
 };
+
+/** promtool's table of blocks (ULID, times, duration, stats, size); each block is closed once its row is made. */
+export function blockTable(blocks: Iterable<BlockReader>, human: boolean): string {
+  const rows: string[][] = [['BLOCK ULID', 'MIN TIME', 'MAX TIME', 'DURATION', 'NUM SAMPLES', 'NUM CHUNKS', 'NUM SERIES', 'SIZE']];
+  for (const b of blocks) {
+    const m = b.meta;
+    rows.push([
+      m.ulid,
+      human ? formatGoUnixUTC(m.minTime) : String(m.minTime),
+      human ? formatGoUnixUTC(m.maxTime) : String(m.maxTime),
+      formatGoDuration(m.maxTime - m.minTime),
+      String(m.stats.numSamples),
+      String(m.stats.numChunks),
+      String(m.stats.numSeries),
+      human ? formatGoBytes(b.size()) : String(b.size()),
+    ]);
+    b.close();
+  }
+  return tabwrite(rows, 13, 2);
+}

@@ -1,6 +1,7 @@
 // Runs the discoverers of every scrape job, merges their target groups per job, and hands the full set on,
 // at most once per update interval (Prometheus: 5 s). Applying a new config restarts only changed providers.
 
+import { asError } from '../model/errors.js';
 import type { SdConfig } from '../config/prometheus-config.js';
 import type { Clock } from '../model/clock.js';
 import { systemClock } from '../model/clock.js';
@@ -150,13 +151,13 @@ export class DiscoveryManager {
     try {
       discoverer = this.create(p.cfg, ctx);
     } catch (err) {
-      ctx.report(err instanceof Error ? err : new Error(String(err)));
+      ctx.report(asError(err));
       p.done = Promise.resolve();
       return;
     }
     p.done = discoverer.run(controller.signal, emit).then(
       () => undefined,
-      (err: unknown) => ctx.report(err instanceof Error ? err : new Error(String(err))),
+      (err: unknown) => ctx.report(asError(err)),
     ).finally(() => parent.removeEventListener('abort', stop));
   }
 }

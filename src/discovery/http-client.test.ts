@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_HTTP_CLIENT } from '../config/http-client-decoding.js';
-import { DiscoveryHttpError, readBody, sendRequest } from './http-client.js';
+import { DiscoveryHttpError, readBody, readJsonBody, sendRequest } from './http-client.js';
 
 test('auth settings become headers; redirects follow the config; transport errors are typed', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-http-'));
@@ -77,6 +77,26 @@ test('oauth2 client credentials: the token is fetched once, sent as a bearer tok
       sendRequest(`${base}/sd`, { client: { ...DEFAULT_HTTP_CLIENT, oauth2: { ...oauth2 } }, signal }),
       (e: unknown) => e instanceof DiscoveryHttpError && /token request .* returned HTTP status 401/.test(e.message),
     );
+  } finally {
+    server.close();
+  }
+});
+
+test('readJsonBody: the JSON of a 200 response; other statuses and bad JSON are errors of the given type', async () => {
+  const server = createServer((req, res) => {
+    if (req.url === '/ok') res.writeHead(200).end('{"a":[1]}');
+    else if (req.url === '/bad') res.writeHead(200).end('{"a":');
+    else res.writeHead(503).end('x'.repeat(300));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const signal = new AbortController().signal;
+  class TestError extends Error {}
+  const get = async (path: string): Promise<unknown> => readJsonBody(await sendRequest(base + path, { client: DEFAULT_HTTP_CLIENT, signal }), `svc ${path}`, TestError);
+  try {
+    assert.deepEqual(await get('/ok'), { a: [1] });
+    await assert.rejects(get('/bad'), (e: unknown) => e instanceof TestError && e.message === 'svc /bad returned invalid JSON' && e.cause instanceof SyntaxError);
+    await assert.rejects(get('/down'), (e: unknown) => e instanceof TestError && e.message === `svc /down returned HTTP status 503: ${'x'.repeat(200)}`);
   } finally {
     server.close();
   }

@@ -221,3 +221,21 @@ export async function readBody(res: HttpResponse, limit = 64 * 1024 * 1024): Pro
   }
   return Buffer.concat(chunks);
 }
+
+/**
+ * The JSON body of a 200 response. Otherwise throws `ErrorType` with `<what> returned HTTP status <status>: <start of
+ * the body>`, or `<what> returned invalid JSON`.
+ */
+export async function readJsonBody(
+  res: HttpResponse,
+  what: string,
+  ErrorType: new (message: string, options?: { cause?: unknown }) => Error,
+): Promise<unknown> {
+  const text = (await readBody(res)).toString('utf8');
+  if (res.status !== 200) throw new ErrorType(`${what} returned HTTP status ${res.status}: ${text.slice(0, 200)}`);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ErrorType(`${what} returned invalid JSON`, { cause: err });
+  }
+}

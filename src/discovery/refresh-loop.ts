@@ -1,5 +1,6 @@
 // The loop of refresh-style discoverers (http, dns): list everything, emit what changed, wait, repeat.
 
+import { asError } from '../model/errors.js';
 import type { Clock } from '../model/clock.js';
 
 /**
@@ -17,7 +18,7 @@ export async function runRefreshLoop(
       await options.refresh(signal);
     } catch (err) {
       if (signal.aborted) break;
-      options.report(err instanceof Error ? err : new Error(String(err)));
+      options.report(asError(err));
     }
     if (signal.aborted) break;
     const nap = new AbortController();

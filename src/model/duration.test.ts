@@ -1,3 +1,5 @@
+// Tests of Prometheus duration parsing, printing and error messages.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DurationError, formatDuration, parseDuration } from './duration.js';
@@ -17,17 +19,20 @@ test('durations parse as Prometheus parses them', () => {
 
 test('bad durations are refused with Prometheus messages', () => {
   assert.throws(() => parseDuration(''), { message: 'empty duration string' });
-  for (const s of ['1', '1.5s', '-1s', '1m1h', '1s1s', '5 m', 'm', '1ns', '1us', ' 1s', '1S']) {
+  for (const s of ['1', '1.5s', '1.5h', '-1s', '-1m', '1m1h', '5m1h', '1ms1s', '1s1s', '5 m', 'm', '1x', '1ns', '1us', ' 1s', '1S']) {
     assert.throws(() => parseDuration(s), (e: unknown) => e instanceof DurationError && e.message === `not a valid duration string: ${JSON.stringify(s)}`, s);
   }
+  // The string is quoted as Go's %q quotes it.
+  assert.throws(() => parseDuration('1s\x01\x7f'), (e: unknown) => e instanceof DurationError && e.message === 'not a valid duration string: "1s\\x01\\x7f"');
   assert.throws(() => parseDuration('300y'), { message: 'duration out of range' });
+  assert.throws(() => parseDuration('300000000y'), { message: 'duration out of range' });
   assert.equal(parseDuration('292y'), 292 * 365 * D);
 });
 
 test('durations print as Prometheus prints them', () => {
   const cases: [number, string][] = [
     [0, '0s'], [S, '1s'], [90 * S, '1m30s'], [15 * S, '15s'], [5 * M, '5m'], [D, '1d'], [14 * D, '2w'], [90 * D, '90d'],
-    [365 * D, '1y'], [366 * D, '366d'], [D + 2 * H + 30 * M, '1d2h30m'], [1500, '1s500ms'], [7 * D + 1, '7d1ms'],
+    [365 * D, '1y'], [366 * D, '366d'], [100, '100ms'], [7 * D, '1w'], [8 * D, '8d'], [3 * D + 4 * H + 5 * M + 6 * S + 7, '3d4h5m6s7ms'], [D + 2 * H + 30 * M, '1d2h30m'], [1500, '1s500ms'], [7 * D + 1, '7d1ms'],
   ];
   for (const [ms, s] of cases) assert.equal(formatDuration(ms), s, s);
 });

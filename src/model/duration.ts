@@ -1,6 +1,7 @@
 // Prometheus durations (`1d2h30m`, `5m`, `1y`, `250ms`): parsing and printing exactly as Prometheus's model.Duration.
 
 import { VigilError } from './errors.js';
+import { goQuote } from './go-quote.js';
 
 const UNITS: readonly (readonly [unit: string, ms: number])[] = [
   ['y', 365 * 24 * 3600 * 1000],
@@ -35,7 +36,7 @@ export function parseDuration(s: string): number {
   if (s === '') throw new DurationError('empty duration string');
   if (s === '0') return 0;
   const m = DURATION_RE.exec(s);
-  if (m === null) throw new DurationError(`not a valid duration string: ${JSON.stringify(s)}`);
+  if (m === null) throw new DurationError(`not a valid duration string: ${goQuote(s)}`);
   let total = 0;
   for (let i = 0; i < UNITS.length; i++) {
     const digits = m[i + 1];

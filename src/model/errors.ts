@@ -33,3 +33,8 @@ export class ParseError extends VigilError {
 export function formatPosition(p: Position): string {
   return p.file === undefined ? `${p.line}:${p.column}` : `${p.file}:${p.line}:${p.column}`;
 }
+
+/** `err` when it is an Error, otherwise an Error with its text (for values thrown by code that throws non-Errors). */
+export function asError(err: unknown): Error {
+  return err instanceof Error ? err : new Error(String(err));
+}

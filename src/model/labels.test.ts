@@ -8,6 +8,8 @@ test('labels are sorted by name, drop empty values, and print as Prometheus does
   assert.equal(l.toString(), 'up{instance="a:1", job="node"}');
   assert.equal(Labels.from({ __name__: 'up' }).toString(), 'up');
   assert.equal(Labels.from({ a: 'x"y\n' }).toString(), '{a="x\\"y\\n"}');
+  // Go's strconv.Quote: \xNN below U+0020 and for DEL, \uNNNN for other non-printable code points.
+  assert.equal(Labels.from({ a: '\x01\x7f\u00a0\u200bé' }).toString(), '{a="\\x01\\x7f\\u00a0\\u200bé"}');
   assert.equal(l.get('missing'), '');
 });
 

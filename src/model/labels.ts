@@ -1,5 +1,7 @@
 // Label sets: immutable, sorted by name, with Prometheus's ordering, hashing and text form.
 
+import { goQuote } from './go-quote.js';
+
 export interface Label {
   readonly name: string;
   readonly value: string;
@@ -157,9 +159,9 @@ export function compareStrings(a: string, b: string): number {
   return a.length - b.length;
 }
 
-/** Quotes a label value as Prometheus prints it: Go's strconv.Quote for the common cases. */
+/** Quotes a label value as Prometheus prints it (Labels.String): Go's strconv.Quote. */
 export function quoteLabelValue(v: string): string {
-  return JSON.stringify(v).replace(/[\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return goQuote(v);
 }
 
 /** Builds a label set by setting and deleting names on top of a base set. */

@@ -149,7 +149,8 @@ export function describeToken(t: Token): string {
   }
 }
 
-function isSpace(c: string | undefined): boolean {
+/** PromQL whitespace: space, tab, newline, carriage return. */
+export function isSpace(c: string | undefined): boolean {
   return c === ' ' || c === '\t' || c === '\n' || c === '\r';
 }
 function isDigit(c: string | undefined): boolean {

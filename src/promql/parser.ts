@@ -691,21 +691,7 @@ class Parser {
   }
 
   private applyOffset(e: Expr, d: DurationOperand): void {
-    let target: Mutable<VectorSelector> | Mutable<SubqueryExpr>;
-    let endOwner: { pos: PosRange };
-    if (e.type === 'VectorSelector') {
-      target = e as Mutable<VectorSelector>;
-      endOwner = target;
-    } else if (e.type === 'MatrixSelector') {
-      target = e.vectorSelector as Mutable<VectorSelector>;
-      endOwner = e;
-    } else if (e.type === 'SubqueryExpr') {
-      target = e as Mutable<SubqueryExpr>;
-      endOwner = target;
-    } else {
-      this.addError(e.pos, 'offset modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-      throw new SyntaxStop();
-    }
+    const { target, endOwner } = this.modifierTarget(e, 'offset');
     if (target.offset !== 0 || target.offsetExpr !== undefined) {
       this.addError(e.pos, 'offset may not be set multiple times');
       throw new SyntaxStop();
@@ -719,22 +705,19 @@ class Parser {
     (endOwner as Mutable<{ pos: PosRange }>).pos = { start: endOwner.pos.start, end: this.lastClosing };
   }
 
-  private atTarget(e: Expr): { target: Mutable<VectorSelector> | Mutable<SubqueryExpr>; endOwner: { pos: PosRange } } {
-    let target: Mutable<VectorSelector> | Mutable<SubqueryExpr>;
-    let endOwner: { pos: PosRange };
-    if (e.type === 'VectorSelector') {
-      target = e as Mutable<VectorSelector>;
-      endOwner = target;
-    } else if (e.type === 'MatrixSelector') {
-      target = e.vectorSelector as Mutable<VectorSelector>;
-      endOwner = e;
-    } else if (e.type === 'SubqueryExpr') {
-      target = e as Mutable<SubqueryExpr>;
-      endOwner = target;
-    } else {
-      this.addError(e.pos, '@ modifier must be preceded by an instant vector selector or range vector selector or a subquery');
-      throw new SyntaxStop();
+  /** The selector or subquery an `offset` or `@` modifier after `e` applies to, and the node whose end it extends. */
+  private modifierTarget(e: Expr, modifier: 'offset' | '@'): { target: Mutable<VectorSelector> | Mutable<SubqueryExpr>; endOwner: { pos: PosRange } } {
+    if (e.type === 'VectorSelector' || e.type === 'SubqueryExpr') {
+      const target = e as Mutable<VectorSelector> | Mutable<SubqueryExpr>;
+      return { target, endOwner: target };
     }
+    if (e.type === 'MatrixSelector') return { target: e.vectorSelector as Mutable<VectorSelector>, endOwner: e };
+    this.addError(e.pos, `${modifier} modifier must be preceded by an instant vector selector or range vector selector or a subquery`);
+    throw new SyntaxStop();
+  }
+
+  private atTarget(e: Expr): { target: Mutable<VectorSelector> | Mutable<SubqueryExpr>; endOwner: { pos: PosRange } } {
+    const { target, endOwner } = this.modifierTarget(e, '@');
     if (target.timestamp !== undefined || target.startOrEnd !== undefined) {
       this.addError(e.pos, '@ <timestamp> may not be set multiple times');
       throw new SyntaxStop();

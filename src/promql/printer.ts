@@ -2,44 +2,13 @@
 // by the promqltest runner and as the basis of `formatQuery`.
 
 import type { DurationExpr, DurationOperand, Expr, NumberLiteral, VectorMatching, VectorSelector } from './ast.js';
+import { formatGoFloatF, formatGoFloatG } from '../model/go-float-format.js';
 import type { Matcher } from '../model/matcher.js';
 import { secondsToMs } from './duration-expr.js';
 import { formatDuration } from './duration.js';
 import { goQuote } from './go-string.js';
 
 const LEGACY_NAME = /^[a-zA-Z_][a-zA-Z0-9_]*$/;
-
-/** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest round-trip digits, never an exponent. */
-export function formatFloat(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  if (Object.is(v, -0)) return '-0';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  const neg = v < 0;
-  const [mant, expStr] = (neg ? s.slice(1) : s).split('e') as [string, string];
-  const exp = Number(expStr);
-  const digits = mant.replace('.', '');
-  const pointAt = (mant.indexOf('.') < 0 ? mant.length : mant.indexOf('.')) + exp;
-  let out: string;
-  if (pointAt <= 0) out = '0.' + '0'.repeat(-pointAt) + digits;
-  else if (pointAt >= digits.length) out = digits + '0'.repeat(pointAt - digits.length);
-  else out = digits.slice(0, pointAt) + '.' + digits.slice(pointAt);
-  return neg ? '-' + out : out;
-}
-
-/** Go's `%v` of a float64 (strconv 'g' with shortest precision): `0`, `1.5`, `1e+06`, `NaN`, `+Inf`. */
-export function formatFloatG(v: number): string {
-  if (!Number.isFinite(v) || v === 0) return formatFloat(v);
-  const e = v.toExponential();
-  const [mant, expStr] = e.split('e') as [string, string];
-  const exp = Number(expStr);
-  if (exp >= -4 && exp < 6) return formatFloat(v);
-  const sign = exp < 0 ? '-' : '+';
-  const abs = Math.abs(exp);
-  return `${mant}e${sign}${abs < 10 ? '0' : ''}${abs}`;
-}
 
 /** A label name as Prometheus prints it: bare when it is a legacy name, quoted otherwise. */
 export function formatLabelName(name: string): string {
@@ -60,7 +29,7 @@ function formatNumberLiteral(n: NumberLiteral): string {
     const ms = secondsToMs(Math.abs(n.val));
     return n.val < 0 ? `-${formatDuration(ms)}` : formatDuration(ms);
   }
-  return formatFloat(n.val);
+  return formatGoFloatF(n.val);
 }
 
 /** A duration expression as written in brackets or after `offset`. */
@@ -121,10 +90,10 @@ export function binaryModifiers(returnBool: boolean, m: VectorMatching | undefin
   if (grouped) s += ` group_${m.card === 'many-to-one' ? 'left' : 'right'} (${labelList(m.include)})`;
   const { lhs, rhs } = m.fillValues;
   if (lhs !== undefined && rhs !== undefined && Object.is(lhs, rhs)) {
-    s += ` fill (${formatFloatG(lhs)})`;
+    s += ` fill (${formatGoFloatG(lhs)})`;
   } else {
-    if (lhs !== undefined) s += ` fill_left (${formatFloatG(lhs)})`;
-    if (rhs !== undefined) s += ` fill_right (${formatFloatG(rhs)})`;
+    if (lhs !== undefined) s += ` fill_left (${formatGoFloatG(lhs)})`;
+    if (rhs !== undefined) s += ` fill_right (${formatGoFloatG(rhs)})`;
   }
   return s;
 }

@@ -4,6 +4,7 @@
 import type { BinaryExpr, Expr, PosRange, VectorMatching, VectorSelector } from './ast.js';
 import { exprType } from './ast.js';
 import { goQuote } from './go-string.js';
+import { isSpace } from './lexer.js';
 import { documentedType, type ValueType } from './value-type.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -11,10 +12,6 @@ type Report = (pos: PosRange, msg: string) => void;
 
 const COMPARISON = new Set(['==', '!=', '>', '<', '>=', '<=']);
 const SET_OPS = new Set(['and', 'or', 'unless']);
-
-function isSpace(c: string | undefined): boolean {
-  return c === ' ' || c === '\t' || c === '\n' || c === '\r';
-}
 
 /** The operator part of a binary expression (between the operands, whitespace trimmed). */
 function opRange(query: string, e: BinaryExpr): PosRange {

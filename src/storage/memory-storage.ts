@@ -1,5 +1,6 @@
 // A simple, correct in-memory storage: the reference Appendable + Queryable that tests and the PromQL runner use.
 
+import { asError } from '../model/errors.js';
 import { compareLabels, type Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import { STALE_NAN, isStaleNaN } from '../model/stale-nan.js';
@@ -190,7 +191,7 @@ class MemoryAppender implements Appender {
       this.storage.apply(this.pending);
       return Promise.resolve();
     } catch (err) {
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+      return Promise.reject(asError(err));
     }
   }
 

@@ -1,5 +1,6 @@
 // Reads several queriers as one: series merged by labels, their samples chained by time without duplicates.
 
+import { asError } from '../model/errors.js';
 import { compareLabels, compareStrings, type Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import { ChainSampleIterator } from './chain-sample-iterator.js';
@@ -35,7 +36,7 @@ export class MergeQuerier implements Querier {
       try {
         sets.push(q.select(matchers, { ...options, sorted: true }));
       } catch (err) {
-        if (i < this.primaries) return new ErrorSeriesSet(asError(err));
+        if (i < this.primaries) return errorSeriesSet(asError(err));
         warnings.push(`secondary storage select failed: ${asError(err).message}`);
       }
     }
@@ -68,27 +69,23 @@ export class MergeQuerier implements Querier {
   }
 }
 
-function asError(err: unknown): Error {
-  return err instanceof Error ? err : new Error(String(err));
+/** A series set that is only its error: no series, `err()` returns `e`. */
+export function errorSeriesSet(e: Error): SeriesSet {
+  return {
+    next: () => false,
+    at: () => {
+      throw e;
+    },
+    err: () => e,
+    warnings: () => [],
+  };
 }
 
-class ErrorSeriesSet implements SeriesSet {
-  constructor(private readonly error: Error) {}
-  next(): boolean {
-    return false;
-  }
-  at(): Series {
-    throw this.error;
-  }
-  err(): Error {
-    return this.error;
-  }
-  warnings(): readonly string[] {
-    return [];
-  }
-}
-
-/** K-way merge of sorted series sets; series with equal labels from several sets become one chained series. */
+/**
+ * K-way merge of sorted series sets; series with equal labels from several sets become one chained series (on
+ * equal timestamps the set listed first wins). The first `primaries` sets (all by default) fail the read with
+ * their errors; the others only add warnings.
+ */
 export class MergeSeriesSet implements SeriesSet {
   private readonly heads: (Series | undefined)[];
   private cur: Series | undefined;
@@ -97,7 +94,7 @@ export class MergeSeriesSet implements SeriesSet {
 
   constructor(
     private readonly sets: readonly SeriesSet[],
-    private readonly primaries: number,
+    private readonly primaries: number = sets.length,
     private readonly warns: string[] = [],
   ) {
     this.heads = new Array<Series | undefined>(sets.length).fill(undefined);

@@ -3,14 +3,13 @@
 
 import { existsSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Matcher } from '../model/matcher.js';
 import { compareStrings } from '../model/labels.js';
-import type { Querier, SeriesSet } from '../storage/queryable.js';
+import { MergeQuerier } from '../storage/merge-querier.js';
+import type { Querier } from '../storage/queryable.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { OpenBlockOptions } from './block-reader.js';
 import { BlockReader } from './block-reader.js';
 import { TMP_FOR_CREATION, TMP_FOR_DELETION } from './block-writer.js';
-import { MergeSeriesSet } from './merge-series-set.js';
 import { isUlid } from './ulid.js';
 
 export interface CorruptBlock {
@@ -74,28 +73,8 @@ export function deleteBlockDir(dir: string): void {
   rmSync(tmp, { recursive: true, force: true });
 }
 
-/** One querier over several blocks (any order, may overlap), series merged by labels. */
+/** One querier over several blocks (any order, may overlap), series merged by labels; the oldest block wins ties. */
 export function blocksQuerier(blocks: readonly BlockReader[], mint: number, maxt: number): Querier {
   const chosen = blocks.filter((b) => b.meta.minTime <= maxt && b.meta.maxTime > mint).sort((a, b) => a.meta.minTime - b.meta.minTime);
-  const queriers = chosen.map((b) => b.querier(mint, maxt));
-  return {
-    select(matchers: readonly Matcher[]): SeriesSet {
-      return new MergeSeriesSet(queriers.map((q) => q.select(matchers)));
-    },
-    labelNames(matchers?: readonly Matcher[]): string[] {
-      return mergeSorted(queriers.map((q) => q.labelNames(matchers)));
-    },
-    labelValues(name: string, matchers?: readonly Matcher[]): string[] {
-      return mergeSorted(queriers.map((q) => q.labelValues(name, matchers)));
-    },
-    close(): void {
-      for (const q of queriers) q.close();
-    },
-  };
-}
-
-function mergeSorted(lists: string[][]): string[] {
-  const set = new Set<string>();
-  for (const l of lists) for (const s of l) set.add(s);
-  return [...set].sort(compareStrings);
+  return new MergeQuerier(chosen.map((b) => b.querier(mint, maxt)));
 }

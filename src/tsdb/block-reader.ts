@@ -2,9 +2,11 @@
 
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
+import { asError } from '../model/errors.js';
 import { compareStrings } from '../model/labels.js';
 import type { Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
+import { errorSeriesSet } from '../storage/merge-querier.js';
 import type { Querier, SampleIterator, Series, SeriesSet } from '../storage/queryable.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { Block } from './block.js';
@@ -187,7 +189,7 @@ class BlockSeriesSet implements SeriesSet {
         this.cur = new BlockSeries(this.block, id, s.labels, live, this.mint, this.maxt);
         return true;
       } catch (err) {
-        this.error = err instanceof Error ? err : new Error(String(err));
+        this.error = asError(err);
         this.i = this.ids.length;
         return false;
       }
@@ -226,7 +228,7 @@ export class BlockQuerier implements Querier {
     try {
       ids = this.block.postings(matchers);
     } catch (err) {
-      return errorSeriesSet(err instanceof Error ? err : new Error(String(err)));
+      return errorSeriesSet(asError(err));
     }
     return new BlockSeriesSet(this.block, ids, this.mint, this.maxt);
   }
@@ -251,15 +253,4 @@ export class BlockQuerier implements Querier {
   close(): void {
     // Nothing per querier: the block owns the files.
   }
-}
-
-export function errorSeriesSet(e: Error): SeriesSet {
-  return {
-    next: () => false,
-    at: () => {
-      throw e;
-    },
-    err: () => e,
-    warnings: () => [],
-  };
 }

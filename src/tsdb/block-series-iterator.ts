@@ -1,5 +1,6 @@
 // Iterates the samples of one block series over its chunks, within the querier's range, skipping tombstones.
 
+import { asError } from '../model/errors.js';
 import type { SampleIterator } from '../storage/queryable.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { ChunkSegmentReader } from './chunk-segments.js';
@@ -88,7 +89,7 @@ export class BlockSeriesIterator implements SampleIterator {
         }
         this.xor.reset(c.bytes, 0, c.bytes.length, this.mint, this.maxt);
       } catch (err) {
-        return this.fail(err instanceof Error ? err : new Error(String(err)));
+        return this.fail(asError(err));
       }
       this.open = true;
       return true;

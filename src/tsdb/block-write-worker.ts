@@ -1,6 +1,7 @@
 // Writes blocks in a worker thread, so head compaction does not stall scrapes and queries on the main thread.
 
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { asError } from '../model/errors.js';
 import { Labels } from '../model/labels.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { BlockInput, SeriesData } from './block.js';
@@ -135,7 +136,7 @@ export class BlockWriteWorker {
       try {
         return Promise.resolve(writeBlock(parentDir, unpack(packed)));
       } catch (err) {
-        return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+        return Promise.reject(asError(err));
       }
     }
     const id = this.nextId++;

@@ -7,6 +7,7 @@
 
 import { dirname, join } from 'node:path';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { asError } from '../model/errors.js';
 import { StorageError } from '../storage/storage-error.js';
 import { deleteBlockDir } from './block-dir.js';
 import type { BlockReader } from './block-reader.js';
@@ -105,7 +106,7 @@ if (!isMainThread && parentPort !== null && (workerData as Job | undefined)?.dir
     const ulid = compactBlocks(job.parentDir, opened);
     port.postMessage({ ok: true, ulid } satisfies Reply);
   } catch (err) {
-    const e = err instanceof Error ? err : new Error(String(err));
+    const e = asError(err);
     port.postMessage({ ok: false, code: err instanceof StorageError ? err.code : 'io', message: e.message } satisfies Reply);
   } finally {
     for (const b of opened) b.close();

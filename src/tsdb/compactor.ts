@@ -4,6 +4,7 @@
 import { dirname, join } from 'node:path';
 import { compareLabels, compareStrings } from '../model/labels.js';
 import type { Labels } from '../model/labels.js';
+import { ChainSampleIterator } from '../storage/chain-sample-iterator.js';
 import type { SampleIterator } from '../storage/queryable.js';
 import type { ChunkData, SeriesData } from './block.js';
 import type { BlockCompaction } from './block-meta.js';
@@ -12,7 +13,6 @@ import type { BlockReader } from './block-reader.js';
 import { writeBlock } from './block-writer.js';
 import { ChunkBuilder, SAMPLES_PER_CHUNK } from './chunk-builder.js';
 import type { ChunkMeta } from './index-writer.js';
-import { MergeSampleIterator } from './merge-series-set.js';
 import { planCompaction } from './compaction-planner.js';
 import { coveredBy } from './tombstones.js';
 
@@ -181,7 +181,7 @@ function outputChunks(sources: SourceChunk[], samplesPerChunk: number, st: Compa
     } else {
       run.sort((a, b) => a.order - b.order);
       const its: SampleIterator[] = run.map((s) => s.block.iterator(s.id, [s.meta], -Infinity, Infinity));
-      const merged = new MergeSampleIterator(its);
+      const merged = new ChainSampleIterator(its);
       const b = new ChunkBuilder(samplesPerChunk);
       while (merged.next()) b.append(merged.atT(), merged.atV());
       const e = merged.err();

@@ -2,6 +2,7 @@
 
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { asError } from '../model/errors.js';
 import type { Matcher } from '../model/matcher.js';
 import type { Appendable, Appender } from '../storage/appendable.js';
 import { MergeQuerier } from '../storage/merge-querier.js';
@@ -235,7 +236,7 @@ export class Db implements Appendable, Queryable {
       this.stats.blocksLoaded = this.blocks.length;
     } catch (err) {
       this.stats.compactionsFailedTotal++;
-      throw err instanceof Error ? err : new Error(String(err));
+      throw asError(err);
     }
   }
 

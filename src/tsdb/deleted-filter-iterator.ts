@@ -1,6 +1,7 @@
 // Hides samples that fall in deleted intervals (tombstones) from an underlying sample iterator.
 
 import type { SampleIterator } from '../storage/queryable.js';
+import { isDeleted } from './tombstones.js';
 
 /** `intervals` is flat `[mint0, maxt0, mint1, maxt1, …]`, inclusive; any order, may overlap. */
 export class DeletedFilterIterator implements SampleIterator {
@@ -10,9 +11,7 @@ export class DeletedFilterIterator implements SampleIterator {
   ) {}
 
   private deleted(t: number): boolean {
-    const iv = this.intervals;
-    for (let i = 0; i < iv.length; i += 2) if (t >= (iv[i] as number) && t <= (iv[i + 1] as number)) return true;
-    return false;
+    return isDeleted(this.intervals, t);
   }
 
   next(): boolean {
@@ -40,22 +39,5 @@ export class DeletedFilterIterator implements SampleIterator {
 
   err(): Error | undefined {
     return this.inner.err();
-  }
-}
-
-/** True when [lo, hi] lies entirely within the union of the intervals. */
-export function coveredBy(intervals: readonly number[], lo: number, hi: number): boolean {
-  let from = lo;
-  // Repeatedly extend coverage from `from` until past `hi` or stuck.
-  for (;;) {
-    let next = from;
-    for (let i = 0; i < intervals.length; i += 2) {
-      const a = intervals[i] as number;
-      const b = intervals[i + 1] as number;
-      if (a <= from && b >= from && b + 1 > next) next = b + 1;
-    }
-    if (next > hi) return true;
-    if (next === from) return false;
-    from = next;
   }
 }

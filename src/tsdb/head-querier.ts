@@ -3,7 +3,8 @@
 import { compareLabels, compareStrings, type Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import type { Querier, SampleIterator, Series, SeriesSet, SelectHints } from '../storage/queryable.js';
-import { coveredBy, DeletedFilterIterator } from './deleted-filter-iterator.js';
+import { DeletedFilterIterator } from './deleted-filter-iterator.js';
+import { coveredBy } from './tombstones.js';
 import type { ChunkSnapshot, Head } from './head.js';
 import { XorIterator } from './xor-chunk.js';
 

@@ -9,7 +9,8 @@ import { StorageError } from '../storage/storage-error.js';
 import { ChunkArena, classSize, SLAB_CLASSES, SlabAllocator } from './chunk-memory.js';
 import { HeadAppender } from './head-appender.js';
 import { HeadQuerier } from './head-querier.js';
-import { intersect, MemPostings, subtract, union } from './mem-postings.js';
+import { MemPostings } from './mem-postings.js';
+import { intersectPostings, mergePostings, subtractPostings } from './postings.js';
 import { StringInterner } from './string-interner.js';
 import { TsdbStats } from './tsdb-stats.js';
 import { XOR_HEADER_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorAppendState, xorAppend } from './xor-chunk.js';
@@ -73,8 +74,9 @@ function idiv(a: number, b: number): number {
 /**
  * Contract: series refs are positive and never reused while the process runs (replay keeps the WAL's refs).
  * Internally a series lives in a slot: per-series state is in typed arrays indexed by slot, slots are reused after
- * a series is removed, and a paged table maps refs to slots — so memory follows the live series, not the highest
- * ref ever handed out (a Prometheus WAL after months of churn has refs in the millions).
+ * a series is removed, and a paged table maps refs to slots (a page is dropped once none of its refs is live) — so
+ * memory follows the live series, not the highest ref ever handed out (a Prometheus WAL after months of churn has
+ * refs in the millions). This is DESIGN's "typed arrays indexed by ref" through one lookup, since refs are never reused.
  * Appends are validated at `append` against committed data and the transaction's own samples; commits run one
  * at a time (WAL first, then memory). A ref passed to `append` is trusted to belong to the labels it came with.
  */
@@ -560,11 +562,11 @@ export class Head implements Appendable, Queryable {
         continue;
       }
       const p = this.postingsForMatcher(m, true);
-      result = result === undefined ? p : intersect(result, p);
+      result = result === undefined ? p : intersectPostings(result, p);
       if (result.length === 0) return result;
     }
     if (result === undefined) result = this.postings.allRefs();
-    for (const m of negatives) result = subtract(result, this.postingsForMatcher(m, false));
+    for (const m of negatives) result = subtractPostings(result, this.postingsForMatcher(m, false));
     return result;
   }
 
@@ -573,11 +575,11 @@ export class Head implements Appendable, Queryable {
     if (m.type === '=' && want) return this.postings.get(m.name, m.value);
     if (m.type === '!=' && !want) return this.postings.get(m.name, m.value);
     if (m.setMatches !== undefined && ((m.type === '=~') === want)) {
-      return union(m.setMatches.filter((v) => v !== '').map((v) => this.postings.get(m.name, v)));
+      return mergePostings(m.setMatches.filter((v) => v !== '').map((v) => this.postings.get(m.name, v)));
     }
     const lists: Uint32Array[] = [];
     for (const v of this.postings.values(m.name)) if (m.matches(v) === want) lists.push(this.postings.get(m.name, v));
-    return union(lists);
+    return mergePostings(lists);
   }
 
   /**

@@ -1,4 +1,4 @@
-// The head's inverted index: label pair → sorted series refs, and the sorted-set operations queries need.
+// The head's inverted index: label pair → sorted series refs (set operations on them: postings.ts).
 
 /** A growable sorted list of refs. Readers take `view()`; appends write past it and deletions copy, so views stay valid. */
 class RefList {
@@ -123,57 +123,4 @@ export class MemPostings {
   hasName(name: string): boolean {
     return this.byName.has(name);
   }
-}
-
-/** Sorted intersection of two sorted ref lists. */
-export function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
-  if (a.length === 0 || b.length === 0) return EMPTY;
-  const out = new Uint32Array(Math.min(a.length, b.length));
-  let i = 0;
-  let j = 0;
-  let k = 0;
-  while (i < a.length && j < b.length) {
-    const x = a[i] as number;
-    const y = b[j] as number;
-    if (x === y) {
-      out[k++] = x;
-      i++;
-      j++;
-    } else if (x < y) i++;
-    else j++;
-  }
-  return out.subarray(0, k);
-}
-
-/** Sorted `a` without the elements of sorted `b`. */
-export function subtract(a: Uint32Array, b: Uint32Array): Uint32Array {
-  if (a.length === 0 || b.length === 0) return a;
-  const out = new Uint32Array(a.length);
-  let j = 0;
-  let k = 0;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i] as number;
-    while (j < b.length && (b[j] as number) < x) j++;
-    if (j < b.length && b[j] === x) continue;
-    out[k++] = x;
-  }
-  return out.subarray(0, k);
-}
-
-/** Sorted, de-duplicated union of sorted lists. */
-export function union(lists: readonly Uint32Array[]): Uint32Array {
-  if (lists.length === 0) return EMPTY;
-  if (lists.length === 1) return lists[0] as Uint32Array;
-  let total = 0;
-  for (const l of lists) total += l.length;
-  const out = new Uint32Array(total);
-  let k = 0;
-  for (const l of lists) {
-    out.set(l, k);
-    k += l.length;
-  }
-  out.sort();
-  let w = 0;
-  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[w - 1]) out[w++] = out[i] as number;
-  return out.subarray(0, w);
 }

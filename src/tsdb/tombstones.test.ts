@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { StorageError } from '../storage/storage-error.js';
-import { Tombstones } from './tombstones.js';
+import { coveredBy, isDeleted, Tombstones } from './tombstones.js';
 
 // Written by Prometheus 2.42 after /api/v1/admin/tsdb/delete_series (tsdb-format.md §8).
 const PROMETHEUS_TOMBSTONES = Buffer.from('0130ba300145d0afabfef962e2bea984fa6247c0bab7fef962c0efcffef9623898f10e', 'hex');
@@ -43,4 +43,19 @@ test('intervals of a series merge; a bad checksum is corruption', () => {
   } finally {
     rmSync(dir, { recursive: true });
   }
+});
+
+test('coveredBy: a range is covered by the union of intervals in any order; isDeleted checks one time', () => {
+  assert.equal(coveredBy([10, 20], 12, 18), true);
+  assert.equal(coveredBy([10, 20], 5, 18), false);
+  assert.equal(coveredBy([10, 20], 12, 21), false);
+  // Adjacent and overlapping intervals, unsorted, cover together what none covers alone.
+  assert.equal(coveredBy([21, 30, 10, 20], 12, 28), true);
+  assert.equal(coveredBy([15, 40, 10, 20], 10, 40), true);
+  assert.equal(coveredBy([22, 30, 10, 20], 12, 28), false);
+  assert.equal(coveredBy([], 1, 1), false);
+  assert.equal(coveredBy([-Infinity, Infinity], -5, Infinity), true);
+  assert.equal(coveredBy([0, Infinity], 5, Infinity), true);
+  assert.equal(isDeleted([10, 20, 30, 40], 35), true);
+  assert.equal(isDeleted([10, 20, 30, 40], 25), false);
 });

@@ -91,10 +91,26 @@ export class Tombstones {
   }
 }
 
-/** True when [mint, maxt] lies entirely inside one interval of `intervals` (flat pairs). */
-export function coveredBy(intervals: readonly number[], mint: number, maxt: number): boolean {
-  for (let i = 0; i < intervals.length; i += 2) if ((intervals[i] as number) <= mint && maxt <= (intervals[i + 1] as number)) return true;
-  return false;
+/** True when [lo, hi] lies entirely within the union of `intervals` (flat inclusive pairs; any order, may overlap). */
+export function coveredBy(intervals: readonly number[], lo: number, hi: number): boolean {
+  let from = lo; // the first time not yet known to be covered
+  for (;;) {
+    let found = false;
+    let reach = from;
+    for (let i = 0; i < intervals.length; i += 2) {
+      const a = intervals[i] as number;
+      const b = intervals[i + 1] as number;
+      if (a <= from && b >= from && (!found || b > reach)) {
+        reach = b;
+        found = true;
+      }
+    }
+    if (!found) return false;
+    if (reach >= hi) return true;
+    const next = reach + 1;
+    if (next <= from) return false;
+    from = next;
+  }
 }
 
 /** True when t lies inside one interval. */

@@ -11,6 +11,7 @@ import { EtcdDiscoverer, groupsOfKey, prefixRangeEnd } from '../../src/discovery
 import { FakeClock } from '../../src/model/clock.js';
 import type { RunningProgram } from '../support/programs.js';
 import { findProgram, freePort, startProgram, waitForHttp } from '../support/programs.js';
+import { waitFor } from '../../src/discovery/test-wait.js';
 
 const etcd = findProgram('etcd');
 let server: RunningProgram | undefined;
@@ -42,14 +43,6 @@ async function etcdCall(path: string, body: unknown): Promise<void> {
 }
 const put = (key: string, value: string): Promise<void> => etcdCall('/v3/kv/put', { key: b64(key), value: b64(value) });
 const del = (key: string): Promise<void> => etcdCall('/v3/kv/deleterange', { key: b64(key) });
-
-async function waitFor(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 const show = (groups: TargetGroup[] | undefined): string[] =>
   (groups ?? []).map((g) => `${g.source} [${g.targets.map((t) => t.get('__address__')).join(',')}] ${g.labels.toString()}`);

@@ -12,6 +12,7 @@ import type { ConsulSdConfig } from '../../config/prometheus-config.js';
 import { FakeClock } from '../../model/clock.js';
 import type { TargetGroup } from '../discoverer.js';
 import { aggregatedStatus, ConsulDiscoverer } from './consul-discoverer.js';
+import { waitFor } from '../test-wait.js';
 
 /** Consul's catalog in miniature: every change bumps the index and releases blocked queries. */
 class FakeConsul {
@@ -66,14 +67,6 @@ function entry(node: string, nodeAddr: string, svcAddr: string, port: number, ta
     Service: { ID: `web-${node}`, Service: 'web', Tags: tags, Address: svcAddr, Port: port, Meta: { version: '1.2' }, Namespace: '', Partition: '' },
     Checks: checks.map((s, i) => ({ Node: node, CheckID: `c${i}`, Name: `check ${i}`, Status: s })),
   };
-}
-
-async function waitFor(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 function config(server: string, extra: Partial<ConsulSdConfig> = {}): ConsulSdConfig {

@@ -2,11 +2,11 @@
 // /v1/health/service/<name>), one group per service with the `__meta_consul_*` labels.
 
 import type { ConsulSdConfig } from '../../config/prometheus-config.js';
-import { VigilError } from '../../model/errors.js';
+import { asError, VigilError } from '../../model/errors.js';
 import { Labels } from '../../model/labels.js';
 import type { Discoverer, DiscovererContext, TargetGroup } from '../discoverer.js';
 import { joinHostPort } from '../dns/dns-discoverer.js';
-import { readBody, sendRequest } from '../http-client.js';
+import { readJsonBody, sendRequest } from '../http-client.js';
 
 /** Consul answered with an error or something that is not its API's JSON. */
 export class ConsulSdError extends VigilError {
@@ -120,14 +120,7 @@ export class ConsulDiscoverer implements Discoverer {
     const url = `${this.base()}${path}${qs === '' ? '' : `?${qs}`}`;
     const headers: Record<string, string> = this.cfg.token === '' ? {} : { 'x-consul-token': this.cfg.token };
     const res = await sendRequest(url, { client: this.cfg.httpClient, signal, headers, timeoutMs: blocking ? WATCH_TIMEOUT_MS + 15_000 : 30_000 });
-    const text = (await readBody(res)).toString('utf8');
-    if (res.status !== 200) throw new ConsulSdError(`Consul ${path} returned HTTP status ${res.status}: ${text.slice(0, 200)}`);
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch (err) {
-      throw new ConsulSdError(`Consul ${path} returned invalid JSON`, { cause: err });
-    }
+    const body = await readJsonBody(res, `Consul ${path}`, ConsulSdError);
     const index = res.headers['x-consul-index'];
     return { body, index: typeof index === 'string' ? index : '' };
   }
@@ -140,7 +133,7 @@ export class ConsulDiscoverer implements Discoverer {
         if (this.datacenter === '') throw new ConsulSdError('Consul /v1/agent/self did not name a datacenter');
       } catch (err) {
         if (signal.aborted) return;
-        this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+        this.ctx.report(asError(err));
         await this.ctx.clock.sleep(RETRY_MS, signal);
       }
     }
@@ -191,7 +184,7 @@ export class ConsulDiscoverer implements Discoverer {
         }
       } catch (err) {
         if (signal.aborted) break;
-        this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+        this.ctx.report(asError(err));
         await this.ctx.clock.sleep(RETRY_MS, signal);
         continue;
       }
@@ -216,7 +209,7 @@ export class ConsulDiscoverer implements Discoverer {
         }
       } catch (err) {
         if (signal.aborted) break;
-        this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+        this.ctx.report(asError(err));
         await this.ctx.clock.sleep(RETRY_MS, signal);
         continue;
       }

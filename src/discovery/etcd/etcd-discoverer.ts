@@ -4,11 +4,11 @@
 import { createInterface } from 'node:readline';
 import type { EtcdSdConfig } from '../../config/prometheus-config.js';
 import { parseTargetGroups } from '../../config/target-group-decoding.js';
-import { VigilError } from '../../model/errors.js';
+import { asError, VigilError } from '../../model/errors.js';
 import { Labels } from '../../model/labels.js';
 import type { Discoverer, DiscovererContext, TargetGroup } from '../discoverer.js';
 import { GroupTracker } from '../group-tracker.js';
-import { readBody, sendRequest } from '../http-client.js';
+import { readBody, readJsonBody, sendRequest } from '../http-client.js';
 
 /** etcd answered with an error, or a value under the prefix is not a target description. */
 export class EtcdSdError extends VigilError {
@@ -88,7 +88,7 @@ export class EtcdDiscoverer implements Discoverer {
       } catch (err) {
         if (signal.aborted) break;
         if (!round.signal.aborted) {
-          this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+          this.ctx.report(asError(err));
           if (first) {
             first = false;
             emit([]);
@@ -110,13 +110,7 @@ export class EtcdDiscoverer implements Discoverer {
 
   private async post(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
     const res = await sendRequest(this.url(path), { method: 'POST', body: JSON.stringify(body), client: this.cfg.httpClient, signal, timeoutMs: 30_000 });
-    const text = (await readBody(res)).toString('utf8');
-    if (res.status !== 200) throw new EtcdSdError(`etcd ${path} returned HTTP status ${res.status}: ${text.slice(0, 200)}`);
-    try {
-      return JSON.parse(text);
-    } catch (err) {
-      throw new EtcdSdError(`etcd ${path} returned invalid JSON`, { cause: err });
-    }
+    return readJsonBody(res, `etcd ${path}`, EtcdSdError);
   }
 
   /** Reads every key under the prefix; emits the changes against what was sent; returns the store revision. */
@@ -141,7 +135,7 @@ export class EtcdDiscoverer implements Discoverer {
     try {
       return this.tracker.replace(key, groupsOfKey(key, value));
     } catch (err) {
-      this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+      this.ctx.report(asError(err));
       return [];
     }
   }

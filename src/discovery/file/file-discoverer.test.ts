@@ -6,14 +6,7 @@ import { test } from 'node:test';
 import { FakeClock, settle } from '../../model/clock.js';
 import type { TargetGroup } from '../discoverer.js';
 import { FileDiscoverer } from './file-discoverer.js';
-
-async function waitFor(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+import { waitFor } from '../test-wait.js';
 
 const show = (g: TargetGroup): string => `${g.source} [${g.targets.map((t) => t.get('__address__')).join(',')}] ${g.labels.toString()}`;
 

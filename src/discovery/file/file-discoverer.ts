@@ -4,6 +4,7 @@ import { watch } from 'node:fs';
 import type { FSWatcher } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { asError } from '../../model/errors.js';
 import type { FileSdConfig } from '../../config/prometheus-config.js';
 import { glob } from '../../config/path-glob.js';
 import { parseTargetGroups } from '../../config/target-group-decoding.js';
@@ -43,7 +44,7 @@ export class FileDiscoverer implements Discoverer {
         watchers.push(w);
       } catch (err) {
         // A directory that does not exist yet is still covered by the periodic refresh.
-        this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+        this.ctx.report(asError(err));
       }
     }
     let first = true;
@@ -77,7 +78,7 @@ export class FileDiscoverer implements Discoverer {
       try {
         groups = parseTargetGroups(await readFile(file, 'utf8'), file, file, { __meta_filepath: file });
       } catch (err) {
-        this.ctx.report(err instanceof Error ? err : new Error(String(err)));
+        this.ctx.report(asError(err));
         continue;
       }
       changes.push(...this.tracker.replace(file, groups));

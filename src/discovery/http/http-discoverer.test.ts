@@ -6,14 +6,7 @@ import { DEFAULT_HTTP_CLIENT } from '../../config/http-client-decoding.js';
 import { FakeClock } from '../../model/clock.js';
 import type { TargetGroup } from '../discoverer.js';
 import { HttpDiscoverer } from './http-discoverer.js';
-
-async function waitFor(what: string, ok: () => boolean, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!ok()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+import { waitFor } from '../test-wait.js';
 
 test('http_sd follows the HTTP SD contract: header, 200 + JSON only, __meta_url, last good state kept', async () => {
   let reply: { status: number; type: string; body: string | Buffer } = { status: 200, type: 'application/json; charset=utf-8', body: '[{"targets": ["a:1", "b:1"], "labels": {"env": "x"}}, {"targets": ["c:1"]}]' };

@@ -1,7 +1,9 @@
+// Tests for ChainSampleIterator: time order, first iterator winning on equal timestamps, and seek.
+
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { SampleIterator } from '../storage/queryable.js';
-import { MergeSampleIterator } from './merge-series-set.js';
+import type { SampleIterator } from './queryable.js';
+import { ChainSampleIterator } from './chain-sample-iterator.js';
 
 /** An iterator over fixed (t, v) pairs. */
 function samples(...pairs: [number, number][]): SampleIterator {
@@ -26,12 +28,12 @@ function drain(it: SampleIterator): [number, number][] {
 }
 
 test('merges by time; at equal timestamps the first iterator wins', () => {
-  const it = new MergeSampleIterator([samples([1, 10], [3, 30], [5, 50]), samples([2, 200], [3, 300], [6, 600])]);
+  const it = new ChainSampleIterator([samples([1, 10], [3, 30], [5, 50]), samples([2, 200], [3, 300], [6, 600])]);
   assert.deepEqual(drain(it), [[1, 10], [2, 200], [3, 30], [5, 50], [6, 600]]);
 });
 
 test('seek moves every iterator and stays put when already there', () => {
-  const it = new MergeSampleIterator([samples([1, 10], [3, 30], [5, 50]), samples([2, 200], [4, 400], [6, 600])]);
+  const it = new ChainSampleIterator([samples([1, 10], [3, 30], [5, 50]), samples([2, 200], [4, 400], [6, 600])]);
   assert.equal(it.seek(3), true);
   assert.deepEqual([it.atT(), it.atV()], [3, 30]);
   assert.equal(it.seek(2), true);
