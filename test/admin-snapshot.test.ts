@@ -35,6 +35,7 @@ test('snapshots hold the head as a block promtool can dump; delete_series remove
       deleteSeries: (ms, mint, maxt) => {
         db.delete(ms, mint, maxt);
       },
+      cleanTombstones: () => db.cleanTombstones(),
     });
   const off = await make(false).app.handle(makeRequest('POST', '/api/v1/admin/tsdb/snapshot'));
   assert.equal(off.status, 503);
@@ -68,6 +69,33 @@ test('snapshots hold the head as a block promtool can dump; delete_series remove
   assert.equal(JSON.parse(String(none.body)).error, 'no match[] parameter provided');
   const off2 = await make(false).app.handle(makeRequest('POST', '/api/v1/admin/tsdb/delete_series?match[]=x'));
   assert.equal(off2.status, 503);
+  await db.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('clean_tombstones rewrites the blocks a deletion touched; without the flag it is unavailable', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-clean-'));
+  const db = await Db.open(join(dir, 'data'), { logger: () => undefined, blockRange: 10_000, retentionMs: 0 });
+  const app = db.appender();
+  for (let i = 0; i < 40; i++) app.append(0, Labels.from({ __name__: 'm', job: 'x' }), T0 + i * 1000, i);
+  await app.commit();
+  await db.compact();
+  const server = (enabled: boolean): VigilServer =>
+    new VigilServer({
+      flags: parseServerFlags(['--web.listen-address=127.0.0.1:0', ...(enabled ? ['--web.enable-admin-api'] : [])]),
+      logger: NOP_LOGGER,
+      clock: new FakeClock(T0),
+      storage: { appender: () => db.appender(), querier: (a, b) => db.querier(a, b), close: () => undefined },
+      cleanTombstones: () => db.cleanTombstones(),
+    });
+  const off = await server(false).app.handle(makeRequest('POST', '/api/v1/admin/tsdb/clean_tombstones'));
+  assert.equal(off.status, 503);
+  db.delete([new Matcher('=', '__name__', 'm')], T0, T0 + 3000);
+  const stoned = db.blocks.filter((b) => b.tombstones.count() > 0).map((b) => b.meta.ulid);
+  assert.equal(stoned.length, 1);
+  const res = await server(true).app.handle(makeRequest('POST', '/api/v1/admin/tsdb/clean_tombstones'));
+  assert.equal(res.status, 204, String(res.body));
+  assert.ok(db.blocks.every((b) => b.tombstones.count() === 0 && !stoned.includes(b.meta.ulid)));
   await db.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -69,6 +69,7 @@ export const serverCommand: Command = {
       deleteSeries: (matchers, mint, maxt) => {
         db.delete(matchers, mint, maxt);
       },
+      cleanTombstones: () => db.cleanTombstones(),
     });
     try {
       await server.start();

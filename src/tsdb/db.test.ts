@@ -222,6 +222,39 @@ test('deleted samples are hidden, stay deleted across a restart (WAL tombstones)
   }
 });
 
+test('clean tombstones rewrites blocks without their deleted samples and keeps everything else', async () => {
+  const dir = tmp();
+  const opts: DbOptions = { logger: quiet, blockRange: 10_000, retentionMs: 0 };
+  try {
+    const db = await Db.open(dir, opts);
+    await fill(db, 3, 0, 40_000, 1000);
+    await db.compact();
+    assert.ok(db.blocks.length >= 2, `blocks: ${db.blocks.length}`);
+    const oldUlids = db.blocks.map((b) => b.meta.ulid);
+    db.delete([new Matcher('=', 's', '1')], 2000, 12_000);
+    const expected = readAll(db, all);
+    const tombstoned = db.blocks.filter((b) => b.tombstones.count() > 0).map((b) => b.meta.ulid);
+    assert.equal(tombstoned.length, 2, 'the deletion spans the first two blocks');
+    assert.equal(await db.cleanTombstones(), 2);
+    assert.deepEqual(readAll(db, all), expected);
+    assert.ok(db.blocks.every((b) => b.tombstones.count() === 0));
+    for (const u of tombstoned) {
+      assert.ok(!db.blocks.some((b) => b.meta.ulid === u), `block ${u} was replaced`);
+      assert.ok(!existsSync(join(dir, u)), `block ${u} was removed from disk`);
+    }
+    assert.ok(db.blocks.some((b) => oldUlids.includes(b.meta.ulid)), 'blocks without tombstones are kept as they are');
+    const rewritten = db.blocks.find((b) => b.meta.compaction.parents?.some((p) => tombstoned.includes(p.ulid)));
+    assert.ok(rewritten !== undefined, 'the new block names the old one as its parent');
+    assert.equal(await db.cleanTombstones(), 0, 'nothing left to clean');
+    await db.close();
+    const again = await Db.open(dir, opts);
+    assert.deepEqual(readAll(again, all), expected);
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('retention and block compaction wait while a querier reads blocks', async () => {
   const dir = tmp();
   try {

@@ -12,6 +12,7 @@ import { blocksQuerier, openBlocks } from './block-dir.js';
 import { BlockReader } from './block-reader.js';
 import { BlockWriteWorker } from './block-write-worker.js';
 import { exponentialBlockRanges } from './compaction-planner.js';
+import { cleanTombstones } from './compactor.js';
 import { runCompactionInWorker } from './compaction-worker.js';
 import { DirLock } from './dir-lock.js';
 import { headBlockInput } from './head-block-source.js';
@@ -184,6 +185,43 @@ export class Db implements Appendable, Queryable {
     let n = stones.length;
     for (const b of this.blocks) if (b.meta.minTime <= maxt && b.meta.maxTime > mint) n += b.delete(matchers, mint, maxt);
     return n;
+  }
+
+  /**
+   * Prometheus's clean_tombstones: rewrites every block that has tombstones without the samples they delete, then
+   * drops the old block. Runs in turn with compaction (the same single slot), and waits for queriers that are
+   * reading blocks; refuses with `StorageError('io')` when they have not finished after `waitMs`. Head tombstones
+   * stay until the head is compacted, as in Prometheus. Resolves to the number of blocks rewritten.
+   */
+  cleanTombstones(waitMs = 30_000): Promise<number> {
+    if (this.closed) return Promise.reject(new StorageError('closed', 'database is closed'));
+    const previous = this.compacting ?? Promise.resolve();
+    const run = previous.catch(() => undefined).then(() => this.rewriteTombstonedBlocks(waitMs));
+    const slot = run.then(() => undefined, () => undefined).finally(() => {
+      if (this.compacting === slot) this.compacting = undefined;
+    });
+    this.compacting = slot;
+    return run;
+  }
+
+  private async rewriteTombstonedBlocks(waitMs: number): Promise<number> {
+    const deadline = Date.now() + waitMs;
+    while (this.blockReaders > 0) {
+      if (Date.now() > deadline) throw new StorageError('io', `clean tombstones: ${this.blockReaders} queriers still read blocks after ${waitMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    let rewritten = 0;
+    for (const block of this.blocks.filter((b) => b.tombstones.count() > 0)) {
+      if (this.closed) break;
+      const created = cleanTombstones(block);
+      this.blocks = this.blocks.filter((b) => b !== block);
+      if (created !== undefined) this.blocks.push(new BlockReader(join(this.dir, created)));
+      this.logger('info', 'tombstones cleaned', { block: block.meta.ulid, replaced_by: created ?? '(nothing left)' });
+      rewritten++;
+    }
+    this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+    this.stats.blocksLoaded = this.blocks.length;
+    return rewritten;
   }
 
   /** True when the head spans more than 1.5 block ranges, so its oldest range can become a block. */

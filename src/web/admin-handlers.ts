@@ -1,4 +1,4 @@
-// /api/v1/admin/tsdb/{snapshot,delete_series} behind --web.enable-admin-api (clean_tombstones is not in this build).
+// /api/v1/admin/tsdb/{snapshot,delete_series,clean_tombstones} behind --web.enable-admin-api.
 
 import { ApiError } from './api-error.js';
 import { apiSuccess } from './api-envelope.js';
@@ -14,6 +14,8 @@ export interface AdminDeps {
   readonly snapshot?: (skipHead: boolean) => Promise<string> | string;
   /** Deletes the samples of matching series in [mint, maxt] (ms, inclusive). Absent when the storage cannot. */
   readonly deleteSeries?: (matchers: readonly Matcher[], mint: number, maxt: number) => void;
+  /** Rewrites blocks without their deleted samples. Absent when the storage cannot. */
+  readonly cleanTombstones?: () => Promise<unknown>;
   readonly parseSelector: (selector: string) => Matcher[];
 }
 
@@ -44,6 +46,16 @@ export function registerAdminHandlers(app: WebApp, deps: AdminDeps): void {
         throw new ApiError('bad_data', err instanceof Error ? err.message : String(err));
       }
       deps.deleteSeries(ms, start, end);
+    }
+    return { status: 204, headers: {}, body: '' };
+  });
+  app.route(['POST', 'PUT'], '/api/v1/admin/tsdb/clean_tombstones', async () => {
+    if (!deps.enabled) throw new ApiError('unavailable', 'admin APIs disabled');
+    if (deps.cleanTombstones === undefined) throw new ApiError('unavailable', 'this storage cannot clean tombstones');
+    try {
+      await deps.cleanTombstones();
+    } catch (err) {
+      throw new ApiError('internal', `clean tombstones: ${err instanceof Error ? err.message : String(err)}`);
     }
     return { status: 204, headers: {}, body: '' };
   });

@@ -56,6 +56,8 @@ export interface VigilServerOptions {
   readonly snapshot?: (skipHead: boolean) => Promise<string> | string;
   /** Deletes samples of matching series (admin API); absent when the storage cannot. */
   readonly deleteSeries?: (matchers: readonly Matcher[], mint: number, maxt: number) => void;
+  /** Rewrites blocks without their deleted samples (admin API); absent when the storage cannot. */
+  readonly cleanTombstones?: () => Promise<unknown>;
 }
 
 /** The configuration `npm start` uses when no --config.file is given: scrape this server every 15s. */
@@ -234,6 +236,7 @@ export class VigilServer {
       parseSelector,
       ...(o.snapshot !== undefined ? { snapshot: o.snapshot } : {}),
       ...(o.deleteSeries !== undefined ? { deleteSeries: o.deleteSeries } : {}),
+      ...(o.cleanTombstones !== undefined ? { cleanTombstones: o.cleanTombstones } : {}),
     });
     registerManagementHandlers(this.app, {
       registry: this.registry,
