@@ -185,6 +185,12 @@ export function createQueryPanel(state: PanelState, hooks: { onChange: () => voi
           clearResult();
           if (data.resultType !== 'matrix') throw new ApiRequestError(`a range query returned a ${data.resultType}`, 'bad_response', 200);
           const fetched = performance.now() - started;
+          if (data.result.length === 0) {
+            result.dataset.seriesCount = '0';
+            result.append(h('div', { class: 'muted empty' }, 'Empty query result'));
+            showStatus(`Load time: ${Math.round(fetched)}ms · Resolution: ${step}s · Result series: 0`, warnings);
+            return;
+          }
           const c = createGraphChart({ series: data.result, start, end: endSec, step, stacked: state.stacked });
           chart = c;
           result.append(c.root);
