@@ -14,17 +14,17 @@ const browser = await launchChromium();
 try {
   mkdirSync(OUT, { recursive: true });
   // Let a few scrapes happen so the graphs have lines.
-  await new Promise((r) => setTimeout(r, 20_000));
+  await new Promise((r) => setTimeout(r, 45_000));
   const shots: [string, string, 'light' | 'dark', number][] = [
-    ['query', '/graph?g0.expr=rate(node_cpu_seconds_total%7Bmode!%3D%22idle%22%7D%5B15s%5D)&g0.tab=0&g0.stacked=1&g0.range_input=5m&g1.expr=up&g1.tab=1', 'light', 1280],
-    ['query-dark', '/graph?g0.expr=rate(prometheus_http_requests_total%5B15s%5D)&g0.tab=0&g0.range_input=5m', 'dark', 1280],
+    ['query', '/graph?g0.expr=rate(node_cpu_seconds_total%7Bmode!%3D%22idle%22%7D%5B15s%5D)&g0.tab=0&g0.stacked=1&g0.range_input=1m&g1.expr=up&g1.tab=1', 'light', 1280],
+    ['query-dark', '/graph?g0.expr=rate(prometheus_http_requests_total%5B15s%5D)&g0.tab=0&g0.range_input=1m', 'dark', 1280],
     ['targets', '/targets', 'light', 1280],
     ['service-discovery', '/service-discovery', 'light', 1280],
     ['status', '/status', 'light', 1280],
     ['tsdb-status', '/tsdb-status', 'dark', 1280],
     ['flags', '/flags', 'light', 1280],
     ['config', '/config', 'light', 1280],
-    ['query-phone', '/graph?g0.expr=rate(node_network_receive_bytes_total%5B15s%5D)&g0.tab=0&g0.range_input=5m', 'light', 390],
+    ['query-phone', '/graph?g0.expr=rate(node_network_receive_bytes_total%5B15s%5D)&g0.tab=0&g0.range_input=1m', 'light', 390],
   ];
   for (const [name, path, theme, width] of shots) {
     const context = await browser.newContext({ viewport: { width, height: width < 600 ? 844 : 800 }, colorScheme: theme, deviceScaleFactor: 1 });
@@ -32,7 +32,7 @@ try {
     await page.goto(`${stack.uiUrl}${path}`);
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);
-    await page.mouse.move(width < 600 ? 200 : 700, 330);
+    await page.mouse.move(width < 600 ? 300 : 1000, width < 600 ? 450 : 360, { steps: 4 });
     await page.waitForTimeout(200);
     await page.screenshot({ path: `${OUT}/ui-${name}.png`, fullPage: false });
     console.log(`${OUT}/ui-${name}.png`);

@@ -125,10 +125,14 @@ export function tsdbStatusPage(): Page {
                 ['Current max time', timeOrEmpty(head.maxTime)],
               ]),
             ),
-        statTable('Top metric names by series count', 'Name', 'Series', data.seriesCountByMetricName),
-        statTable('Top label names by value count', 'Name', 'Values', data.labelValueCountByLabelName),
-        statTable('Top label names by memory used', 'Name', 'Bytes', data.memoryInBytesByLabelName, formatBytes),
-        statTable('Top label pairs by series count', 'Pair', 'Series', data.seriesCountByLabelValuePair),
+        h(
+          'div',
+          { class: 'status-grid' },
+          statTable('Top metric names by series count', 'Name', 'Series', data.seriesCountByMetricName),
+          statTable('Top label pairs by series count', 'Pair', 'Series', data.seriesCountByLabelValuePair),
+          statTable('Top label names by value count', 'Name', 'Values', data.labelValueCountByLabelName),
+          statTable('Top label names by memory used', 'Name', 'Bytes', data.memoryInBytesByLabelName, formatBytes),
+        ),
       );
     }),
   );
