@@ -81,6 +81,18 @@ describe('web UI in Chromium', { skip, timeout: 180_000 }, () => {
     // Clicking a legend entry isolates that series; the rest are dimmed.
     await page.locator('.legend-item').first().click();
     assert.equal(await page.locator('.legend-item.legend-dim').count(), expected - 1);
+
+    // Label names and values complete from the server too.
+    const jobs = new Set((await api<{ result: { metric: Record<string, string> }[] }>('query?query=up')).result.map((r) => r.metric.job));
+    await page.click('.add-panel');
+    await page.locator('.panel').nth(1).locator('.cm-content').click();
+    await page.keyboard.type('up{jo', { delay: 20 });
+    await page.locator('.cm-tooltip-autocomplete li', { hasText: /^job$/ }).first().waitFor({ timeout: 10_000 });
+    await page.keyboard.press('Enter');
+    await page.keyboard.type('="', { delay: 20 });
+    await page.locator('.cm-tooltip-autocomplete li').first().waitFor({ timeout: 10_000 });
+    const offered = new Set(await page.locator('.cm-tooltip-autocomplete li .cm-completionLabel').allInnerTexts());
+    assert.deepEqual(offered, jobs);
   });
 
   it('opens Prometheus links in the same view and keeps several queries, stacked and unstacked, in the URL', async () => {
@@ -115,6 +127,8 @@ describe('web UI in Chromium', { skip, timeout: 180_000 }, () => {
     await other.goto(`${stack.uiUrl}/graph?g0.expr=sum(&g0.tab=1`);
     await other.locator('.panel-status .error').waitFor({ timeout: 10_000 });
     assert.match(await other.locator('.panel-status .error').innerText(), /^Error executing query: /);
+    // The editor's linter marks the same mistake.
+    await other.locator('.cm-lintRange-error').first().waitFor({ timeout: 10_000 });
     await other.close();
     assert.ok(otherWatch.errors.every((e) => e.includes('status of 400') && e.includes('/api/v1/query')), otherWatch.errors.join('\n'));
   });
