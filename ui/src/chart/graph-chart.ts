@@ -114,6 +114,8 @@ export function createGraphChart(input: GraphInput): GraphChart {
     legend: { show: false },
     cursor: { points: { show: false }, drag: { x: false, y: false } },
     scales: { x: { time: true } },
+    // Times in UTC, like the end-time inputs and Prometheus's UI.
+    tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
     axes: [
       { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 } },
       { stroke: axisColor, grid: { stroke: gridColor, width: 1 }, ticks: { stroke: gridColor, width: 1 }, size: 60, values: (_u, vals) => vals.map(formatAxisValue) },
