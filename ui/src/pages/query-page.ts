@@ -13,9 +13,17 @@ export function queryPage(): Page {
   const panels: QueryPanel[] = [];
   const list = h('div', { class: 'panels' });
 
-  const syncUrl = (): void => {
+  // Coalesced: typing changes the state on every key, and browsers throttle bursts of history updates.
+  let pending: ReturnType<typeof setTimeout> | null = null;
+  let left = false;
+  const writeUrl = (): void => {
+    pending = null;
+    if (left) return;
     const url = `${window.location.pathname}?${serializePanels(states)}`;
     if (url !== `${window.location.pathname}${window.location.search}`) window.history.replaceState(null, '', url);
+  };
+  const syncUrl = (): void => {
+    if (pending === null) pending = setTimeout(writeUrl, 100);
   };
 
   const add = (state: PanelState): QueryPanel => {
@@ -51,6 +59,10 @@ export function queryPage(): Page {
   return {
     root,
     title: 'Query',
-    destroy: () => panels.forEach((p) => p.destroy()),
+    destroy: () => {
+      left = true;
+      if (pending !== null) clearTimeout(pending);
+      panels.forEach((p) => p.destroy());
+    },
   };
 }
