@@ -104,7 +104,9 @@ export async function startUiStack(): Promise<UiStack | { skip: string }> {
         '',
       ].join('\n'),
     );
-    const prometheus = startProgram(prom.path, [
+    const vigilBin = process.env.VIGIL_UI_TEST_VIGIL;
+    const prometheus = startProgram(vigilBin ?? prom.path, [
+      ...(vigilBin ? ['server'] : []),
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${promPort}`,
