@@ -8,7 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gunzipSync } from 'node:zlib';
-import { UI_ROUTES, UiAssets } from './ui-assets.js';
+import { makeRequest } from './http-exchange.js';
+import { registerUiRoutes, UI_ROUTES, UiAssets } from './ui-assets.js';
+import { WebApp } from './web-app.js';
 
 describe('UiAssets', () => {
   let dir = '';
@@ -100,6 +102,25 @@ describe('UiAssets', () => {
     assert.equal(res?.status, 503);
     assert.match(res?.body?.toString() ?? '', /npm run build:ui/);
     assert.equal(empty.resolve({ method: 'GET', path: '/metrics' }), null);
+  });
+
+  it('mounts in the WebApp beside the API, which keeps its own routes', async () => {
+    const app = new WebApp();
+    app.route('GET', '/api/v1/status/buildinfo', () => ({ status: 200, headers: { 'Content-Type': 'application/json' }, body: '{"status":"success","data":{}}' }));
+    registerUiRoutes(app, assets);
+    const page = await app.handle(makeRequest('GET', '/graph?g0.expr=up&g0.tab=0'));
+    assert.equal(page.status, 200);
+    assert.equal(page.headers['Content-Type'], 'text/html; charset=utf-8');
+    assert.equal(page.body.toString(), index);
+    const js = await app.handle(makeRequest('GET', '/assets/index-AbCd1234.js', { headers: { 'accept-encoding': 'gzip, deflate' } }));
+    assert.equal(js.headers['Content-Encoding'], 'gzip');
+    assert.equal(gunzipSync(js.body).toString(), script, 'compressed once, not twice');
+    const head = await app.handle(makeRequest('HEAD', '/targets'));
+    assert.equal(head.status, 200);
+    assert.equal(head.body.length, 0);
+    assert.equal((await app.handle(makeRequest('GET', '/assets/missing-12345678.js'))).status, 404);
+    assert.equal((await app.handle(makeRequest('GET', '/api/v1/status/buildinfo'))).body, '{"status":"success","data":{}}');
+    assert.equal((await app.handle(makeRequest('GET', '/api/v1/nothing'))).status, 404);
   });
 
   it('plugs into node:http: answers its paths and leaves the rest to the server', async () => {

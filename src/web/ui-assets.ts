@@ -6,6 +6,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
+import type { WebRequest, WebResponse } from './http-exchange.js';
+import type { WebApp } from './web-app.js';
 
 /** The UI's page routes (Prometheus's paths): each answers with index.html, and the app draws the page. */
 export const UI_ROUTES: readonly string[] = ['/', '/graph', '/query', '/targets', '/service-discovery', '/status', '/flags', '/config', '/tsdb-status'];
@@ -177,4 +179,24 @@ function text(status: number, message: string, head: boolean): UiAssetResponse {
     headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Content-Length': String(body.length), 'Cache-Control': 'no-cache' },
     body: head ? null : body,
   };
+}
+
+/** Mounts the UI in `app`: its page routes and `/assets/:file` (GET and HEAD). The API's routes are untouched. */
+export function registerUiRoutes(app: WebApp, assets: UiAssets): void {
+  const serve = (req: WebRequest): WebResponse => {
+    const out = assets.resolve({
+      method: req.method,
+      path: req.path,
+      acceptEncoding: headerText(req.headers['accept-encoding']),
+      ifNoneMatch: headerText(req.headers['if-none-match']),
+    });
+    if (out === null) return { status: 404, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: '404 page not found\n' };
+    return { status: out.status, headers: out.headers, body: out.body ?? '' };
+  };
+  for (const path of UI_ROUTES) app.route('GET', path, serve);
+  app.route('GET', '/assets/:file', serve);
+}
+
+function headerText(v: string | string[] | undefined): string | undefined {
+  return Array.isArray(v) ? v.join(', ') : v;
 }

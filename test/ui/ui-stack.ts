@@ -1,5 +1,6 @@
-// For the browser tests, screenshots and bench: the built UI served by UiAssets in front of a real Prometheus API,
-// with Prometheus scraping itself, a node exporter, a dropped target and a down target whose label value is HTML.
+// For the browser tests and screenshots: `vigil server` serving the built UI and its API (or, with
+// VIGIL_UI_BACKEND=prometheus, UiAssets in front of a real Prometheus's API), scraping itself, a node exporter,
+// a relabel-dropped target and a down target whose label value is HTML.
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
@@ -7,6 +8,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { UiAssets } from '../../src/web/ui-assets.js';
 import { findProgram, freePort, startProgram, waitForHttp } from '../support/programs.js';
 import type { RunningProgram } from '../support/programs.js';
@@ -14,10 +16,14 @@ import type { RunningProgram } from '../support/programs.js';
 /** The label value on the down target that must render as text. */
 export const EVIL_LABEL_VALUE = '<img src=x onerror=alert(1)>';
 
+/** Which server answers: Vigil (the default) or the real Prometheus 2.42 behind a proxy that adds the UI. */
+export type UiBackend = 'vigil' | 'prometheus';
+
 export interface UiStack {
+  readonly backend: UiBackend;
   /** Where the UI is served (its API calls reach `apiUrl`). */
   readonly uiUrl: string;
-  /** The Prometheus API behind it. */
+  /** The API the UI talks to (the same server as `uiUrl` for Vigil). */
   readonly apiUrl: string;
   /** The scrape URL of the down target. */
   readonly downTarget: string;
@@ -46,12 +52,12 @@ export async function serveUi(assets: UiAssets, backend: string): Promise<{ url:
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, server };
 }
 
-/** Starts node exporter, Prometheus and the UI server; skips (returns a reason) when a program is missing locally. */
-export async function startUiStack(): Promise<UiStack | { skip: string }> {
-  const prom = findProgram('prometheus');
+/** Starts node exporter and the server; skips (returns a reason) when a program is missing locally. */
+export async function startUiStack(backend: UiBackend = process.env.VIGIL_UI_BACKEND === 'prometheus' ? 'prometheus' : 'vigil'): Promise<UiStack | { skip: string }> {
   const node = findProgram('prometheus-node-exporter');
-  if (prom.skip !== undefined) return { skip: prom.skip };
   if (node.skip !== undefined) return { skip: node.skip };
+  const serverProgram = backend === 'prometheus' ? findProgram('prometheus') : { path: process.execPath };
+  if (serverProgram.skip !== undefined) return { skip: serverProgram.skip };
   const assets = UiAssets.load();
   if (!assets.built) throw new Error(`the UI is not built in ${assets.dir}: run npm run build:ui`);
 
@@ -86,7 +92,7 @@ export async function startUiStack(): Promise<UiStack | { skip: string }> {
         '  scrape_interval: 1s',
         '  evaluation_interval: 1s',
         'scrape_configs:',
-        '  - job_name: prometheus',
+        `  - job_name: ${backend}`,
         '    static_configs:',
         `      - targets: ['127.0.0.1:${promPort}']`,
         '  - job_name: node',
@@ -104,20 +110,21 @@ export async function startUiStack(): Promise<UiStack | { skip: string }> {
         '',
       ].join('\n'),
     );
-    const vigilBin = process.env.VIGIL_UI_TEST_VIGIL;
-    const prometheus = startProgram(vigilBin ?? prom.path, [
-      ...(vigilBin ? ['server'] : []),
+    const serverArgs = [
       `--config.file=${join(dir, 'prometheus.yml')}`,
       `--storage.tsdb.path=${join(dir, 'data')}`,
       `--web.listen-address=127.0.0.1:${promPort}`,
-    ]);
-    programs.push(prometheus);
+    ];
+    const vigilBin = fileURLToPath(new URL('../../../bin/vigil', import.meta.url));
+    const backendProgram = startProgram(serverProgram.path, backend === 'vigil' ? [vigilBin, 'server', ...serverArgs] : serverArgs);
+    programs.push(backendProgram);
     const apiUrl = `http://127.0.0.1:${promPort}`;
     await waitForHttp(`http://127.0.0.1:${nodePort}/metrics`, nodeExporter);
-    await waitForHttp(`${apiUrl}/-/ready`, prometheus);
+    await waitForHttp(`${apiUrl}/-/ready`, backendProgram);
+    if (backend === 'vigil') return { backend, uiUrl: apiUrl, apiUrl, downTarget: `http://${downTarget}/metrics`, stop };
     const served = await serveUi(assets, apiUrl);
     server = served.server;
-    return { uiUrl: served.url, apiUrl, downTarget: `http://${downTarget}/metrics`, stop };
+    return { backend, uiUrl: served.url, apiUrl, downTarget: `http://${downTarget}/metrics`, stop };
   } catch (err) {
     await stop();
     throw err;

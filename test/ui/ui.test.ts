@@ -14,7 +14,7 @@ interface ApiTarget { scrapeUrl: string; lastError: string; health: string; labe
 const chromium = findChromium();
 const skip = chromium.skip;
 
-describe('web UI in Chromium', { skip, timeout: 180_000 }, () => {
+describe(`web UI in Chromium (served by ${process.env.VIGIL_UI_BACKEND === 'prometheus' ? 'UiAssets + Prometheus 2.42' : 'vigil server'})`, { skip, timeout: 180_000 }, () => {
   let stack: UiStack;
   let browser: Browser;
   let context: BrowserContext;

@@ -1,0 +1,69 @@
+// `vigil server`: runs the monitoring server (Prometheus's flags), reloading on SIGHUP until SIGINT/SIGTERM.
+
+import { systemClock } from '../model/clock.js';
+import { createLogger } from '../model/logger.js';
+import { Head } from '../tsdb/head.js';
+import { PromqlQueryService } from '../web/promql-query-service.js';
+import { FlagError, parseServerFlags, SERVER_FLAGS_HELP } from '../web/server-flags.js';
+import type { ServerStorage } from '../web/vigil-server.js';
+import { VigilServer } from '../web/vigil-server.js';
+import type { Command, CommandIO } from './command.js';
+import { UsageError } from './command.js';
+
+const HELP = `usage: vigil server [<flags>]
+
+Run the Vigil server: scrape targets, store samples, answer Prometheus's HTTP API.
+Without --config.file it scrapes itself every 15s (job "vigil").
+
+${SERVER_FLAGS_HELP}`;
+
+export const serverCommand: Command = {
+  path: ['server'],
+  summary: 'Run the monitoring server (Prometheus-compatible flags and API).',
+  help: HELP,
+  async run(args: string[], io: CommandIO, signal: AbortSignal): Promise<number> {
+    let flags;
+    try {
+      flags = parseServerFlags(args);
+    } catch (err) {
+      if (err instanceof FlagError) throw new UsageError(err.message);
+      throw err;
+    }
+    const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, write: (l) => io.stderr.write(l) });
+    logger.info('Starting Vigil', { version: '0.1.0', node: process.version });
+    const head = new Head();
+    const storage: ServerStorage = Object.assign(head, {
+      headStats: () => ({ numSeries: head.numSeries, chunkCount: head.stats.headChunks, minTime: head.minTime(), maxTime: head.maxTime() }),
+    });
+    const queries = new PromqlQueryService({
+      queryable: storage,
+      timeout: flags.queryTimeout,
+      lookbackDelta: flags.queryLookbackDelta,
+      maxSamples: flags.queryMaxSamples,
+      maxConcurrency: flags.queryMaxConcurrency,
+    });
+    const server = new VigilServer({ flags, logger, clock: systemClock, storage, queries });
+    try {
+      await server.start();
+    } catch (err) {
+      logger.error('Could not start the server', { err: err instanceof Error ? err : String(err) });
+      await server.stop().catch(() => undefined);
+      return 1;
+    }
+    const onHup = (): void => {
+      logger.info('Received SIGHUP, reloading configuration');
+      server.reload().catch(() => undefined);
+    };
+    process.on('SIGHUP', onHup);
+    await new Promise<void>((resolve) => {
+      if (signal.aborted || server.quitSignal.aborted) return resolve();
+      signal.addEventListener('abort', () => resolve(), { once: true });
+      server.quitSignal.addEventListener('abort', () => resolve(), { once: true });
+    });
+    process.off('SIGHUP', onHup);
+    logger.info('Stopping Vigil');
+    await server.stop();
+    logger.info('See you next time!');
+    return 0;
+  },
+};

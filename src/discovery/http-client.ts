@@ -1,0 +1,135 @@
+// HTTP requests of discovery mechanisms (http_sd, Consul, etcd) with Prometheus's client settings: auth, TLS, redirects.
+
+import { readFile } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { HttpClientConfig } from '../config/prometheus-config.js';
+import { VigilError } from '../model/errors.js';
+
+/** A discovery request that failed: transport error, timeout, or a body over the size limit. */
+export class DiscoveryHttpError extends VigilError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('discovery_http', message, options);
+    this.name = 'DiscoveryHttpError';
+  }
+}
+
+export interface HttpRequestOptions {
+  method?: 'GET' | 'POST' | 'PUT';
+  headers?: Record<string, string>;
+  body?: string;
+  client: HttpClientConfig;
+  signal: AbortSignal;
+  /** Whole-request timeout in ms (0 = none beyond `signal`). */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingMessage['headers'];
+  /** The response stream; read it with `readBody` or consume it as a stream. */
+  stream: IncomingMessage;
+}
+
+const MAX_REDIRECTS = 10;
+
+async function fileText(path: string): Promise<string> {
+  return (await readFile(path, 'utf8')).trim();
+}
+
+/** Headers for the configured authorization (basic_auth, authorization / bearer token, http_headers). */
+async function authHeaders(c: HttpClientConfig): Promise<Record<string, string>> {
+  const h: Record<string, string> = {};
+  if (c.basicAuth !== undefined) {
+    const user = c.basicAuth.usernameFile !== '' ? await fileText(c.basicAuth.usernameFile) : c.basicAuth.username;
+    const pass = c.basicAuth.passwordFile !== '' ? await fileText(c.basicAuth.passwordFile) : c.basicAuth.password;
+    h.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+  }
+  if (c.authorization !== undefined) {
+    const cred = c.authorization.credentialsFile !== '' ? await fileText(c.authorization.credentialsFile) : c.authorization.credentials;
+    h.authorization = `${c.authorization.type} ${cred}`;
+  }
+  for (const [name, v] of Object.entries(c.httpHeaders)) {
+    const values = [...v.values, ...v.secrets];
+    for (const f of v.files) values.push(await fileText(f));
+    if (values.length > 0) h[name.toLowerCase()] = values.join(', ');
+  }
+  return h;
+}
+
+async function tlsOptions(c: HttpClientConfig): Promise<Record<string, unknown>> {
+  const t = c.tlsConfig;
+  const o: Record<string, unknown> = { rejectUnauthorized: !t.insecureSkipVerify };
+  if (t.ca !== '' || t.caFile !== '') o.ca = t.ca !== '' ? t.ca : await readFile(t.caFile);
+  if (t.cert !== '' || t.certFile !== '') o.cert = t.cert !== '' ? t.cert : await readFile(t.certFile);
+  if (t.key !== '' || t.keyFile !== '') o.key = t.key !== '' ? t.key : await readFile(t.keyFile);
+  if (t.serverName !== '') o.servername = t.serverName;
+  const v = (s: string): string => `TLSv1${s === 'TLS10' ? '' : `.${s.slice(4)}`}`;
+  if (t.minVersion !== '') o.minVersion = v(t.minVersion);
+  if (t.maxVersion !== '') o.maxVersion = v(t.maxVersion);
+  return o;
+}
+
+/** Sends one request (following redirects when the config allows) and resolves with the response head. */
+export async function sendRequest(url: string, options: HttpRequestOptions): Promise<HttpResponse> {
+  const headers = { ...(await authHeaders(options.client)), ...options.headers };
+  const tls = await tlsOptions(options.client);
+  let current = new URL(url);
+  for (let hops = 0; ; hops++) {
+    const res = await once(current, options, headers, tls);
+    const loc = res.headers.location;
+    if (options.client.followRedirects && res.status >= 300 && res.status < 400 && loc !== undefined && hops < MAX_REDIRECTS) {
+      res.stream.resume();
+      current = new URL(loc, current);
+      continue;
+    }
+    return res;
+  }
+}
+
+function once(url: URL, options: HttpRequestOptions, headers: Record<string, string>, tls: Record<string, unknown>): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const body = options.body === undefined ? undefined : Buffer.from(options.body);
+    const req = send(url, {
+      method: options.method ?? 'GET',
+      headers: { 'user-agent': 'Vigil', ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(body.length) }), ...headers },
+      signal: options.signal,
+      ...(url.protocol === 'https:' ? tls : {}),
+    });
+    let timer: NodeJS.Timeout | undefined;
+    if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
+      timer = setTimeout(() => req.destroy(new DiscoveryHttpError(`request to ${url.origin}${url.pathname} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);
+    }
+    req.once('response', (res) => {
+      res.once('close', () => clearTimeout(timer));
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, stream: res });
+    });
+    req.once('error', (err) => {
+      clearTimeout(timer);
+      reject(err instanceof VigilError ? err : new DiscoveryHttpError(`${options.method ?? 'GET'} ${url.origin}${url.pathname}: ${err.message}`, { cause: err }));
+    });
+    req.end(body);
+  });
+}
+
+/** Reads a whole response body, failing beyond `limit` bytes. */
+export async function readBody(res: HttpResponse, limit = 64 * 1024 * 1024): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const c of res.stream) {
+      size += (c as Buffer).length;
+      if (size > limit) {
+        res.stream.destroy();
+        throw new DiscoveryHttpError(`response body larger than ${limit} bytes`);
+      }
+      chunks.push(c as Buffer);
+    }
+  } catch (err) {
+    if (err instanceof DiscoveryHttpError) throw err;
+    throw new DiscoveryHttpError(`reading response: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+  return Buffer.concat(chunks);
+}

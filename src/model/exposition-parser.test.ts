@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Entry, ExpositionParser } from './exposition-parser.js';
+import type { ExpositionFormat } from './exposition-parser.js';
+import { ExpositionError } from './exposition-error.js';
+
+function parser(text: string, format: ExpositionFormat = 'text', strict = false): ExpositionParser {
+  return new ExpositionParser(Buffer.from(text), { format, strict });
+}
+
+function failure(text: string, format: ExpositionFormat = 'text', strict = false): ExpositionError {
+  const p = parser(text, format, strict);
+  try {
+    while (p.next() !== Entry.End) p.labels();
+  } catch (err) {
+    if (err instanceof ExpositionError) return err;
+    throw err;
+  }
+  assert.fail(`expected ${JSON.stringify(text)} to fail`);
+}
+
+test('a text exposition streams metadata, comments and samples with raw series text and values', () => {
+  const p = parser('# HELP http_requests_total Requests\\nserved.\n# TYPE http_requests_total counter\n# plain comment\nhttp_requests_total{code="200",method="get"} 1027 1395066363000\nup 1\n');
+  assert.equal(p.next(), Entry.Help);
+  assert.equal(p.metaName(), 'http_requests_total');
+  assert.equal(p.helpText(), 'Requests\nserved.');
+  assert.equal(p.next(), Entry.Type);
+  assert.equal(p.metricType(), 'counter');
+  assert.equal(p.next(), Entry.Comment);
+  assert.equal(p.commentText(), ' plain comment');
+  assert.equal(p.next(), Entry.Series);
+  assert.equal(p.seriesKey(), 'http_requests_total{code="200",method="get"}');
+  assert.equal(p.metricName(), 'http_requests_total');
+  assert.equal(p.value, 1027);
+  assert.equal(p.hasTimestamp, true);
+  assert.equal(p.timestamp, 1395066363000);
+  assert.equal(p.familyType(), 'counter');
+  assert.equal(p.labels().toString(), 'http_requests_total{code="200", method="get"}');
+  assert.equal(p.line, 4);
+  assert.equal(p.next(), Entry.Series);
+  assert.equal(p.seriesKey(), 'up');
+  assert.equal(p.hasTimestamp, false);
+  assert.equal(p.familyType(), 'unknown');
+  assert.equal(p.next(), Entry.End);
+  assert.equal(p.next(), Entry.End);
+});
+
+test('labels are sorted, unescaped, and empty values dropped; the raw text keeps them as written', () => {
+  const p = parser('m{z="1",a="x\\"y\\\\z\\nw",e="",ü="no"} 1\n');
+  assert.throws(() => p.next(), ExpositionError, 'ü is not a label name character');
+  const q = parser('m{z="1",a="x\\"y\\\\z\\nw",e="",u="é"} 1\n');
+  q.next();
+  assert.deepEqual(q.labels().toObject(), { __name__: 'm', a: 'x"y\\z\nw', u: 'é', z: '1' });
+  assert.equal(q.seriesText(), 'm{z="1",a="x\\"y\\\\z\\nw",e="",u="é"}');
+});
+
+test('special values: NaN, ±Inf, signed zero, and Go float syntax; no hex, no underscores', () => {
+  const values = (text: string): number[] => {
+    const p = parser(text);
+    const out: number[] = [];
+    while (p.next() !== Entry.End) out.push(p.value);
+    return out;
+  };
+  const v = values('a NaN\na +Inf\na -Inf\na -0\na .5\na 1e-400\na Infinity\na 0001.5e1\n');
+  assert.ok(Number.isNaN(v[0]));
+  assert.deepEqual(v.slice(1), [Infinity, -Infinity, -0, 0.5, 0, Infinity, 15]);
+  for (const bad of ['0x10', '1_000', '0x1p-3', '1e400', '+nan', '1.2.3', 'e5', '']) {
+    assert.throws(() => values(`a ${bad}\n`), ExpositionError, bad);
+  }
+});
+
+test('duplicate label names are an error when the label set is built', () => {
+  const p = parser('a{b="1",b="2"} 1\n');
+  p.next();
+  assert.throws(() => p.labels(), (e: unknown) => e instanceof ExpositionError && /duplicate label name "b"/.test(e.message));
+});
+
+test('errors give line, column and what was expected', () => {
+  const e = failure('ok 1\nbad{a="1" x} 2\n');
+  assert.deepEqual([e.position.line, e.position.column], [2, 11]);
+  assert.match(e.message, /expected "," or "}" after label value, got "x"/);
+  assert.match(failure('a 1\n', 'openmetrics').message, /expected "# EOF"/);
+  assert.match(failure('a 1 2 3\n').message, /expected end of line after the timestamp/);
+  assert.match(failure('a 1 1.5\n').message, /expected an integer as timestamp/);
+  assert.match(failure('a 1').message, /expected a line feed/);
+});
+
+test('OpenMetrics: second-resolution timestamps become ms, exemplars and created timestamps are read', () => {
+  const text = '# TYPE foo counter\n# HELP foo Foos.\nfoo_total{a="1"} 17 1520879607.789 # {trace_id="KOO5S4vxi0o"} 0.67 1520879607.1\nfoo_created{a="1"} 1520430000.123 1520879607.789\n# EOF\n';
+  const p = parser(text, 'openmetrics', true);
+  assert.equal(p.next(), Entry.Type);
+  assert.equal(p.next(), Entry.Help);
+  assert.equal(p.next(), Entry.Series);
+  assert.equal(p.familyName(), 'foo');
+  assert.equal(p.familyType(), 'counter');
+  assert.equal(p.timestamp, Math.trunc(1520879607.789 * 1000));
+  assert.ok(p.hasExemplar());
+  const ex = p.exemplar();
+  assert.deepEqual(ex.labels.toObject(), { trace_id: 'KOO5S4vxi0o' });
+  assert.equal(ex.value, 0.67);
+  assert.equal(ex.timestamp, 1520879607100);
+  assert.equal(p.createdTimestamp(), 1520430000123);
+  assert.equal(p.next(), Entry.Series);
+  assert.equal(p.metricName(), 'foo_created');
+  assert.equal(p.next(), Entry.Eof);
+  assert.equal(p.next(), Entry.End);
+});
+
+test('lenient mode reads quoted UTF-8 metric and label names as Prometheus 3 does; strict mode refuses them', () => {
+  const p = parser('# TYPE "my.metric" gauge\n{"my.metric", "a.b"="c", d="e"} 1\n');
+  assert.equal(p.next(), Entry.Type);
+  assert.equal(p.metaName(), 'my.metric');
+  assert.equal(p.next(), Entry.Series);
+  assert.equal(p.metricName(), 'my.metric');
+  assert.equal(p.familyType(), 'gauge');
+  assert.deepEqual(p.labels().toObject(), { __name__: 'my.metric', 'a.b': 'c', d: 'e' });
+  assert.throws(() => parser('{"my.metric"} 1\n', 'text', true).next(), ExpositionError);
+});
+
+test('the strict text format follows expfmt: one HELP and TYPE per family, TYPE first, numeric le and quantile', () => {
+  assert.match(failure('# TYPE a gauge\n# TYPE a gauge\n', 'text', true).message, /second TYPE line/);
+  assert.match(failure('a 1\n# TYPE a gauge\n', 'text', true).message, /TYPE reported after samples/);
+  assert.match(failure('# TYPE h histogram\nh_bucket{le="x"} 1\n', 'text', true).message, /'le' label/);
+  assert.match(failure('a{__name__="b"} 1\n', 'text', true).message, /reserved/);
+  assert.match(failure('a{b="\\t"} 1\n', 'text', true).message, /escape sequence/);
+  const p = parser('# TYPE s summary\ns{quantile="0.5"} 1\ns_count 2\n', 'text', true);
+  p.next();
+  p.next();
+  p.next();
+  assert.equal(p.familyName(), 's');
+  assert.equal(p.familyType(), 'summary');
+});

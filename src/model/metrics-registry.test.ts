@@ -1,0 +1,22 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { MetricsRegistry } from './metrics-registry.js';
+
+test('families are exposed sorted, with HELP/TYPE and quoted labels', () => {
+  const r = new MetricsRegistry();
+  const req = r.counter('prometheus_http_requests_total', 'Counter of HTTP requests.', ['code', 'handler']);
+  req.inc(['200', '/api/v1/query']);
+  req.inc(['200', '/api/v1/query']);
+  req.inc(['400', '/api/v1/query']);
+  r.gaugeFunc('prometheus_tsdb_head_series', 'Total number of series in the head block.', () => 12);
+  r.gauge('empty_gauge', 'never set');
+  assert.equal(
+    r.expose(),
+    '# HELP prometheus_http_requests_total Counter of HTTP requests.\n# TYPE prometheus_http_requests_total counter\n' +
+      'prometheus_http_requests_total{code="200",handler="/api/v1/query"} 2\n' +
+      'prometheus_http_requests_total{code="400",handler="/api/v1/query"} 1\n' +
+      '# HELP prometheus_tsdb_head_series Total number of series in the head block.\n# TYPE prometheus_tsdb_head_series gauge\n' +
+      'prometheus_tsdb_head_series 12\n',
+  );
+  assert.throws(() => r.gauge('prometheus_tsdb_head_series', 'again'), /registered twice/);
+});

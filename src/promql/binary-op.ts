@@ -1,0 +1,227 @@
+// Binary operators: arithmetic, comparisons and set operations between scalars and instant vectors.
+
+import { Labels, LabelsBuilder, METRIC_NAME } from '../model/labels.js';
+import type { BinaryOp, VectorMatching } from './ast.js';
+import { goPow } from './instant-functions.js';
+import { execError } from './query-error.js';
+import type { Sample, Series } from './value.js';
+
+const COMPARISONS = new Set<BinaryOp>(['==', '!=', '>', '<', '>=', '<=']);
+
+export function isComparison(op: BinaryOp): boolean {
+  return COMPARISONS.has(op);
+}
+
+/** Arithmetic operators change the meaning of a value, so they drop the metric name. */
+function dropsName(op: BinaryOp): boolean {
+  return op === '+' || op === '-' || op === '*' || op === '/' || op === '%' || op === '^' || op === 'atan2';
+}
+
+/** Applies an arithmetic op, or a comparison returning [value, keep]. */
+function elem(op: BinaryOp, l: number, r: number): [number, boolean] {
+  switch (op) {
+    case '+':
+      return [l + r, true];
+    case '-':
+      return [l - r, true];
+    case '*':
+      return [l * r, true];
+    case '/':
+      return [l / r, true];
+    case '%':
+      return [l % r, true];
+    case '^':
+      return [goPow(l, r), true];
+    case 'atan2':
+      return [Math.atan2(l, r), true];
+    case '==':
+      return [l, l === r];
+    case '!=':
+      return [l, l !== r];
+    case '>':
+      return [l, l > r];
+    case '<':
+      return [l, l < r];
+    case '>=':
+      return [l, l >= r];
+    case '<=':
+      return [l, l <= r];
+    default:
+      throw execError(`operator ${op} not allowed here`);
+  }
+}
+
+export function scalarBinop(op: BinaryOp, l: number, r: number): number {
+  const [v, keep] = elem(op, l, r);
+  if (isComparison(op)) return keep ? 1 : 0;
+  return v;
+}
+
+/**
+ * `vector op scalar` (or `scalar op vector` when swap) over all steps of one series. `stepOf` maps a point's
+ * time to its step index. Returns undefined when no point is left; `dropName` says the name must go.
+ */
+export function vectorScalarBinop(
+  op: BinaryOp,
+  s: Series,
+  scalar: Float64Array,
+  stepOf: (t: number) => number,
+  swap: boolean,
+  returnBool: boolean,
+): Series | undefined {
+  const ts: number[] = [];
+  const fs: number[] = [];
+  const cmp = isComparison(op);
+  for (let k = 0; k < s.ts.length; k++) {
+    const t = s.ts[k] as number;
+    const vv = s.fs[k] as number;
+    const sv = scalar[stepOf(t)] as number;
+    let [v, keep] = swap ? elem(op, sv, vv) : elem(op, vv, sv);
+    if (cmp) v = vv;
+    if (returnBool) {
+      v = keep ? 1 : 0;
+      keep = true;
+    }
+    if (!keep) continue;
+    ts.push(t);
+    fs.push(v);
+  }
+  if (ts.length === 0) return undefined;
+  return { metric: s.metric, ts, fs, dropName: s.dropName || dropsName(op) || returnBool };
+}
+
+/** The matching signature of a label set: `on` labels, or all but `ignoring` labels and the name. */
+function signature(l: Labels, matching: VectorMatching): string {
+  const f = l.flat;
+  const parts: string[] = [];
+  if (matching.on) {
+    for (let i = 0; i < f.length; i += 2) if (matching.matchingLabels.includes(f[i] as string)) parts.push(f[i] as string, f[i + 1] as string);
+  } else {
+    for (let i = 0; i < f.length; i += 2) {
+      const n = f[i] as string;
+      if (n === METRIC_NAME || matching.matchingLabels.includes(n)) continue;
+      parts.push(n, f[i + 1] as string);
+    }
+  }
+  return parts.join('\xff');
+}
+
+function matchLabels(l: Labels, matching: VectorMatching): Labels {
+  const f = l.flat;
+  const flat: string[] = [];
+  for (let i = 0; i < f.length; i += 2) {
+    const n = f[i] as string;
+    const inList = matching.matchingLabels.includes(n);
+    if (matching.on ? inList : !inList && n !== METRIC_NAME) flat.push(n, f[i + 1] as string);
+  }
+  return Labels.fromSortedFlat(flat);
+}
+
+function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, matching: VectorMatching, returnBool: boolean, delayed: boolean): Labels {
+  const b = new LabelsBuilder(lhs);
+  if (!delayed && (dropsName(op) || returnBool)) {
+    b.del(METRIC_NAME);
+    b.del('__type__');
+    b.del('__unit__');
+  }
+  if (matching.card === 'one-to-one') {
+    if (matching.on) b.keep(matching.matchingLabels);
+    else for (const n of matching.matchingLabels) b.del(n);
+  }
+  for (const n of matching.include) {
+    const v = rhs.get(n);
+    if (v !== '') b.set(n, v);
+    else b.del(n);
+  }
+  return b.labels();
+}
+
+/** One step of `lhs op rhs` between two instant vectors. */
+export function vectorBinop(op: BinaryOp, lhs: Sample[], rhs: Sample[], matching: VectorMatching, returnBool: boolean, delayed: boolean): Sample[] {
+  switch (op) {
+    case 'and': {
+      const sigs = new Set(rhs.map((s) => signature(s.metric, matching)));
+      return lhs.filter((s) => sigs.has(signature(s.metric, matching)));
+    }
+    case 'or': {
+      const sigs = new Set(lhs.map((s) => signature(s.metric, matching)));
+      return [...lhs, ...rhs.filter((s) => !sigs.has(signature(s.metric, matching)))];
+    }
+    case 'unless': {
+      const sigs = new Set(rhs.map((s) => signature(s.metric, matching)));
+      return lhs.filter((s) => !sigs.has(signature(s.metric, matching)));
+    }
+    default:
+  }
+  if (matching.card === 'many-to-many') throw execError('many-to-many only allowed for set operators');
+  const oneToMany = matching.card === 'one-to-many';
+  // The "many" side is iterated; the "one" side is indexed by signature.
+  const many = oneToMany ? rhs : lhs;
+  const one = oneToMany ? lhs : rhs;
+  // Prometheus swaps the sides for group_right but not the fill values: fill_left fills the "many" side.
+  const fillMany = matching.fillValues.lhs;
+  const fillOne = matching.fillValues.rhs;
+  const oneSigs = new Map<string, Sample>();
+  for (const s of one) {
+    const sig = signature(s.metric, matching);
+    const dup = oneSigs.get(sig);
+    if (dup !== undefined) {
+      throw execError(
+        `found duplicate series for the match group ${matchLabels(s.metric, matching).toString()} on the ${oneToMany ? 'left' : 'right'} hand-side of the operation: [${s.metric.toString()}, ${dup.metric.toString()}];many-to-many matching not allowed: matching labels must be unique on one side`,
+      );
+    }
+    oneSigs.set(sig, s);
+  }
+  const out: Sample[] = [];
+  const matched = new Map<string, Set<number> | null>();
+  const usedOne = new Set<string>();
+  const emit = (ms: Sample, os: Sample, sig: string): void => {
+    const base = ms;
+    const metric = resultMetric(base.metric, os.metric, op, matching, returnBool, delayed);
+    // Cardinality is checked before filtering, so an error does not depend on which samples a comparison keeps.
+    const prior = matched.get(sig);
+    if (matching.card === 'one-to-one') {
+      if (prior !== undefined) throw execError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+      matched.set(sig, null);
+    } else {
+      const h = metric.hash();
+      let set = prior ?? undefined;
+      if (set === undefined) {
+        set = new Set<number>();
+        matched.set(sig, set);
+      } else if (set.has(h)) {
+        throw execError('multiple matches for labels: grouping labels must ensure unique matches');
+      }
+      set.add(h);
+    }
+    let fl = ms.f;
+    let fr = os.f;
+    if (oneToMany) [fl, fr] = [fr, fl];
+    let [v, keep] = elem(op, fl, fr);
+    if (returnBool) {
+      v = keep ? 1 : 0;
+      keep = true;
+    }
+    if (!keep) return;
+    const drop = dropsName(op) || returnBool;
+    out.push({ metric, t: ms.t, f: v, dropName: delayed ? base.dropName || drop : false });
+  };
+  for (const ms of many) {
+    const sig = signature(ms.metric, matching);
+    const os = oneSigs.get(sig);
+    if (os !== undefined) {
+      usedOne.add(sig);
+      emit(ms, os, sig);
+    } else if (fillOne !== undefined) {
+      emit(ms, { metric: Labels.EMPTY, t: ms.t, f: fillOne, dropName: false }, sig);
+    }
+  }
+  if (fillMany !== undefined) {
+    for (const [sig, os] of oneSigs) {
+      if (usedOne.has(sig)) continue;
+      const filled: Sample = { metric: matchLabels(os.metric, matching), t: os.t, f: fillMany, dropName: false };
+      emit(filled, os, sig);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,103 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { Labels } from '../model/labels.js';
+import { STALE_NAN } from '../model/stale-nan.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
+import { Engine } from './engine.js';
+import { ALL_FEATURES, parseExpr } from './parser.js';
+import { QueryError } from './query-error.js';
+
+/** Values may be 'stale': a NaN's payload does not survive being stored in a JS array. */
+async function storageWith(series: Record<string, Array<[number, number | 'stale']>>): Promise<MemoryStorage> {
+  const st = new MemoryStorage();
+  const app = st.appender();
+  for (const [text, points] of Object.entries(series)) {
+    const [name, job] = text.split('/') as [string, string];
+    for (const [t, v] of points) app.append(0, Labels.from({ __name__: name, job }), t, v === 'stale' ? STALE_NAN : v);
+  }
+  await app.commit();
+  return st;
+}
+
+const q = (s: string) => parseExpr(s, ALL_FEATURES);
+
+test('instant queries look back 5m and stop at staleness markers', async () => {
+  const st = await storageWith({ 'up/a': [[0, 1], [60_000, 2], [120_000, 'stale']], 'up/b': [[0, 5]] });
+  const e = new Engine();
+  const at90 = await e.instantQuery(st, q('up'), 90_000);
+  assert.equal(at90.value.type, 'vector');
+  assert.deepEqual(at90.value.type === 'vector' && at90.value.samples.map((s) => [s.metric.toString(), s.f]), [['up{job="a"}', 2], ['up{job="b"}', 5]]);
+  const at130 = await e.instantQuery(st, q('up'), 130_000);
+  assert.deepEqual(at130.value.type === 'vector' && at130.value.samples.map((s) => s.metric.get('job')), ['b'], 'a is stale');
+  const late = await e.instantQuery(st, q('up'), 300_001);
+  assert.deepEqual(late.value.type === 'vector' && late.value.samples, [], 'lookback is left-open (t-5m, t]');
+});
+
+test('range queries evaluate every step and sort series by labels', async () => {
+  const pts: Array<[number, number]> = [];
+  for (let t = 0; t <= 600_000; t += 15_000) pts.push([t, t / 1000]);
+  const st = await storageWith({ 'c_total/b': pts, 'c_total/a': pts });
+  const res = await new Engine().rangeQuery(st, q('rate(c_total[1m])'), 60_000, 120_000, 30_000);
+  assert.equal(res.value.type, 'matrix');
+  if (res.value.type !== 'matrix') return;
+  assert.deepEqual(res.value.series.map((s) => s.metric.toString()), ['{job="a"}', '{job="b"}']);
+  assert.deepEqual(res.value.series[0]?.ts, [60_000, 90_000, 120_000]);
+  for (const v of res.value.series[0]?.fs ?? []) assert.ok(Math.abs(v - 1) < 1e-9);
+});
+
+test('a query over the sample limit fails with too_many_samples', async () => {
+  const pts: Array<[number, number]> = [];
+  for (let t = 0; t < 1000; t++) pts.push([t * 1000, t]);
+  const st = await storageWith({ 'x/a': pts });
+  const e = new Engine({ maxSamples: 100 });
+  await assert.rejects(e.instantQuery(st, q('x[10m]'), 999_000), (err: unknown) => err instanceof QueryError && err.code === 'too_many_samples');
+  const ok = await e.instantQuery(st, q('x[1m]'), 999_000);
+  assert.equal(ok.value.type, 'matrix');
+});
+
+test('a query past its timeout fails with query_timeout (injected clock)', async () => {
+  const st = await storageWith({ 'x/a': [[0, 1]] });
+  let now = 0;
+  const e = new Engine({ timeout: 1000, now: () => (now += 100) });
+  await assert.rejects(e.rangeQuery(st, q('sum(x) + sum(x) + sum(x) + sum(x)'), 0, 3_600_000, 1000), (err: unknown) => err instanceof QueryError && err.code === 'query_timeout');
+});
+
+test('an aborted signal cancels a query, also while it waits for a slot', async () => {
+  const st = await storageWith({ 'x/a': [[0, 1]] });
+  const e = new Engine({ maxConcurrent: 1 });
+  const ac = new AbortController();
+  ac.abort();
+  await assert.rejects(e.instantQuery(st, q('x'), 0, { signal: ac.signal }), (err: unknown) => err instanceof QueryError && err.code === 'query_canceled');
+  // Hold the only slot, queue a second query, cancel it while it waits.
+  const first = e.instantQuery(st, q('x'), 0);
+  const ac2 = new AbortController();
+  const second = e.instantQuery(st, q('x'), 0, { signal: ac2.signal });
+  ac2.abort();
+  await assert.rejects(second, (err: unknown) => err instanceof QueryError && err.code === 'query_canceled');
+  assert.equal((await first).value.type, 'vector');
+  assert.equal((await e.instantQuery(st, q('x'), 0)).value.type, 'vector', 'the slot was released');
+});
+
+test('a catastrophic-backtracking matcher runs in linear time', { timeout: 10_000 }, async () => {
+  const st = new MemoryStorage();
+  const app = st.appender();
+  for (let i = 0; i < 50; i++) app.append(0, Labels.from({ __name__: 'x', path: `${'a'.repeat(3000 + i)}` }), 0, 1);
+  await app.commit();
+  const started = Date.now();
+  const res = await new Engine().instantQuery(st, q('x{path=~"(a+)+b"}'), 0);
+  assert.deepEqual(res.value.type === 'vector' && res.value.samples, []);
+  assert.ok(Date.now() - started < 5000);
+});
+
+test('a pathologically nested query fails cleanly instead of taking the process down', async () => {
+  const st = await storageWith({ 'x/a': [[0, 1]] });
+  let text = 'x';
+  for (let i = 0; i < 20000; i++) text = `-(${text})`;
+  let expr;
+  try {
+    expr = q(text);
+  } catch {
+    return; // the parser refusing it is fine too
+  }
+  await assert.rejects(new Engine().instantQuery(st, expr, 0), (err: unknown) => err instanceof QueryError);
+});

@@ -1,0 +1,206 @@
+// The PromQL engine: instant and range queries over any Queryable, with limits on samples, time and concurrency.
+
+import { Labels, compareLabels } from '../model/labels.js';
+import type { Queryable } from '../storage/queryable.js';
+import type { Expr } from './ast.js';
+import type { Annotations } from './annotations.js';
+import { Evaluator, dropMetricName, type Evaluated } from './evaluator.js';
+import { QueryError, execError } from './query-error.js';
+import type { QueryValue, Sample, Series } from './value.js';
+
+export interface EngineOptions {
+  /** How far back an instant selector looks for a sample (ms). Default 5m. */
+  lookbackDelta?: number;
+  /** Most samples a query may hold in memory at once. Default 50,000,000. */
+  maxSamples?: number;
+  /** Longest a query may run (ms). Default 2m. */
+  timeout?: number;
+  /** Most queries evaluated at once; further queries wait for a slot. Default 20. */
+  maxConcurrent?: number;
+  /** Step of subqueries written without one (`x[5m:]`), in ms. Default 1m. */
+  defaultSubqueryStep?: number;
+  /** Keep `__name__` until the end of evaluation (Prometheus's `promql-delayed-name-removal`). Default off. */
+  enableDelayedNameRemoval?: boolean;
+  /** Clock for timeouts; tests inject their own. */
+  now?: () => number;
+}
+
+export interface QueryResult {
+  value: QueryValue;
+  annotations: Annotations;
+}
+
+export interface QueryOptions {
+  signal?: AbortSignal;
+}
+
+/** A counting semaphore whose waiters give up when their signal aborts. */
+class Gate {
+  private active = 0;
+  private readonly waiters: Array<() => void> = [];
+  constructor(private readonly max: number) {}
+
+  async enter(signal: AbortSignal | undefined): Promise<void> {
+    if (this.active < this.max) {
+      this.active++;
+      return;
+    }
+    await new Promise<void>((resolve, reject) => {
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(go);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(new QueryError('query_canceled', 'query was canceled while waiting for a query slot'));
+      };
+      const go = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.active++;
+        resolve();
+      };
+      if (signal?.aborted === true) return onAbort();
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(go);
+    });
+  }
+
+  leave(): void {
+    this.active--;
+    const next = this.waiters.shift();
+    if (next !== undefined) next();
+  }
+}
+
+export class Engine {
+  readonly lookbackDelta: number;
+  readonly maxSamples: number;
+  readonly timeout: number;
+  readonly defaultSubqueryStep: number;
+  readonly enableDelayedNameRemoval: boolean;
+  private readonly now: () => number;
+  private readonly gate: Gate;
+
+  constructor(options: EngineOptions = {}) {
+    this.lookbackDelta = options.lookbackDelta ?? 5 * 60_000;
+    this.maxSamples = options.maxSamples ?? 50_000_000;
+    this.timeout = options.timeout ?? 120_000;
+    this.defaultSubqueryStep = options.defaultSubqueryStep ?? 60_000;
+    this.enableDelayedNameRemoval = options.enableDelayedNameRemoval ?? false;
+    this.now = options.now ?? Date.now;
+    this.gate = new Gate(options.maxConcurrent ?? 20);
+  }
+
+  /** Evaluates `expr` at time `t` (ms). */
+  instantQuery(queryable: Queryable, expr: Expr, t: number, options: QueryOptions = {}): Promise<QueryResult> {
+    return this.run(queryable, expr, t, t, 0, options);
+  }
+
+  /** Evaluates `expr` at every `step` from `start` to `end` (ms, inclusive). */
+  rangeQuery(queryable: Queryable, expr: Expr, start: number, end: number, step: number, options: QueryOptions = {}): Promise<QueryResult> {
+    if (!(step > 0)) return Promise.reject(execError('zero or negative query resolution step widths are not accepted'));
+    if (end < start) return Promise.reject(execError('end timestamp must not be before start time'));
+    return this.run(queryable, expr, start, end, step, options);
+  }
+
+  private async run(queryable: Queryable, expr: Expr, start: number, end: number, step: number, options: QueryOptions): Promise<QueryResult> {
+    const signal = options.signal;
+    await this.gate.enter(signal);
+    try {
+      const deadline = this.now() + this.timeout;
+      let calls = 0;
+      const checkInterrupt = (): void => {
+        if (signal?.aborted === true) throw new QueryError('query_canceled', 'query was canceled');
+        if ((++calls & 15) === 0 && this.now() > deadline) throw new QueryError('query_timeout', `query timed out after ${this.timeout}ms`);
+      };
+      const ev = new Evaluator(
+        queryable,
+        start,
+        end,
+        step === 0 ? 1 : step,
+        {
+          lookbackDelta: this.lookbackDelta,
+          defaultSubqueryStep: this.defaultSubqueryStep,
+          maxSamples: this.maxSamples,
+          enableDelayedNameRemoval: this.enableDelayedNameRemoval,
+          checkInterrupt,
+        },
+        { start, end, step },
+      );
+      // Yield once so a query never runs synchronously inside its caller's tick.
+      await Promise.resolve();
+      let v: Evaluated;
+      try {
+        v = ev.eval(expr);
+      } catch (err) {
+        if (err instanceof RangeError && /call stack/i.test(err.message)) {
+          throw new QueryError('query_too_complex', 'query is too deeply nested to evaluate', { cause: err });
+        }
+        throw err;
+      }
+      return { value: this.finish(v, step === 0, ev), annotations: ev.annotations };
+    } finally {
+      this.gate.leave();
+    }
+  }
+
+  private finish(v: Evaluated, instant: boolean, ev: Evaluator): QueryValue {
+    switch (v.kind) {
+      case 'string':
+        return { type: 'string', t: ev.start, v: v.s };
+      case 'scalar':
+        if (instant) return { type: 'scalar', t: ev.start, v: v.vals[0] as number };
+        return {
+          type: 'matrix',
+          series: [{ metric: Labels.EMPTY, ts: Array.from({ length: ev.steps }, (_, i) => ev.stepTime(i)), fs: Array.from(v.vals), dropName: false }],
+        };
+      case 'matrix':
+        if (!instant) throw execError('invalid expression type "range vector" for range query, must be Scalar or instant Vector');
+        return { type: 'matrix', series: this.cleanup(v.series) };
+      case 'vector': {
+        const series = this.cleanup(v.series);
+        if (instant) {
+          const samples: Sample[] = series.map((s) => ({ metric: s.metric, t: ev.start, f: s.fs[0] as number, dropName: false }));
+          return { type: 'vector', samples };
+        }
+        return { type: 'matrix', series: series.sort((a, b) => compareLabels(a.metric, b.metric)) };
+      }
+    }
+  }
+
+  /**
+   * Applies pending name drops. Series left with one label set are merged when their points do not share a
+   * timestamp; sharing one is an error, as in Prometheus.
+   */
+  private cleanup(series: Series[]): Series[] {
+    let changed = false;
+    for (const s of series) {
+      if (s.dropName) {
+        s.metric = dropMetricName(s.metric);
+        s.dropName = false;
+        changed = true;
+      }
+    }
+    if (!changed) return series;
+    const byKey = new Map<string, Series[]>();
+    for (const s of series) {
+      const key = s.metric.flat.join('\xff');
+      const g = byKey.get(key);
+      if (g === undefined) byKey.set(key, [s]);
+      else g.push(s);
+    }
+    if (byKey.size === series.length) return series;
+    const out: Series[] = [];
+    for (const group of byKey.values()) {
+      if (group.length === 1) {
+        out.push(group[0] as Series);
+        continue;
+      }
+      const points: Array<[number, number]> = [];
+      for (const s of group) for (let k = 0; k < s.ts.length; k++) points.push([s.ts[k] as number, s.fs[k] as number]);
+      points.sort((a, b) => a[0] - b[0]);
+      for (let k = 1; k < points.length; k++) {
+        if ((points[k] as [number, number])[0] === (points[k - 1] as [number, number])[0]) throw execError('vector cannot contain metrics with the same labelset');
+      }
+      out.push({ metric: (group[0] as Series).metric, ts: points.map((p) => p[0]), fs: points.map((p) => p[1]), dropName: false });
+    }
+    return out;
+  }
+}

@@ -1,0 +1,1138 @@
+// Evaluates a PromQL syntax tree over a whole range of steps at once (an instant query is a range of one step).
+//
+// Every instant-vector node evaluates to series whose points sit on the step timestamps; selectors read each
+// series once for all steps, and range functions slide a window over typed arrays without an object per sample.
+
+import { Labels, LabelsBuilder, METRIC_NAME, compareLabels } from '../model/labels.js';
+import { Matcher } from '../model/matcher.js';
+import { AnchoredRegex } from '../model/regex.js';
+import { isStaleNaN } from '../model/stale-nan.js';
+import type { Queryable } from '../storage/queryable.js';
+import type {
+  AggregateExpr,
+  BinaryExpr,
+  Call,
+  DurationExpr,
+  Expr,
+  MatrixSelector,
+  StartOrEnd,
+  SubqueryExpr,
+  VectorMatching,
+  VectorSelector,
+} from './ast.js';
+import { Annotations } from './annotations.js';
+import { aggregate } from './aggregate.js';
+import { vectorBinop, vectorScalarBinop, scalarBinop } from './binary-op.js';
+import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
+import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
+import { QueryError, execError } from './query-error.js';
+import { KEEPS_NAME, RANGE_FUNCTIONS, formatGo, type RangeWindow } from './range-functions.js';
+import type { Sample, Series } from './value.js';
+
+/** The limits and switches an evaluation runs with. */
+export interface EvalOptions {
+  lookbackDelta: number;
+  defaultSubqueryStep: number;
+  maxSamples: number;
+  enableDelayedNameRemoval: boolean;
+  /** Throws when the query must stop (timeout, cancel). Called often enough to keep a stop prompt. */
+  checkInterrupt: () => void;
+}
+
+/** What a node evaluated to, over all steps. */
+export type Evaluated =
+  | { kind: 'vector'; series: Series[] }
+  | { kind: 'scalar'; vals: Float64Array }
+  | { kind: 'string'; s: string }
+  | { kind: 'matrix'; series: Series[] };
+
+/** A series read from storage (or produced by a subquery): raw samples with staleness markers removed or flagged. */
+interface RawSeries {
+  metric: Labels;
+  ts: Float64Array;
+  vs: Float64Array;
+  /** 1 where the sample is a staleness marker; undefined when there are none. */
+  stale: Uint8Array | undefined;
+}
+
+const METADATA_LABELS = ['__name__', '__type__', '__unit__'];
+
+/** The label set without the name and its metadata labels (what dropping the name removes). */
+export function dropMetricName(l: Labels): Labels {
+  if (!l.has('__name__') && !l.has('__type__') && !l.has('__unit__')) return l;
+  return l.without(...METADATA_LABELS);
+}
+
+export class Evaluator {
+  readonly annotations: Annotations;
+
+  constructor(
+    private readonly queryable: Queryable,
+    readonly start: number,
+    readonly end: number,
+    readonly interval: number,
+    private readonly opts: EvalOptions,
+    /** The query's own start and end, for `@ start()` / `@ end()`, and for `step()`/`range()` durations. */
+    private readonly query: { start: number; end: number; step: number },
+    annotations?: Annotations,
+  ) {
+    this.annotations = annotations ?? new Annotations();
+  }
+
+  get steps(): number {
+    return Math.floor((this.end - this.start) / this.interval) + 1;
+  }
+
+  stepTime(i: number): number {
+    return this.start + i * this.interval;
+  }
+
+  private withSteps(start: number, end: number, interval: number): Evaluator {
+    const ev = new Evaluator(this.queryable, start, end, interval, this.opts, this.query, this.annotations);
+    return ev;
+  }
+
+  /** Checks that one node's samples (held in memory together) stay within the limit. */
+  private account(n: number): void {
+    if (n > this.opts.maxSamples) {
+      throw new QueryError('too_many_samples', 'query processing would load too many samples into memory in query execution');
+    }
+  }
+
+  eval(e: Expr): Evaluated {
+    this.opts.checkInterrupt();
+    switch (e.type) {
+      case 'NumberLiteral':
+        return { kind: 'scalar', vals: new Float64Array(this.steps).fill(e.val) };
+      case 'StringLiteral':
+        return { kind: 'string', s: e.val };
+      case 'ParenExpr':
+      case 'StepInvariantExpr':
+        return this.eval(e.expr);
+      case 'UnaryExpr': {
+        const v = this.eval(e.expr);
+        if (e.op === '+') return v;
+        if (v.kind === 'scalar') return { kind: 'scalar', vals: v.vals.map((x) => -x) };
+        if (v.kind === 'vector') {
+          for (const s of v.series) {
+            s.fs = s.fs.map((x) => -x);
+            this.dropName(s);
+          }
+          return v;
+        }
+        throw execError(`unary minus is not defined on ${v.kind}`);
+      }
+      case 'VectorSelector':
+        return { kind: 'vector', series: this.evalVectorSelector(e) };
+      case 'MatrixSelector':
+        return { kind: 'matrix', series: this.evalMatrixTopLevel(e) };
+      case 'SubqueryExpr':
+        return { kind: 'matrix', series: this.evalSubqueryTopLevel(e) };
+      case 'Call':
+        return this.evalCall(e);
+      case 'AggregateExpr':
+        return this.evalAggregate(e);
+      case 'BinaryExpr':
+        return this.evalBinary(e);
+    }
+  }
+
+  // ---- names
+
+  /** Marks the series' name as dropped (delayed name removal) or drops it now. */
+  private dropName(s: { metric: Labels; dropName: boolean }): void {
+    if (this.opts.enableDelayedNameRemoval) s.dropName = true;
+    else s.metric = dropMetricName(s.metric);
+  }
+
+  // ---- time helpers
+
+  /** Evaluates a duration expression to milliseconds. */
+  durationMs(d: DurationExpr): number {
+    return Math.round(this.durationSeconds(d) * 1000);
+  }
+
+  private durationSeconds(d: DurationExpr | { type: 'NumberLiteral'; val: number }): number {
+    if (d.type === 'NumberLiteral') return d.val;
+    const l = d.lhs === undefined ? NaN : this.durationSeconds(d.lhs);
+    const r = d.rhs === undefined ? NaN : this.durationSeconds(d.rhs);
+    switch (d.op) {
+      case 'step':
+        return this.query.step / 1000;
+      case 'range':
+        return (this.query.end - this.query.start) / 1000;
+      case 'min_of':
+        return Math.min(l, r);
+      case 'max_of':
+        return Math.max(l, r);
+      case '+':
+        return d.lhs === undefined ? r : l + r;
+      case '-':
+        return d.lhs === undefined ? -r : l - r;
+      case '*':
+        return l * r;
+      case '/':
+        return l / r;
+      case '%':
+        return l % r;
+      case '^':
+        return Math.pow(l, r);
+    }
+  }
+
+  private offsetOf(e: VectorSelector | SubqueryExpr): number {
+    return e.offsetExpr !== undefined ? this.durationMs(e.offsetExpr) : e.offset;
+  }
+
+  private atOf(timestamp: number | undefined, startOrEnd: StartOrEnd | undefined): number | undefined {
+    if (startOrEnd === 'start') return this.query.start;
+    if (startOrEnd === 'end') return this.query.end;
+    return timestamp;
+  }
+
+  /** Reference time per step for a selector: its `@` time or the step time, minus its offset. */
+  private refTimes(at: number | undefined, offset: number): Float64Array {
+    const n = this.steps;
+    const refs = new Float64Array(n);
+    for (let i = 0; i < n; i++) refs[i] = (at ?? this.stepTime(i)) - offset;
+    return refs;
+  }
+
+  // ---- storage reads
+
+  private fetch(matchers: readonly Matcher[], mint: number, maxt: number): RawSeries[] {
+    const q = this.queryable.querier(mint, maxt);
+    try {
+      const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
+      const out: RawSeries[] = [];
+      let ts = new Float64Array(64);
+      let vs = new Float64Array(64);
+      while (set.next()) {
+        this.opts.checkInterrupt();
+        const s = set.at();
+        const it = s.iterator();
+        let n = 0;
+        let stale: Uint8Array | undefined;
+        let staleAt: number[] | undefined;
+        while (it.next()) {
+          const t = it.atT();
+          if (t < mint || t > maxt) continue;
+          const v = it.atV();
+          if (n === ts.length) {
+            const nts = new Float64Array(n * 2);
+            const nvs = new Float64Array(n * 2);
+            nts.set(ts);
+            nvs.set(vs);
+            ts = nts;
+            vs = nvs;
+          }
+          if (v !== v && isStaleNaN(v)) (staleAt ??= []).push(n);
+          ts[n] = t;
+          vs[n] = v;
+          n++;
+        }
+        const err = it.err();
+        if (err !== undefined) throw err;
+        if (n === 0) continue;
+        if (staleAt !== undefined) {
+          stale = new Uint8Array(n);
+          for (const i of staleAt) stale[i] = 1;
+        }
+        out.push({ metric: s.labels, ts: ts.slice(0, n), vs: vs.slice(0, n), stale });
+      }
+      const err = set.err();
+      if (err !== undefined) throw err;
+      for (const w of set.warnings()) this.annotations.addStorageWarning(w);
+      return out;
+    } finally {
+      q.close();
+    }
+  }
+
+  /** Drops staleness markers from raw series (range selections never include them). */
+  private static withoutStale(s: RawSeries): RawSeries {
+    if (s.stale === undefined) return s;
+    let n = 0;
+    const ts = new Float64Array(s.ts.length);
+    const vs = new Float64Array(s.vs.length);
+    for (let i = 0; i < s.ts.length; i++) {
+      if (s.stale[i] === 1) continue;
+      ts[n] = s.ts[i] as number;
+      vs[n] = s.vs[i] as number;
+      n++;
+    }
+    return { metric: s.metric, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale: undefined };
+  }
+
+  // ---- selectors
+
+  private evalVectorSelector(e: VectorSelector, sampleTimeAsValue = false): Series[] {
+    const refs = this.refTimes(this.atOf(e.timestamp, e.startOrEnd), this.offsetOf(e));
+    const lookback = this.opts.lookbackDelta;
+    const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
+    const maxRef = Math.max(refs[0] as number, refs[refs.length - 1] as number);
+    const raw = this.fetch(e.matchers, minRef - lookback + 1, maxRef);
+    const out: Series[] = [];
+    const n = this.steps;
+    let points = 0;
+    for (const s of raw) {
+      const ts: number[] = [];
+      const fs: number[] = [];
+      let j = -1;
+      for (let i = 0; i < n; i++) {
+        const ref = refs[i] as number;
+        if (j >= 0 && (s.ts[j] as number) > ref) j = -1; // refs went backwards (cannot happen today; be safe)
+        while (j + 1 < s.ts.length && (s.ts[j + 1] as number) <= ref) j++;
+        if (j < 0) continue;
+        const t = s.ts[j] as number;
+        if (t <= ref - lookback) continue;
+        if (s.stale !== undefined && s.stale[j] === 1) continue;
+        ts.push(this.stepTime(i));
+        fs.push(sampleTimeAsValue ? t / 1000 : (s.vs[j] as number));
+      }
+      if (ts.length > 0) {
+        points += ts.length;
+        out.push({ metric: s.metric, ts, fs, dropName: false });
+      }
+    }
+    this.account(points);
+    return out;
+  }
+
+  private rangeOf(e: MatrixSelector | SubqueryExpr): number {
+    return e.rangeExpr !== undefined ? this.durationMs(e.rangeExpr) : e.range;
+  }
+
+  /** The raw series and per-step windows behind a range-vector argument (matrix selector or subquery). */
+  private rangeSource(e: Expr): { series: RawSeries[]; refs: Float64Array; range: number; selector?: VectorSelector } {
+    while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
+    if (e.type === 'MatrixSelector') {
+      const vs = e.vectorSelector;
+      if (vs.anchored || vs.smoothed) throw execError('anchored and smoothed range selectors are not supported');
+      const range = this.rangeOf(e);
+      const refs = this.refTimes(this.atOf(vs.timestamp, vs.startOrEnd), this.offsetOf(vs));
+      const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
+      const maxRef = Math.max(refs[0] as number, refs[refs.length - 1] as number);
+      const series = this.fetch(vs.matchers, minRef - range + 1, maxRef).map(Evaluator.withoutStale);
+      return { series, refs, range, selector: vs };
+    }
+    if (e.type === 'SubqueryExpr') return this.subquerySource(e);
+    throw execError(`expected a range vector, got ${e.type}`);
+  }
+
+  private subquerySource(e: SubqueryExpr): { series: RawSeries[]; refs: Float64Array; range: number } {
+    const range = this.rangeOf(e);
+    const offset = this.offsetOf(e);
+    let step = e.stepExpr !== undefined ? this.durationMs(e.stepExpr) : e.step;
+    if (step <= 0) step = this.opts.defaultSubqueryStep;
+    const refs = this.refTimes(this.atOf(e.timestamp, e.startOrEnd), offset);
+    const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
+    const maxRef = Math.max(refs[0] as number, refs[refs.length - 1] as number);
+    const from = minRef - range;
+    let start = step * Math.trunc(from / step);
+    if (start <= from) start += step;
+    if (start > maxRef) return { series: [], refs, range };
+    const inner = this.withSteps(start, maxRef, step);
+    const v = inner.eval(e.expr);
+    const series: RawSeries[] = [];
+    if (v.kind === 'vector') {
+      for (const s of v.series) {
+        // Subquery results keep pending name drops applied, as Prometheus's do when it materialises them.
+        const metric = s.dropName ? dropMetricName(s.metric) : s.metric;
+        series.push({ metric, ts: Float64Array.from(s.ts), vs: Float64Array.from(s.fs), stale: undefined });
+      }
+    } else if (v.kind === 'scalar') {
+      const ts: number[] = [];
+      for (let i = 0; i < inner.steps; i++) ts.push(inner.stepTime(i));
+      series.push({ metric: Labels.EMPTY, ts: Float64Array.from(ts), vs: Float64Array.from(v.vals), stale: undefined });
+    } else {
+      throw execError('subquery is only allowed on instant vector');
+    }
+    return { series, refs, range };
+  }
+
+  /** Windows (ref - range, ref] of each series at each step. Calls fn(seriesIndex, step, lo, hi). */
+  private windows(src: { series: RawSeries[]; refs: Float64Array; range: number }, fn: (si: number, step: number, lo: number, hi: number) => void): void {
+    const n = this.steps;
+    for (let si = 0; si < src.series.length; si++) {
+      if ((si & 255) === 0) this.opts.checkInterrupt();
+      const s = src.series[si] as RawSeries;
+      let lo = 0;
+      let hi = 0;
+      for (let i = 0; i < n; i++) {
+        const ref = src.refs[i] as number;
+        const from = ref - src.range;
+        if (i > 0 && ref < (src.refs[i - 1] as number)) {
+          lo = 0;
+          hi = 0;
+        }
+        while (lo < s.ts.length && (s.ts[lo] as number) <= from) lo++;
+        if (hi < lo) hi = lo;
+        while (hi < s.ts.length && (s.ts[hi] as number) <= ref) hi++;
+        fn(si, i, lo, hi);
+      }
+    }
+  }
+
+  private evalMatrixTopLevel(e: MatrixSelector): Series[] {
+    return this.rawWindowAtFirstStep(this.rangeSource(e), true);
+  }
+
+  private evalSubqueryTopLevel(e: SubqueryExpr): Series[] {
+    return this.rawWindowAtFirstStep(this.subquerySource(e), false);
+  }
+
+  /** A range vector as a value (instant queries only): the raw samples of the window at the first step. */
+  private rawWindowAtFirstStep(src: { series: RawSeries[]; refs: Float64Array; range: number }, _selector: boolean): Series[] {
+    const out: Series[] = [];
+    const ref = src.refs[0] as number;
+    let points = 0;
+    for (const s of src.series) {
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let i = 0; i < s.ts.length; i++) {
+        const t = s.ts[i] as number;
+        if (t > ref - src.range && t <= ref) {
+          ts.push(t);
+          fs.push(s.vs[i] as number);
+        }
+      }
+      if (ts.length > 0) {
+        points += ts.length;
+        out.push({ metric: s.metric, ts, fs, dropName: false });
+      }
+    }
+    this.account(points);
+    return out;
+  }
+
+  // ---- per-step helpers
+
+  /** Splits step-aligned series into one vector per step. */
+  stepVectors(series: Series[]): Sample[][] {
+    const n = this.steps;
+    const out: Sample[][] = Array.from({ length: n }, () => []);
+    for (const s of series) {
+      for (let k = 0; k < s.ts.length; k++) {
+        const t = s.ts[k] as number;
+        const i = Math.round((t - this.start) / this.interval);
+        (out[i] as Sample[]).push({ metric: s.metric, t, f: s.fs[k] as number, dropName: s.dropName });
+      }
+    }
+    return out;
+  }
+
+  /** Joins per-step vectors back into series, keyed by label set; two samples with one label set in a step fail. */
+  collect(perStep: Sample[][]): Series[] {
+    const bySig = new Map<number, Series[]>();
+    const out: Series[] = [];
+    const delayed = this.opts.enableDelayedNameRemoval;
+    for (let i = 0; i < perStep.length; i++) {
+      const t = this.stepTime(i);
+      for (const smp of perStep[i] as Sample[]) {
+        const key = delayed && smp.dropName ? dropMetricName(smp.metric) : smp.metric;
+        const h = key.hash();
+        let bucket = bySig.get(h);
+        if (bucket === undefined) {
+          bucket = [];
+          bySig.set(h, bucket);
+        }
+        let series: Series | undefined;
+        for (const s of bucket) {
+          const sk = delayed && s.dropName ? dropMetricName(s.metric) : s.metric;
+          if (sk.equals(key)) {
+            series = s;
+            break;
+          }
+        }
+        if (series === undefined) {
+          series = { metric: smp.metric, ts: [], fs: [], dropName: smp.dropName };
+          bucket.push(series);
+          out.push(series);
+        } else if (series.ts.length > 0 && series.ts[series.ts.length - 1] === t) {
+          throw execError('vector cannot contain metrics with the same labelset');
+        }
+        series.ts.push(t);
+        series.fs.push(smp.f);
+      }
+    }
+    return out;
+  }
+
+  // ---- calls
+
+  private evalCall(e: Call): Evaluated {
+    const name = e.func.name;
+    const args = e.args;
+    switch (name) {
+      case 'time':
+        return this.scalarPerStep((t) => t / 1000);
+      case 'pi':
+        return this.scalarPerStep(() => Math.PI);
+      case 'min_of':
+      case 'max_of': {
+        const a = this.evalScalar(args[0] as Expr);
+        const b = this.evalScalar(args[1] as Expr);
+        const pick = name === 'min_of' ? Math.min : Math.max;
+        return { kind: 'scalar', vals: a.map((x, i) => pick(x, b[i] as number)) };
+      }
+      case 'start':
+        return this.scalarPerStep(() => this.query.start / 1000);
+      case 'end':
+        return this.scalarPerStep(() => this.query.end / 1000);
+      case 'step':
+        return this.scalarPerStep(() => this.query.step / 1000);
+      case 'range':
+        return this.scalarPerStep(() => (this.query.end - this.query.start) / 1000);
+      case 'timestamp':
+        return this.evalTimestamp(args[0] as Expr);
+      case 'absent':
+        return this.evalAbsent(args[0] as Expr);
+      case 'absent_over_time':
+        return this.evalAbsentOverTime(args[0] as Expr);
+      case 'label_replace':
+        return this.evalLabelReplace(e);
+      case 'label_join':
+        return this.evalLabelJoin(e);
+      case 'vector': {
+        const v = this.evalScalar(args[0] as Expr);
+        const ts: number[] = [];
+        for (let i = 0; i < this.steps; i++) ts.push(this.stepTime(i));
+        return { kind: 'vector', series: [{ metric: Labels.EMPTY, ts, fs: Array.from(v), dropName: false }] };
+      }
+      case 'scalar': {
+        const per = this.stepVectors(this.evalVector(args[0] as Expr));
+        return { kind: 'scalar', vals: Float64Array.from(per, (v) => (v.length === 1 ? (v[0] as Sample).f : NaN)) };
+      }
+      case 'sort':
+      case 'sort_desc':
+      case 'sort_by_label':
+      case 'sort_by_label_desc':
+        return this.evalSort(e);
+      case 'histogram_quantile':
+        return this.evalHistogramQuantile(e);
+      case 'histogram_quantiles':
+        return this.evalHistogramQuantiles(e);
+      case 'histogram_fraction':
+        return this.evalHistogramFraction(e);
+      case 'info':
+        return this.evalInfo(e);
+    }
+    const rangeFn = RANGE_FUNCTIONS.get(name);
+    if (rangeFn !== undefined) return this.evalRangeFunction(e, rangeFn);
+    const math = MATH_FUNCTIONS.get(name);
+    if (math !== undefined) return this.mapVector(args[0] as Expr, (v) => math(v));
+    const date = DATE_FUNCTIONS.get(name);
+    if (date !== undefined) {
+      if (args.length === 0) {
+        const ts: number[] = [];
+        const fs: number[] = [];
+        for (let i = 0; i < this.steps; i++) {
+          ts.push(this.stepTime(i));
+          fs.push(dateValue(date, this.stepTime(i) / 1000));
+        }
+        return { kind: 'vector', series: [{ metric: Labels.EMPTY, ts, fs, dropName: false }] };
+      }
+      return this.mapVector(args[0] as Expr, (v) => dateValue(date, v));
+    }
+    switch (name) {
+      case 'round': {
+        const to = args[1] === undefined ? undefined : this.evalScalar(args[1]);
+        return this.mapVector(args[0] as Expr, (v, i) => roundTo(v, to === undefined ? 1 : (to[i] as number)));
+      }
+      case 'clamp': {
+        const lo = this.evalScalar(args[1] as Expr);
+        const hi = this.evalScalar(args[2] as Expr);
+        return this.mapVector(args[0] as Expr, (v, i) => {
+          const min = lo[i] as number;
+          const max = hi[i] as number;
+          if (max < min) return undefined;
+          return Math.max(min, Math.min(max, v));
+        });
+      }
+      case 'clamp_min': {
+        const lo = this.evalScalar(args[1] as Expr);
+        return this.mapVector(args[0] as Expr, (v, i) => Math.max(lo[i] as number, v));
+      }
+      case 'clamp_max': {
+        const hi = this.evalScalar(args[1] as Expr);
+        return this.mapVector(args[0] as Expr, (v, i) => Math.min(hi[i] as number, v));
+      }
+    }
+    throw execError(`function ${JSON.stringify(name)} is not supported for float samples`);
+  }
+
+  private scalarPerStep(fn: (t: number) => number): Evaluated {
+    const vals = new Float64Array(this.steps);
+    for (let i = 0; i < vals.length; i++) vals[i] = fn(this.stepTime(i));
+    return { kind: 'scalar', vals };
+  }
+
+  evalScalar(e: Expr): Float64Array {
+    const v = this.eval(e);
+    if (v.kind !== 'scalar') throw execError(`expected scalar, got ${v.kind}`);
+    return v.vals;
+  }
+
+  evalVector(e: Expr): Series[] {
+    const v = this.eval(e);
+    if (v.kind !== 'vector') throw execError(`expected instant vector, got ${v.kind}`);
+    return v.series;
+  }
+
+  private evalString(e: Expr): string {
+    const v = this.eval(e);
+    if (v.kind !== 'string') throw execError(`expected string, got ${v.kind}`);
+    return v.s;
+  }
+
+  /** Applies fn to every point (undefined drops it); the metric name is dropped. */
+  private mapVector(arg: Expr, fn: (v: number, step: number) => number | undefined): Evaluated {
+    const series = this.evalVector(arg);
+    const out: Series[] = [];
+    for (const s of series) {
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let k = 0; k < s.ts.length; k++) {
+        const t = s.ts[k] as number;
+        const r = fn(s.fs[k] as number, Math.round((t - this.start) / this.interval));
+        if (r === undefined) continue;
+        ts.push(t);
+        fs.push(r);
+      }
+      if (ts.length === 0) continue;
+      const ns: Series = { metric: s.metric, ts, fs, dropName: s.dropName };
+      this.dropName(ns);
+      out.push(ns);
+    }
+    return { kind: 'vector', series: this.mergeAfterNameDrop(out) };
+  }
+
+  /** After dropping names eagerly, two series may share labels: merge them unless they overlap in a step. */
+  private mergeAfterNameDrop(series: Series[]): Series[] {
+    if (this.opts.enableDelayedNameRemoval) return series;
+    const seen = new Map<number, Series[]>();
+    let dup = false;
+    for (const s of series) {
+      const h = s.metric.hash();
+      const b = seen.get(h);
+      if (b === undefined) seen.set(h, [s]);
+      else {
+        b.push(s);
+        dup = true;
+      }
+    }
+    if (!dup) return series;
+    return this.collect(this.stepVectors(series));
+  }
+
+  private evalTimestamp(arg: Expr): Evaluated {
+    let inner = arg;
+    while (inner.type === 'ParenExpr' || inner.type === 'StepInvariantExpr') inner = inner.expr;
+    if (inner.type === 'VectorSelector') {
+      const series = this.evalVectorSelector(inner, true);
+      for (const s of series) this.dropName(s);
+      return { kind: 'vector', series: this.mergeAfterNameDrop(series) };
+    }
+    return this.mapVectorWithTime(arg, (_v, t) => t / 1000);
+  }
+
+  private mapVectorWithTime(arg: Expr, fn: (v: number, t: number) => number): Evaluated {
+    const series = this.evalVector(arg);
+    for (const s of series) {
+      s.fs = s.fs.map((v, k) => fn(v, s.ts[k] as number));
+      this.dropName(s);
+    }
+    return { kind: 'vector', series: this.mergeAfterNameDrop(series) };
+  }
+
+  private absentLabels(e: Expr): Labels {
+    let inner = e;
+    while (inner.type === 'ParenExpr' || inner.type === 'StepInvariantExpr') inner = inner.expr;
+    let matchers: readonly Matcher[] = [];
+    if (inner.type === 'VectorSelector') matchers = inner.matchers;
+    else if (inner.type === 'MatrixSelector') matchers = inner.vectorSelector.matchers;
+    else if (inner.type === 'SubqueryExpr') {
+      let sq = inner.expr;
+      while (sq.type === 'ParenExpr' || sq.type === 'StepInvariantExpr') sq = sq.expr;
+      if (sq.type === 'VectorSelector') matchers = sq.matchers;
+    }
+    const b = new LabelsBuilder();
+    const has = new Set<string>();
+    for (const m of matchers) {
+      if (m.name === METRIC_NAME) continue;
+      if (m.type === '=' && !has.has(m.name)) {
+        b.set(m.name, m.value);
+        has.add(m.name);
+      } else {
+        b.del(m.name);
+      }
+    }
+    return b.labels();
+  }
+
+  private evalAbsent(arg: Expr): Evaluated {
+    const per = this.stepVectors(this.evalVector(arg));
+    const metric = this.absentLabels(arg);
+    const ts: number[] = [];
+    const fs: number[] = [];
+    for (let i = 0; i < per.length; i++) {
+      if ((per[i] as Sample[]).length === 0) {
+        ts.push(this.stepTime(i));
+        fs.push(1);
+      }
+    }
+    return { kind: 'vector', series: ts.length === 0 ? [] : [{ metric, ts, fs, dropName: false }] };
+  }
+
+  private evalAbsentOverTime(arg: Expr): Evaluated {
+    const src = this.rangeSource(arg);
+    const present = new Uint8Array(this.steps);
+    this.windows(src, (_si, i, lo, hi) => {
+      if (hi > lo) present[i] = 1;
+    });
+    const ts: number[] = [];
+    const fs: number[] = [];
+    for (let i = 0; i < present.length; i++) {
+      if (present[i] === 0) {
+        ts.push(this.stepTime(i));
+        fs.push(1);
+      }
+    }
+    return { kind: 'vector', series: ts.length === 0 ? [] : [{ metric: this.absentLabels(arg), ts, fs, dropName: false }] };
+  }
+
+  private evalRangeFunction(e: Call, fn: (w: RangeWindow) => number | undefined): Evaluated {
+    const name = e.func.name;
+    const argTypes = e.func.argTypes;
+    let matrixIdx = argTypes.indexOf('matrix');
+    if (matrixIdx < 0) matrixIdx = 0;
+    const params: Float64Array[] = [];
+    for (let a = 0; a < e.args.length; a++) {
+      if (a === matrixIdx) continue;
+      params.push(this.evalScalar(e.args[a] as Expr));
+    }
+    const src = this.rangeSource(e.args[matrixIdx] as Expr);
+    const keepName = KEEPS_NAME.has(name);
+    const w: RangeWindow = {
+      ts: new Float64Array(0),
+      vs: new Float64Array(0),
+      lo: 0,
+      hi: 0,
+      rangeStart: 0,
+      rangeEnd: 0,
+      evalTime: 0,
+      params: params.map(() => 0),
+      metricName: '',
+      annotations: this.annotations,
+    };
+    const outs: Series[] = src.series.map((s) => ({ metric: s.metric, ts: [], fs: [], dropName: false }));
+    const counterCheck = name === 'rate' || name === 'increase';
+    const warnedNames = new Set<string>();
+    let points = 0;
+    const perStepPoints = new Float64Array(this.steps);
+    this.windows(src, (si, i, lo, hi) => {
+      if (hi <= lo) return;
+      perStepPoints[i] = (perStepPoints[i] as number) + (hi - lo);
+      const s = src.series[si] as RawSeries;
+      w.ts = s.ts;
+      w.vs = s.vs;
+      w.lo = lo;
+      w.hi = hi;
+      w.rangeEnd = src.refs[i] as number;
+      w.rangeStart = w.rangeEnd - src.range;
+      w.evalTime = this.stepTime(i);
+      for (let p = 0; p < params.length; p++) w.params[p] = (params[p] as Float64Array)[i] as number;
+      w.metricName = s.metric.metricName;
+      const r = fn(w);
+      if (r === undefined) return;
+      if (counterCheck) {
+        const mn = w.metricName;
+        if (!warnedNames.has(mn) && !/_(total|sum|count|bucket)$/.test(mn)) {
+          warnedNames.add(mn);
+          this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
+        }
+      }
+      const o = outs[si] as Series;
+      o.ts.push(this.stepTime(i));
+      o.fs.push(r);
+      points++;
+    });
+    let maxPerStep = 0;
+    for (const p of perStepPoints) maxPerStep = Math.max(maxPerStep, p);
+    this.account(maxPerStep);
+    this.account(points);
+    const res = outs.filter((o) => o.ts.length > 0);
+    if (!keepName) for (const o of res) this.dropName(o);
+    return { kind: 'vector', series: this.mergeAfterNameDrop(res) };
+  }
+
+  private evalLabelReplace(e: Call): Evaluated {
+    const series = this.evalVector(e.args[0] as Expr);
+    const dst = this.evalString(e.args[1] as Expr);
+    const repl = this.evalString(e.args[2] as Expr);
+    const src = this.evalString(e.args[3] as Expr);
+    const regexText = this.evalString(e.args[4] as Expr);
+    let re: AnchoredRegex;
+    try {
+      re = new AnchoredRegex(regexText);
+    } catch {
+      throw execError(`invalid regular expression in label_replace(): ${regexText}`);
+    }
+    if (!isValidLabelName(dst)) throw execError(`invalid destination label name in label_replace(): ${dst}`);
+    const names = re.namedGroups();
+    for (const s of series) {
+      const m = re.exec(s.metric.get(src));
+      if (m === null) continue;
+      const value = expandReplacement(repl, m, names);
+      s.metric = s.metric.with(dst, value);
+      if (dst === METRIC_NAME) s.dropName = false;
+    }
+    return { kind: 'vector', series: this.checkedRelabel(series) };
+  }
+
+  private evalLabelJoin(e: Call): Evaluated {
+    const series = this.evalVector(e.args[0] as Expr);
+    const dst = this.evalString(e.args[1] as Expr);
+    const sep = this.evalString(e.args[2] as Expr);
+    const srcs: string[] = [];
+    for (let a = 3; a < e.args.length; a++) srcs.push(this.evalString(e.args[a] as Expr));
+    if (!isValidLabelName(dst)) throw execError(`invalid destination label name in label_join(): ${dst}`);
+    for (const s of series) {
+      const value = srcs.map((n) => s.metric.get(n)).join(sep);
+      s.metric = s.metric.with(dst, value);
+      if (dst === METRIC_NAME) s.dropName = false;
+    }
+    return { kind: 'vector', series: this.checkedRelabel(series) };
+  }
+
+  /** Relabelled series may collide: merge per step, failing when two share a step. */
+  private checkedRelabel(series: Series[]): Series[] {
+    return this.collect(this.stepVectors(series));
+  }
+
+  private evalSort(e: Call): Evaluated {
+    const name = e.func.name;
+    const series = this.evalVector(e.args[0] as Expr);
+    if (this.steps > 1) {
+      this.annotations.warn(`sort is ineffective for range queries since results are always ordered by labels`);
+      return { kind: 'vector', series };
+    }
+    if (name === 'sort' || name === 'sort_desc') {
+      const desc = name === 'sort_desc';
+      series.sort((a, b) => {
+        const x = a.fs[0] as number;
+        const y = b.fs[0] as number;
+        if (Number.isNaN(x)) return Number.isNaN(y) ? 0 : 1;
+        if (Number.isNaN(y)) return -1;
+        return desc ? y - x : x - y;
+      });
+    } else {
+      const labels: string[] = [];
+      for (let a = 1; a < e.args.length; a++) labels.push(this.evalString(e.args[a] as Expr));
+      const desc = name === 'sort_by_label_desc';
+      series.sort((a, b) => {
+        for (const l of labels) {
+          const c = naturalCompare(a.metric.get(l), b.metric.get(l));
+          if (c !== 0) return desc ? -c : c;
+        }
+        const c = compareLabels(a.metric, b.metric);
+        return desc ? -c : c;
+      });
+    }
+    return { kind: 'vector', series };
+  }
+
+  /** Groups classic bucket samples of one step by their labels without `le`. */
+  private bucketGroups(samples: Sample[]): Map<string, { metric: Labels; dropName: boolean; buckets: Bucket[]; name: string }> {
+    const groups = new Map<string, { metric: Labels; dropName: boolean; buckets: Bucket[]; name: string }>();
+    for (const s of samples) {
+      const leText = s.metric.get('le');
+      const le = parseLe(leText);
+      if (le === undefined) {
+        this.annotations.warn(`bucket label "le" is missing or has a malformed value of ${JSON.stringify(leText)} for metric name ${JSON.stringify(s.metric.metricName)}`);
+        continue;
+      }
+      let metric = s.metric.without('le');
+      let dropName = s.dropName;
+      if (this.opts.enableDelayedNameRemoval) dropName = true;
+      else metric = dropMetricName(metric);
+      const key = metric.flat.join('\xff');
+      let g = groups.get(key);
+      if (g === undefined) {
+        g = { metric, dropName, buckets: [], name: s.metric.metricName };
+        groups.set(key, g);
+      }
+      g.buckets.push({ upperBound: le, count: s.f });
+    }
+    return groups;
+  }
+
+  private evalHistogramQuantile(e: Call): Evaluated {
+    const q = this.evalScalar(e.args[0] as Expr);
+    const per = this.stepVectors(this.evalVector(e.args[1] as Expr));
+    const out: Sample[][] = per.map(() => []);
+    for (let i = 0; i < per.length; i++) {
+      const qi = q[i] as number;
+      const samples = per[i] as Sample[];
+      if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
+      for (const g of this.bucketGroups(samples).values()) {
+        const r = bucketQuantile(qi, g.buckets);
+        if (r.forcedMonotonic) {
+          this.annotations.info(
+            `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${JSON.stringify(g.name)}`,
+          );
+        }
+        (out[i] as Sample[]).push({ metric: g.metric, t: this.stepTime(i), f: r.value, dropName: g.dropName });
+      }
+    }
+    return { kind: 'vector', series: this.collect(out) };
+  }
+
+  /** `histogram_quantiles(v, "label", q1, q2, ...)`: one output series per quantile, told apart by the label. */
+  private evalHistogramQuantiles(e: Call): Evaluated {
+    const per = this.stepVectors(this.evalVector(e.args[0] as Expr));
+    const label = this.evalString(e.args[1] as Expr);
+    const qs: Float64Array[] = [];
+    for (let a = 2; a < e.args.length; a++) qs.push(this.evalScalar(e.args[a] as Expr));
+    const out: Sample[][] = per.map(() => []);
+    for (let i = 0; i < per.length; i++) {
+      const groups = [...this.bucketGroups(per[i] as Sample[]).values()];
+      for (const q of qs) {
+        const qi = q[i] as number;
+        if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
+        for (const g of groups) {
+          const r = bucketQuantile(qi, g.buckets.map((b) => ({ ...b })));
+          if (r.forcedMonotonic) {
+            this.annotations.info(
+              `input to histogram_quantile needed to be fixed for monotonicity (see https://prometheus.io/docs/prometheus/latest/querying/functions/#histogram_quantile) for metric name ${JSON.stringify(g.name)}`,
+            );
+          }
+          (out[i] as Sample[]).push({ metric: g.metric.with(label, formatOpenMetricsFloat(qi)), t: this.stepTime(i), f: r.value, dropName: g.dropName });
+        }
+      }
+    }
+    return { kind: 'vector', series: this.collect(out) };
+  }
+
+  private evalHistogramFraction(e: Call): Evaluated {
+    const lower = this.evalScalar(e.args[0] as Expr);
+    const upper = this.evalScalar(e.args[1] as Expr);
+    const per = this.stepVectors(this.evalVector(e.args[2] as Expr));
+    const out: Sample[][] = per.map(() => []);
+    for (let i = 0; i < per.length; i++) {
+      for (const g of this.bucketGroups(per[i] as Sample[]).values()) {
+        const f = bucketFraction(lower[i] as number, upper[i] as number, g.buckets);
+        (out[i] as Sample[]).push({ metric: g.metric, t: this.stepTime(i), f, dropName: g.dropName });
+      }
+    }
+    return { kind: 'vector', series: this.collect(out) };
+  }
+
+  /** `info(v, selector)`: adds the data labels of matching info series (default `target_info`) joined on instance/job. */
+  private evalInfo(e: Call): Evaluated {
+    const base = this.stepVectors(this.evalVector(e.args[0] as Expr));
+    let nameMatchers: Matcher[] = [];
+    let dataMatchers: Matcher[] = [];
+    const sel = e.args[1];
+    if (sel !== undefined) {
+      let inner = sel;
+      while (inner.type === 'ParenExpr') inner = inner.expr;
+      if (inner.type !== 'VectorSelector') throw execError('info() second argument must be a vector selector');
+      nameMatchers = inner.matchers.filter((m) => m.name === METRIC_NAME);
+      dataMatchers = inner.matchers.filter((m) => m.name !== METRIC_NAME);
+    }
+    // No name matcher selects target_info; only negative ones select among the other `*_info` metrics.
+    const hasPositiveName = nameMatchers.some((m) => m.type === '=' || m.type === '=~');
+    if (nameMatchers.length === 0) nameMatchers = [new Matcher('=', METRIC_NAME, 'target_info')];
+    else if (!hasPositiveName) nameMatchers.push(new Matcher('=~', METRIC_NAME, '.+_info'));
+    const identifying = ['instance', 'job'];
+    let baseSel: Expr = e.args[0] as Expr;
+    while (baseSel.type === 'ParenExpr') baseSel = baseSel.expr;
+    const infoSel: VectorSelector = {
+      type: 'VectorSelector',
+      name: '',
+      matchers: [...nameMatchers, ...dataMatchers],
+      offset: baseSel.type === 'VectorSelector' ? baseSel.offset : 0,
+      ...(baseSel.type === 'VectorSelector' && baseSel.offsetExpr !== undefined ? { offsetExpr: baseSel.offsetExpr } : {}),
+      ...(baseSel.type === 'VectorSelector' && baseSel.timestamp !== undefined ? { timestamp: baseSel.timestamp } : {}),
+      ...(baseSel.type === 'VectorSelector' && baseSel.startOrEnd !== undefined ? { startOrEnd: baseSel.startOrEnd } : {}),
+      anchored: false,
+      smoothed: false,
+      bypassEmptyMatcherCheck: true,
+      pos: e.pos,
+    };
+    const infoPer = this.stepVectors(this.evalVectorSelector(infoSel));
+    const infoTimes = this.stepVectors(this.evalVectorSelector(infoSel, true));
+    const wanted = dataMatchers.length > 0 ? new Set(dataMatchers.map((m) => m.name)) : undefined;
+    const out: Sample[][] = base.map(() => []);
+    for (let i = 0; i < base.length; i++) {
+      const infos = infoPer[i] as Sample[];
+      for (const s of base[i] as Sample[]) {
+        // A base series that is itself a selected info series is returned as it is.
+        if (hasPositiveName && nameMatchers.every((m) => m.matches(s.metric.metricName))) {
+          (out[i] as Sample[]).push(s);
+          continue;
+        }
+        const added = new Map<string, string>();
+        let matchedAny = false;
+        // Per info metric name, the series with the newest sample wins (an info series that changed labels).
+        const newest = new Map<string, { metric: Labels; t: number }>();
+        const times = infoTimes[i] as Sample[];
+        infos.forEach((inf, k) => {
+          if (!identifying.every((l) => inf.metric.get(l) === s.metric.get(l))) return;
+          const t = (times[k] as Sample).f;
+          const name = inf.metric.metricName;
+          const prev = newest.get(name);
+          if (prev === undefined || t > prev.t) newest.set(name, { metric: inf.metric, t });
+        });
+        for (const { metric: infMetric } of newest.values()) {
+          const inf = { metric: infMetric };
+          matchedAny = true;
+          inf.metric.forEach((n, v) => {
+            if (n === METRIC_NAME || identifying.includes(n)) return;
+            if (wanted !== undefined && !wanted.has(n)) return;
+            if (s.metric.has(n)) return;
+            const prev = added.get(n);
+            if (prev !== undefined && prev !== v) throw execError(`conflicting label: ${n} has values ${JSON.stringify(prev)} and ${JSON.stringify(v)} in info series`);
+            added.set(n, v);
+          });
+        }
+        if (!matchedAny && !dataMatchers.every((m) => m.matchesEmpty())) continue;
+        const b = new LabelsBuilder(s.metric);
+        for (const [n, v] of added) b.set(n, v);
+        (out[i] as Sample[]).push({ metric: b.labels(), t: s.t, f: s.f, dropName: s.dropName });
+      }
+    }
+    return { kind: 'vector', series: this.collect(out) };
+  }
+
+  // ---- aggregation and binary operators
+
+  private evalAggregate(e: AggregateExpr): Evaluated {
+    let param: Float64Array | string | undefined;
+    if (e.param !== undefined) {
+      const p = this.eval(e.param);
+      if (p.kind === 'scalar') param = p.vals;
+      else if (p.kind === 'string') param = p.s;
+      else throw execError('aggregation parameter must be a scalar or string');
+    }
+    const per = this.stepVectors(this.evalVector(e.expr));
+    const out: Sample[][] = [];
+    for (let i = 0; i < per.length; i++) {
+      if ((i & 63) === 0) this.opts.checkInterrupt();
+      const p = typeof param === 'string' || param === undefined ? param : (param[i] as number);
+      out.push(aggregate(e, per[i] as Sample[], p, this.stepTime(i), this.annotations, this.opts.enableDelayedNameRemoval));
+    }
+    if (e.op === 'topk' || e.op === 'bottomk' || e.op === 'limitk' || e.op === 'limit_ratio') {
+      if (this.steps === 1) return { kind: 'vector', series: (out[0] as Sample[]).map((s) => ({ metric: s.metric, ts: [s.t], fs: [s.f], dropName: s.dropName })) };
+    }
+    return { kind: 'vector', series: this.collect(out) };
+  }
+
+  private evalBinary(e: BinaryExpr): Evaluated {
+    const l = this.eval(e.lhs);
+    const r = this.eval(e.rhs);
+    if (l.kind === 'scalar' && r.kind === 'scalar') {
+      const vals = new Float64Array(this.steps);
+      for (let i = 0; i < vals.length; i++) vals[i] = scalarBinop(e.op, l.vals[i] as number, r.vals[i] as number);
+      return { kind: 'scalar', vals };
+    }
+    if (l.kind === 'vector' && r.kind === 'scalar') return this.vectorScalar(e, l.series, r.vals, false);
+    if (l.kind === 'scalar' && r.kind === 'vector') return this.vectorScalar(e, r.series, l.vals, true);
+    if (l.kind === 'vector' && r.kind === 'vector') {
+      const matching: VectorMatching = e.matching ?? { card: e.op === 'and' || e.op === 'or' || e.op === 'unless' ? 'many-to-many' : 'one-to-one', matchingLabels: [], on: false, include: [], fillValues: {} };
+      const lp = this.stepVectors(l.series);
+      const rp = this.stepVectors(r.series);
+      const out: Sample[][] = [];
+      for (let i = 0; i < lp.length; i++) {
+        if ((i & 63) === 0) this.opts.checkInterrupt();
+        out.push(vectorBinop(e.op, lp[i] as Sample[], rp[i] as Sample[], matching, e.returnBool, this.opts.enableDelayedNameRemoval));
+      }
+      return { kind: 'vector', series: this.collect(out) };
+    }
+    throw execError(`binary operator ${e.op} is not defined between ${l.kind} and ${r.kind}`);
+  }
+
+  private vectorScalar(e: BinaryExpr, series: Series[], scalar: Float64Array, swap: boolean): Evaluated {
+    const out: Series[] = [];
+    for (const s of series) {
+      const res = vectorScalarBinop(e.op, s, scalar, (t) => Math.round((t - this.start) / this.interval), swap, e.returnBool);
+      if (res === undefined) continue;
+      if (res.dropName) this.dropName(res);
+      out.push(res);
+    }
+    return { kind: 'vector', series: this.mergeAfterNameDrop(out) };
+  }
+}
+
+/** Go's FormatOpenMetricsFloat: shortest form, with `.0` added to integers. */
+function formatOpenMetricsFloat(v: number): string {
+  if (Number.isNaN(v)) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = formatGo(v);
+  return /[.e]/.test(s) ? s : `${s}.0`;
+}
+
+function isValidLabelName(n: string): boolean {
+  return n.length > 0 && Buffer.from(n, 'utf8').toString('utf8') === n && !n.includes('\uFFFD');
+}
+
+/** Parses an `le` value as Go's strconv.ParseFloat would; undefined when malformed. */
+function parseLe(s: string): number | undefined {
+  const t = s.trim();
+  if (t === '' || t !== s) return undefined;
+  if (/^[+-]?(inf|infinity)$/i.test(t)) return t.startsWith('-') ? -Infinity : Infinity;
+  if (/^nan$/i.test(t)) return NaN;
+  if (!/^[+-]?(\d+(_\d+)*\.?\d*([eE][+-]?\d+)?|\.\d+([eE][+-]?\d+)?|0[xX][0-9a-fA-F.]+([pP][+-]?\d+)?)$/.test(t)) return undefined;
+  const v = Number(t.replace(/_/g, ''));
+  return Number.isNaN(v) ? undefined : v;
+}
+
+/** Expands `$1`, `${1}`, `$name`, `${name}` in a label_replace replacement, as Go's Regexp.Expand does. */
+function expandReplacement(tpl: string, groups: (string | undefined)[], names: Record<string, number>): string {
+  let out = '';
+  for (let i = 0; i < tpl.length; i++) {
+    const c = tpl[i];
+    if (c !== '$' || i + 1 >= tpl.length) {
+      out += c;
+      continue;
+    }
+    const next = tpl[i + 1] as string;
+    if (next === '$') {
+      out += '$';
+      i++;
+      continue;
+    }
+    let name: string;
+    let end: number;
+    if (next === '{') {
+      const close = tpl.indexOf('}', i + 2);
+      if (close < 0) {
+        out += c;
+        continue;
+      }
+      name = tpl.slice(i + 2, close);
+      end = close + 1;
+      if (!/^[A-Za-z0-9_]+$/.test(name)) {
+        out += c;
+        continue;
+      }
+    } else {
+      const m = /^[A-Za-z0-9_]+/.exec(tpl.slice(i + 1));
+      if (m === null) {
+        out += c;
+        continue;
+      }
+      name = m[0];
+      end = i + 1 + name.length;
+    }
+    let idx: number | undefined;
+    if (/^\d+$/.test(name)) idx = Number(name);
+    else idx = names[name];
+    if (idx !== undefined && idx < groups.length) out += groups[idx] ?? '';
+    i = end - 1;
+  }
+  return out;
+}

@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { Server } from 'node:http';
+import { after, before, test } from 'node:test';
+import { gzipSync } from 'node:zlib';
+import { httpScrape, SCRAPE_ACCEPT_HEADER } from './http-scraper.js';
+import { expositionParser } from './exposition-scrape-parser.js';
+
+let server: Server;
+let base = '';
+let lastHeaders: Record<string, string | string[] | undefined> = {};
+
+before(async () => {
+  server = createServer((req, res) => {
+    lastHeaders = req.headers;
+    switch (req.url) {
+      case '/gzip':
+        res.writeHead(200, { 'Content-Type': 'text/plain; version=0.0.4', 'Content-Encoding': 'gzip' }).end(gzipSync('a 1\n'));
+        return;
+      case '/loop':
+        res.writeHead(302, { Location: '/loop' }).end();
+        return;
+      case '/hang':
+        return;
+      case '/big':
+        res.writeHead(200, { 'Content-Type': 'text/plain' }).end('x'.repeat(5000));
+        return;
+      default:
+        res.writeHead(404).end('nope');
+    }
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const a = server.address();
+  base = `http://127.0.0.1:${typeof a === 'object' && a !== null ? a.port : 0}`;
+});
+after(() => {
+  server.closeAllConnections();
+  server.close();
+});
+
+const opts = (path: string, extra: { bodySizeLimit?: number; timeout?: number } = {}) => ({
+  url: `${base}${path}`,
+  timeout: extra.timeout ?? 2000,
+  bodySizeLimit: extra.bodySizeLimit ?? 0,
+  enableCompression: true,
+});
+
+test('sends Prometheus\'s scrape headers and decompresses gzip', async () => {
+  const r = await httpScrape(opts('/gzip'), new AbortController().signal);
+  assert.equal(r.body.toString(), 'a 1\n');
+  assert.equal(r.contentType, 'text/plain; version=0.0.4');
+  assert.equal(lastHeaders.accept, SCRAPE_ACCEPT_HEADER);
+  assert.equal(lastHeaders['accept-encoding'], 'gzip');
+  assert.equal(lastHeaders['x-prometheus-scrape-timeout-seconds'], '2');
+});
+
+test('failures carry clear messages', async () => {
+  const s = new AbortController().signal;
+  await assert.rejects(httpScrape(opts('/missing'), s), /^ScrapeError: server returned HTTP status 404 Not Found$/);
+  await assert.rejects(httpScrape(opts('/loop'), s), /redirect/);
+  await assert.rejects(httpScrape(opts('/hang', { timeout: 200 }), s), /context deadline exceeded/);
+  await assert.rejects(httpScrape(opts('/big', { bodySizeLimit: 1000 }), s), /body size limit exceeded/);
+  await assert.rejects(httpScrape({ ...opts('/'), url: 'http://127.0.0.1:1/metrics' }, s), /ECONNREFUSED/);
+});
+
+test('the parser follows Content-Type; unknown types fail unless a fallback is configured', () => {
+  const om = expositionParser(Buffer.from('# TYPE a counter\na_total 1\n# EOF\n'), 'application/openmetrics-text; version=1.0.0', '');
+  assert.equal(om.next(), 'type');
+  assert.equal(om.next(), 'series');
+  assert.equal(om.series(), 'a_total');
+  assert.throws(() => expositionParser(Buffer.from('a 1\n'), 'text/html', ''), /unsupported Content-Type "text\/html"/);
+  const fb = expositionParser(Buffer.from('a 1\n'), '', 'text/plain; version=0.0.4');
+  assert.equal(fb.next(), 'series');
+  assert.equal(fb.value(), 1);
+});

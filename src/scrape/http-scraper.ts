@@ -1,0 +1,153 @@
+// Fetching one target's exposition over HTTP: Prometheus's Accept header, gzip, timeout, body size limit, auth.
+
+import { readFileSync } from 'node:fs';
+import { Agent as HttpAgent, get as httpGet, STATUS_CODES } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
+import { createGunzip } from 'node:zlib';
+import type { HttpClientConfig } from '../config/prometheus-config.js';
+import { ScrapeError } from './sample-labels.js';
+
+/** The Accept header Prometheus 3 sends by default (OpenMetrics first, then the text formats). */
+export const SCRAPE_ACCEPT_HEADER =
+  'application/openmetrics-text;version=1.0.0;escaping=allow-utf-8;q=0.6,application/openmetrics-text;version=0.0.1;q=0.5,' +
+  'text/plain;version=1.0.0;escaping=allow-utf-8;q=0.4,text/plain;version=0.0.4;q=0.3,*/*;q=0.2';
+
+export const USER_AGENT = 'Vigil/0.1.0';
+
+export interface ScrapeBody {
+  readonly body: Buffer;
+  readonly contentType: string;
+}
+
+export interface HttpScrapeOptions {
+  readonly url: string;
+  readonly timeout: number;
+  /** Bytes; 0 = no limit. Applies to the uncompressed body. */
+  readonly bodySizeLimit: number;
+  readonly enableCompression: boolean;
+  readonly httpClient?: HttpClientConfig;
+}
+
+/** Go's http.Client gives up after this many redirects. */
+const MAX_REDIRECTS = 10;
+
+/**
+ * Fetches the body once with node:http(s) (not fetch, which refuses some ports). Redirects are followed up to 10
+ * times unless follow_redirects is false. Errors are ScrapeErrors whose messages say what went wrong (shown on
+ * /api/v1/targets).
+ */
+export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): Promise<ScrapeBody> {
+  const headers: Record<string, string> = {
+    Accept: SCRAPE_ACCEPT_HEADER,
+    'Accept-Encoding': opts.enableCompression ? 'gzip' : 'identity',
+    'User-Agent': USER_AGENT,
+    'X-Prometheus-Scrape-Timeout-Seconds': String(opts.timeout / 1000),
+  };
+  addAuth(headers, opts.httpClient);
+  const timeout = AbortSignal.timeout(opts.timeout);
+  const both = AbortSignal.any([signal, timeout]);
+  const follow = opts.httpClient?.followRedirects !== false;
+  let url = opts.url;
+  const where = `Get ${JSON.stringify(opts.url)}`;
+  try {
+    for (let redirects = 0; ; redirects++) {
+      const res = await request(url, headers, both, opts.httpClient);
+      const status = res.statusCode ?? 0;
+      if (follow && status >= 300 && status < 400 && res.headers.location !== undefined) {
+        res.resume();
+        if (redirects >= MAX_REDIRECTS) throw new ScrapeError('scrape_failed', `${where}: stopped after ${MAX_REDIRECTS} redirects`);
+        url = new URL(res.headers.location, url).toString();
+        continue;
+      }
+      if (status !== 200) {
+        res.resume();
+        throw new ScrapeError('http_status', `server returned HTTP status ${status} ${res.statusMessage ?? STATUS_CODES[status] ?? ''}`.trimEnd());
+      }
+      const gzipped = (res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
+      const stream: AsyncIterable<Buffer> = gzipped ? res.pipe(createGunzip()) : res;
+      const chunks: Buffer[] = [];
+      let size = 0;
+      for await (const chunk of stream) {
+        size += chunk.length;
+        if (opts.bodySizeLimit > 0 && size > opts.bodySizeLimit) {
+          res.destroy();
+          throw new ScrapeError('body_size_limit', `body size limit exceeded (limit: ${opts.bodySizeLimit} bytes)`);
+        }
+        chunks.push(chunk);
+      }
+      return { body: Buffer.concat(chunks, size), contentType: String(res.headers['content-type'] ?? '') };
+    }
+  } catch (err) {
+    if (err instanceof ScrapeError) throw err;
+    const why = timeout.aborted ? 'context deadline exceeded' : signal.aborted ? 'context canceled' : describe(err);
+    throw new ScrapeError('scrape_failed', `${where}: ${why}`, { cause: err });
+  }
+}
+
+/** Connections are kept alive between scrapes, as Go's transport does. */
+const httpAgent = new HttpAgent({ keepAlive: true, maxFreeSockets: 1024 });
+const httpsAgents = new Map<string, HttpsAgent>();
+
+function httpsAgentFor(c: HttpClientConfig | undefined): HttpsAgent {
+  const tls = c?.tlsConfig;
+  const key = tls === undefined ? '' : JSON.stringify(tls);
+  let agent = httpsAgents.get(key);
+  if (agent === undefined) {
+    agent = new HttpsAgent({
+      keepAlive: true,
+      rejectUnauthorized: tls?.insecureSkipVerify !== true,
+      ...(tls?.caFile ? { ca: readFileSync(tls.caFile) } : tls?.ca ? { ca: tls.ca } : {}),
+      ...(tls?.certFile ? { cert: readFileSync(tls.certFile) } : tls?.cert ? { cert: tls.cert } : {}),
+      ...(tls?.keyFile ? { key: readFileSync(tls.keyFile) } : tls?.key ? { key: tls.key } : {}),
+      ...(tls?.serverName ? { servername: tls.serverName } : {}),
+    });
+    httpsAgents.set(key, agent);
+  }
+  return agent;
+}
+
+function request(url: string, headers: Record<string, string>, signal: AbortSignal, c: HttpClientConfig | undefined): Promise<IncomingMessage> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const req = u.protocol === 'https:' ? httpsGet(u, { headers, signal, agent: httpsAgentFor(c) }, resolve) : httpGet(u, { headers, signal, agent: httpAgent }, resolve);
+    req.once('error', reject);
+  });
+}
+
+function describe(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const code = (err as { code?: string }).code;
+  return code !== undefined && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
+}
+
+function addAuth(headers: Record<string, string>, c: HttpClientConfig | undefined): void {
+  if (c === undefined) return;
+  if (c.basicAuth !== undefined) {
+    const password = c.basicAuth.passwordFile !== '' ? readSecret(c.basicAuth.passwordFile) : c.basicAuth.password;
+    const user = c.basicAuth.usernameFile !== '' ? readSecret(c.basicAuth.usernameFile) : c.basicAuth.username;
+    headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
+  } else if (c.authorization !== undefined) {
+    const cred = c.authorization.credentialsFile !== '' ? readSecret(c.authorization.credentialsFile) : c.authorization.credentials;
+    headers.Authorization = `${c.authorization.type || 'Bearer'} ${cred}`;
+  }
+  for (const [name, h] of Object.entries(c.httpHeaders)) {
+    const vals = [...h.values, ...h.secrets];
+    if (vals.length > 0) headers[name] = vals.join(', ');
+  }
+}
+
+function readSecret(path: string): string {
+  try {
+    return readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new ScrapeError('secret_file', `unable to read ${path}: ${(err as Error).message}`);
+  }
+}
+
+/** Closes kept-alive scrape connections (server shutdown). */
+export function closeScrapeConnections(): void {
+  httpAgent.destroy();
+  for (const a of httpsAgents.values()) a.destroy();
+  httpsAgents.clear();
+}

@@ -1,0 +1,32 @@
+// The seam between the scrape loop and the exposition parsers: what the loop reads from a scraped body.
+
+import type { Labels } from '../model/labels.js';
+
+/** What `next()` stopped at. Comments and other lines are skipped by the parser. */
+export type ParserEntry = 'series' | 'type' | 'help' | 'unit' | 'eof';
+
+/**
+ * A pull parser over one scraped body. After `next()` returns 'series', `series()`, `value()`, `timestamp()` and
+ * `labels()` describe that sample; after 'type'/'help'/'unit', `family()` and `text()` describe the metadata.
+ * `next()` throws a ParseError on bad input.
+ */
+export interface ScrapeParser {
+  next(): ParserEntry;
+  /** The series exactly as written (name and label block): the scrape cache's key. Cheap: no label parsing. */
+  series(): string;
+  value(): number;
+  /** The sample's own timestamp in ms, or undefined. */
+  timestamp(): number | undefined;
+  /** The labels of the current series including `__name__` (parses; call only on a cache miss). */
+  labels(): Labels;
+  /** The metric family a type/help/unit entry is about. */
+  family(): string;
+  /** The type name (`counter`, ...), help text or unit. */
+  text(): string;
+}
+
+/**
+ * Picks a parser for a body from its Content-Type. Throws an Error with a message fit for /api/v1/targets when
+ * the content type is not supported and there is no fallback.
+ */
+export type ParserFactory = (body: Buffer, contentType: string, fallback: string) => ScrapeParser;

@@ -1,0 +1,74 @@
+// One scrape target: its labels, URL, schedule offset, and health as /api/v1/targets shows it.
+
+import { hashStrings, Labels } from '../model/labels.js';
+import { parseDuration } from '../model/duration.js';
+
+export type TargetHealth = 'up' | 'down' | 'unknown';
+
+export class ScrapeTarget {
+  /** Labels after relabeling, still with the `__` labels that build the URL. */
+  readonly labels: Labels;
+  /** Labels before relabeling, as discovered. */
+  readonly discoveredLabels: Labels;
+  /** The labels put on scraped series: `labels` without the `__` names. */
+  readonly seriesLabels: Labels;
+  readonly url: string;
+  /** From `__scrape_interval__` / `__scrape_timeout__` (relabeling may change them), in ms. */
+  readonly interval: number;
+  readonly timeout: number;
+
+  health: TargetHealth = 'unknown';
+  lastError = '';
+  /** Start of the last scrape in ms since the epoch; 0 before the first. */
+  lastScrape = 0;
+  /** Seconds the last scrape took. */
+  lastScrapeDuration = 0;
+
+  constructor(labels: Labels, discoveredLabels: Labels, params: Readonly<Record<string, readonly string[]>>) {
+    this.labels = labels;
+    this.discoveredLabels = discoveredLabels;
+    const series: string[] = [];
+    labels.forEach((n, v) => {
+      if (!n.startsWith('__')) series.push(n, v);
+    });
+    this.seriesLabels = labels.size === series.length / 2 ? labels : Labels.fromSortedFlat(series);
+    this.url = targetUrl(labels, params);
+    this.interval = parseDuration(labels.get('__scrape_interval__'));
+    this.timeout = parseDuration(labels.get('__scrape_timeout__'));
+  }
+
+  /** Identity of the target within its pool: labels (with `__` ones) and URL. */
+  hash(): number {
+    return hashStrings([...this.labels.flat, this.url]);
+  }
+
+  /**
+   * Milliseconds to wait from `now` before the first scrape, so that each target scrapes at a fixed, spread
+   * phase of its interval: (hash(target) xor seed) mod interval, as Prometheus places its scrapes.
+   */
+  offset(now: number, seed: number): number {
+    const interval = this.interval;
+    const base = interval - (((now % interval) + interval) % interval);
+    const phase = Number((BigInt(this.hash()) ^ BigInt(seed)) % BigInt(interval));
+    let next = base + phase;
+    if (next >= interval) next -= interval;
+    return next;
+  }
+}
+
+/** `<scheme>://<address><metrics_path>?<params>`; `__param_<k>` labels override the first value of config params. */
+export function targetUrl(labels: Labels, params: Readonly<Record<string, readonly string[]>>): string {
+  const values = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(params)) values.set(k, [...v]);
+  labels.forEach((n, v) => {
+    if (!n.startsWith('__param_')) return;
+    const k = n.slice('__param_'.length);
+    const cur = values.get(k);
+    if (cur !== undefined && cur.length > 0) cur[0] = v;
+    else values.set(k, [v]);
+  });
+  const q = new URLSearchParams();
+  for (const k of [...values.keys()].sort()) for (const v of values.get(k) as string[]) q.append(k, v);
+  const qs = q.toString();
+  return `${labels.get('__scheme__')}://${labels.get('__address__')}${labels.get('__metrics_path__')}${qs === '' ? '' : `?${qs}`}`;
+}

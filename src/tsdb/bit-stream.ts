@@ -1,0 +1,98 @@
+// Bit-level writing and reading, most significant bit first, as Prometheus's chunk "bstream" lays bits out.
+
+/**
+ * ORs the low `n` bits of `value` (0 ≤ n ≤ 32) into `buf` starting at absolute bit `bitPos` and returns the bit
+ * position after them. The bits being written must be zero beforehand and `buf` long enough: callers reserve.
+ * Bit positions are int32: keep the buffers passed here below 256 MiB.
+ */
+export function writeBits(buf: Uint8Array, bitPos: number, value: number, n: number): number {
+  let remaining = n;
+  let pos = bitPos;
+  while (remaining > 0) {
+    const i = pos >>> 3;
+    const free = 8 - (pos & 7);
+    if (remaining >= free) {
+      remaining -= free;
+      buf[i] = (buf[i] as number) | ((value >>> remaining) & ((1 << free) - 1));
+      pos += free;
+    } else {
+      buf[i] = (buf[i] as number) | ((value & ((1 << remaining) - 1)) << (free - remaining));
+      pos += remaining;
+      remaining = 0;
+    }
+  }
+  return pos;
+}
+
+/** Writes the low `n` bits (0 ≤ n ≤ 64) of the 64-bit value whose halves are (hi, lo). */
+export function writeBits64(buf: Uint8Array, bitPos: number, hi: number, lo: number, n: number): number {
+  if (n > 32) return writeBits(buf, writeBits(buf, bitPos, hi, n - 32), lo, 32);
+  return writeBits(buf, bitPos, lo, n);
+}
+
+/** Reads bits MSB-first from `buf`. Reading past `endBit` sets `overrun` and yields zero bits. */
+export class BitReader {
+  buf: Uint8Array;
+  /** Absolute bit position of the next bit. */
+  pos: number;
+  endBit: number;
+  overrun = false;
+  /** The high half of the last `readBits64`. */
+  hi = 0;
+
+  constructor(buf: Uint8Array = new Uint8Array(0), startBit = 0, endBit = buf.length * 8) {
+    this.buf = buf;
+    this.pos = startBit;
+    this.endBit = endBit;
+  }
+
+  reset(buf: Uint8Array, startBit: number, endBit: number): void {
+    this.buf = buf;
+    this.pos = startBit;
+    this.endBit = endBit;
+    this.overrun = false;
+  }
+
+  readBit(): number {
+    const p = this.pos;
+    if (p >= this.endBit) {
+      this.overrun = true;
+      return 0;
+    }
+    this.pos = p + 1;
+    return ((this.buf[p >>> 3] as number) >>> (7 - (p & 7))) & 1;
+  }
+
+  /** The next `n` bits (0 ≤ n ≤ 32) as an unsigned integer. */
+  readBits(n: number): number {
+    if (this.pos + n > this.endBit) {
+      this.overrun = true;
+      this.pos = this.endBit;
+      return 0;
+    }
+    const buf = this.buf;
+    let pos = this.pos;
+    let v = 0;
+    let need = n;
+    while (need > 0) {
+      const avail = 8 - (pos & 7);
+      const take = avail < need ? avail : need;
+      const bits = ((buf[pos >>> 3] as number) >>> (avail - take)) & ((1 << take) - 1);
+      v = (v << take) | bits;
+      need -= take;
+      pos += take;
+    }
+    this.pos = pos;
+    return v >>> 0;
+  }
+
+  /** Reads `n` bits (0 ≤ n ≤ 64): returns the low 32, leaves the high 32 in `hi`. */
+  readBits64(n: number): number {
+    if (n > 32) {
+      this.hi = this.readBits(n - 32);
+      return this.readBits(32);
+    }
+    this.hi = 0;
+    return this.readBits(n);
+  }
+}

@@ -1,0 +1,255 @@
+// A Prometheus-format data directory: head + WAL + blocks behind one Appendable and Queryable.
+
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Appendable, Appender } from '../storage/appendable.js';
+import { MergeQuerier } from '../storage/merge-querier.js';
+import type { Querier, Queryable } from '../storage/queryable.js';
+import { StorageError } from '../storage/storage-error.js';
+import { blocksQuerier, openBlocks } from './block-dir.js';
+import { BlockReader } from './block-reader.js';
+import { writeBlock } from './block-writer.js';
+import { exponentialBlockRanges } from './compaction-planner.js';
+import { runCompaction } from './compactor.js';
+import { DirLock } from './dir-lock.js';
+import { headBlockInput } from './head-block-source.js';
+import { HeadReplayer } from './head-replay.js';
+import { DEFAULT_CHUNK_RANGE, Head, type CommitBatch } from './head.js';
+import { applyRetention } from './retention.js';
+import { stderrLogger, type TsdbLogger } from './tsdb-logger.js';
+import { TsdbStats } from './tsdb-stats.js';
+import { ByteWriter } from './byte-writer.js';
+import { createCheckpoint, deleteCheckpointsBefore, truncateWal } from './wal-checkpoint.js';
+import { encodeSamples, encodeSeries } from './wal-records.js';
+import { replayWal } from './wal-replay.js';
+import { listSegments } from './wal-segments.js';
+import { WalWriter } from './wal-writer.js';
+
+const DAY = 24 * 3_600_000;
+
+export interface DbOptions {
+  /** Smallest block range and head chunk range (ms). Default 2h, as Prometheus. */
+  blockRange?: number;
+  /** Blocks ending more than this before the newest block's end are deleted (ms). Default 15d; 0 keeps all. */
+  retentionMs?: number;
+  /** Most bytes blocks + WAL may take; 0 (default) for no limit. */
+  retentionBytes?: number;
+  walSegmentSize?: number;
+  /** Snappy-compress WAL records (default true, as Prometheus). */
+  walCompression?: boolean;
+  stats?: TsdbStats;
+  logger?: TsdbLogger;
+}
+
+/**
+ * Lifecycle: `Db.open` locks the directory, opens blocks (setting corrupt ones aside), replays the WAL into the
+ * head (repairing a torn or corrupt tail), and starts a new WAL segment. Every commit is one WAL write, then memory.
+ * `compact()` persists the oldest block range of the head once the head spans 1.5 block ranges, truncates the head
+ * and the WAL (checkpoint), compacts blocks and applies retention. `close()` fsyncs the WAL and releases the lock.
+ */
+export class Db implements Appendable, Queryable {
+  readonly dir: string;
+  readonly head: Head;
+  readonly stats: TsdbStats;
+  blocks: BlockReader[];
+  private readonly wal: WalWriter;
+  private readonly lock: DirLock;
+  private readonly logger: TsdbLogger;
+  private readonly blockRange: number;
+  private readonly retentionMs: number;
+  private readonly retentionBytes: number;
+  private readonly walCompression: boolean;
+  private closed = false;
+  private compacting = false;
+
+  private constructor(dir: string, head: Head, blocks: BlockReader[], wal: WalWriter, lock: DirLock, options: DbOptions, stats: TsdbStats, logger: TsdbLogger) {
+    this.dir = dir;
+    this.head = head;
+    this.blocks = blocks;
+    this.wal = wal;
+    this.lock = lock;
+    this.stats = stats;
+    this.logger = logger;
+    this.blockRange = options.blockRange ?? DEFAULT_CHUNK_RANGE;
+    this.retentionMs = options.retentionMs ?? 15 * DAY;
+    this.retentionBytes = options.retentionBytes ?? 0;
+    this.walCompression = options.walCompression ?? true;
+  }
+
+  static async open(dir: string, options: DbOptions = {}, signal?: AbortSignal): Promise<Db> {
+    signal?.throwIfAborted();
+    const stats = options.stats ?? new TsdbStats();
+    const logger = options.logger ?? stderrLogger;
+    mkdirSync(dir, { recursive: true });
+    const lock = DirLock.acquire(dir);
+    try {
+      const { blocks } = openBlocks(dir, { log: (line) => logger('error', line) });
+      stats.blocksLoaded = blocks.length;
+      const head = new Head({ chunkRange: options.blockRange ?? DEFAULT_CHUNK_RANGE, stats });
+      for (const b of blocks) if (b.meta.maxTime > head.minValidTime) head.minValidTime = b.meta.maxTime;
+      const walDir = join(dir, 'wal');
+      mkdirSync(walDir, { recursive: true });
+      const started = Date.now();
+      const replayer = new HeadReplayer(head);
+      const replay = replayWal(walDir, replayer, { stats, logger });
+      signal?.throwIfAborted();
+      logger('info', 'WAL replay completed', {
+        records: replay.records,
+        samples: replayer.samples,
+        dropped_samples: replayer.dropped,
+        series: head.numSeries,
+        duration_ms: Date.now() - started,
+      });
+      const wal = new WalWriter(walDir, replay.lastSegment + 1, { segmentSize: options.walSegmentSize, compress: options.walCompression ?? true, stats });
+      clearHeadChunks(dir, logger);
+      const db = new Db(dir, head, blocks, wal, lock, options, stats, logger);
+      head.log = (batch) => db.logCommit(batch);
+      return db;
+    } catch (err) {
+      lock.release();
+      throw err;
+    }
+  }
+
+  private readonly seriesBuf = new ByteWriter(4096);
+  private readonly samplesBuf = new ByteWriter(64 * 1024);
+
+  private logCommit(batch: CommitBatch): Promise<void> {
+    const recs: Uint8Array[] = [];
+    if (batch.seriesRefs.length > 0) {
+      encodeSeries(this.seriesBuf.reset(), batch.seriesRefs, batch.seriesLabels);
+      recs.push(this.seriesBuf.bytesView());
+    }
+    encodeSamples(this.samplesBuf.reset(), batch.refs, batch.ts, batch.vs, 0, batch.numSamples);
+    recs.push(this.samplesBuf.bytesView());
+    this.wal.log(recs);
+    return Promise.resolve();
+  }
+
+  appender(): Appender {
+    if (this.closed) throw new StorageError('closed', 'database is closed');
+    return this.head.appender();
+  }
+
+  querier(mint: number, maxt: number): Querier {
+    if (this.closed) throw new StorageError('closed', 'database is closed');
+    const blocks = this.blocks.filter((b) => b.meta.minTime <= maxt && b.meta.maxTime > mint);
+    const headQ = this.head.querier(mint, maxt);
+    if (blocks.length === 0) return headQ;
+    return new MergeQuerier([blocksQuerier(blocks, mint, maxt), headQ]);
+  }
+
+  /** True when the head spans more than 1.5 block ranges, so its oldest range can become a block. */
+  headCompactable(): boolean {
+    const min = this.head.minTime();
+    const max = this.head.maxTime();
+    return !Number.isNaN(min) && max - min > (this.blockRange / 2) * 3;
+  }
+
+  /** Head → blocks while compactable, then WAL checkpoint/truncation, block compaction and retention. */
+  compact(signal?: AbortSignal): Promise<void> {
+    if (this.closed || this.compacting) return Promise.resolve();
+    this.compacting = true;
+    try {
+      let truncated = false;
+      while (this.headCompactable()) {
+        signal?.throwIfAborted();
+        const mint = this.head.minTime();
+        const maxt = Math.trunc(mint / this.blockRange) * this.blockRange + this.blockRange;
+        this.compactHeadRange(mint, maxt);
+        truncated = true;
+      }
+      if (truncated) this.truncateWal(this.head.minValidTime);
+      const ranges = exponentialBlockRanges(this.blockRange, 10, 3).filter((r) => r === this.blockRange || this.retentionMs === 0 || r <= Math.min(31 * DAY, this.retentionMs / 10));
+      const r = runCompaction(this.blocks, ranges, (d) => new BlockReader(d));
+      if (r.created.length > 0) this.logger('info', 'compacted blocks', { created: r.created.join(','), deleted: r.deleted.length });
+      const gone = applyRetention(this.blocks, { retentionMs: this.retentionMs, maxBytes: this.retentionBytes, extraBytes: this.retentionBytes > 0 ? walBytes(join(this.dir, 'wal')) : 0 });
+      for (const [ulid, why] of gone) this.logger('info', 'deleting block beyond retention', { block: ulid, reason: why });
+      this.stats.retentionBlocksDeletedTotal += gone.size;
+      this.stats.blocksLoaded = this.blocks.length;
+      return Promise.resolve();
+    } catch (err) {
+      this.stats.compactionsFailedTotal++;
+      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
+    } finally {
+      this.compacting = false;
+    }
+  }
+
+  private compactHeadRange(mint: number, maxt: number): void {
+    const started = Date.now();
+    const ulid = writeBlock(this.dir, headBlockInput(this.head, mint, maxt));
+    this.blocks.push(new BlockReader(join(this.dir, ulid)));
+    this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
+    this.stats.compactionsTotal++;
+    this.head.truncate(maxt);
+    this.logger('info', 'head compacted into a block', { block: ulid, mint, maxt, duration_ms: Date.now() - started });
+  }
+
+  /** Prometheus's WAL truncation: new segment, checkpoint the older two thirds, delete what the checkpoint covers. */
+  private truncateWal(mint: number): void {
+    const walDir = join(this.dir, 'wal');
+    const segs = listSegments(walDir);
+    this.wal.nextSegment();
+    if (segs.length === 0) return;
+    const first = segs[0] as number;
+    // Never the newest segment; the older two thirds hold mostly samples the blocks now have.
+    const last = first + Math.trunc((((segs[segs.length - 1] as number) - 1 - first) * 2) / 3);
+    if (last <= first) return;
+    try {
+      const cp = createCheckpoint(walDir, first, last, { keep: (ref) => this.head.exists(ref), mint, compress: this.walCompression });
+      this.stats.checkpointCreationsTotal++;
+      truncateWal(walDir, last + 1);
+      this.stats.walTruncationsTotal++;
+      this.stats.checkpointDeletionsTotal += deleteCheckpointsBefore(walDir, last);
+      this.logger('info', 'WAL checkpoint complete', { first, last, series: cp.series, samples: cp.samples });
+    } catch (err) {
+      this.stats.checkpointCreationsFailedTotal++;
+      this.logger('error', 'WAL checkpoint failed; the WAL keeps its segments', { err: (err as Error).message });
+    }
+  }
+
+  /** Runs `compact()` every `intervalMs` until `signal` aborts (Prometheus checks every minute). */
+  runBackground(signal: AbortSignal, intervalMs = 60_000): void {
+    const timer = setInterval(() => {
+      this.compact(signal).catch((err: unknown) => this.logger('error', 'compaction failed', { err: String(err) }));
+    }, intervalMs);
+    timer.unref();
+    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  }
+
+  /** Stops accepting work, fsyncs and closes the WAL, closes blocks and removes the lock file. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.resolve();
+    this.head.close();
+    try {
+      this.wal.close();
+    } finally {
+      for (const b of this.blocks) b.close();
+      this.lock.release();
+    }
+  }
+}
+
+/** Prometheus's memory-mapped head chunks duplicate what the WAL holds; Vigil replays the WAL and drops them. */
+function clearHeadChunks(dir: string, logger: TsdbLogger): void {
+  const cdir = join(dir, 'chunks_head');
+  if (existsSync(cdir)) {
+    const files = readdirSync(cdir);
+    if (files.length > 0) {
+      for (const f of files) rmSync(join(cdir, f), { recursive: true, force: true });
+      logger('info', 'removed head chunk files (their samples were replayed from the WAL)', { files: files.length });
+    }
+  } else {
+    mkdirSync(cdir, { recursive: true });
+  }
+}
+
+function walBytes(walDir: string): number {
+  let n = 0;
+  for (const s of listSegments(walDir)) n += statSync(join(walDir, String(s).padStart(8, '0'))).size;
+  return n;
+}
+

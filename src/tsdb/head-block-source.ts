@@ -1,0 +1,47 @@
+// What head compaction hands the block writer: the head's series and chunks within one block range.
+
+import type { BlockInput, ChunkData, SeriesData } from './block.js';
+import type { ChunkSnapshot, Head } from './head.js';
+import { XorAppender, XorIterator } from './xor-chunk.js';
+
+/**
+ * The series of `head` with samples in [mint, maxt) (maxt exclusive, as block ranges are). Chunks that lie inside
+ * the range are passed as they are; a chunk reaching across a boundary is re-encoded with just its samples inside.
+ */
+export function headBlockInput(head: Head, mint: number, maxt: number): BlockInput {
+  return { mint, maxt, series: headSeries(head, mint, maxt - 1) };
+}
+
+function* headSeries(head: Head, lo: number, hi: number): IterableIterator<SeriesData> {
+  const it = new XorIterator();
+  for (const ref of head.refs()) {
+    const labels = head.labels[ref];
+    if (labels === undefined || !head.visible(ref)) continue;
+    if ((head.sMaxT[ref] as number) < lo || (head.sMinT[ref] as number) > hi) continue;
+    const snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
+    head.snapshotChunks(ref, lo, hi, snap);
+    const chunks: ChunkData[] = [];
+    for (let c = 0; c < snap.bufs.length; c++) {
+      const buf = snap.bufs[c] as Uint8Array;
+      const start = snap.starts[c] as number;
+      const end = snap.ends[c] as number;
+      const cmin = snap.minTs[c] as number;
+      const cmax = snap.maxTs[c] as number;
+      if (cmin >= lo && cmax <= hi) {
+        chunks.push({ mint: cmin, maxt: cmax, bytes: buf.subarray(start, end) });
+        continue;
+      }
+      const app = new XorAppender();
+      it.reset(buf, start, end, lo, hi);
+      let first = NaN;
+      let last = NaN;
+      while (it.next()) {
+        if (app.numSamples === 0) first = it.atT();
+        last = it.atT();
+        app.append(it.atT(), it.atV());
+      }
+      if (app.numSamples > 0) chunks.push({ mint: first, maxt: last, bytes: app.bytes() });
+    }
+    if (chunks.length > 0) yield { labels, chunks };
+  }
+}

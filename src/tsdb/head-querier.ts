@@ -1,0 +1,206 @@
+// Reads the head: postings narrow the series, iterators decode snapshots of their XOR chunks.
+
+import { compareLabels, compareStrings, type Labels } from '../model/labels.js';
+import type { Matcher } from '../model/matcher.js';
+import type { Querier, SampleIterator, Series, SeriesSet, SelectHints } from '../storage/queryable.js';
+import type { ChunkSnapshot, Head } from './head.js';
+import { XorIterator } from './xor-chunk.js';
+
+export class HeadQuerier implements Querier {
+  constructor(
+    private readonly head: Head,
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  /** Visible refs matching `matchers` (all visible series when none), optionally limited to the querier's range. */
+  private matching(matchers: readonly Matcher[] | undefined, inRange: boolean): number[] {
+    const head = this.head;
+    const refs = matchers === undefined || matchers.length === 0 ? head.postings.allRefs() : head.postingsFor(matchers);
+    const out: number[] = [];
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i] as number;
+      if (!head.visible(ref)) continue;
+      if (inRange && ((head.sMaxT[ref] as number) < this.mint || (head.sMinT[ref] as number) > this.maxt)) continue;
+      out.push(ref);
+    }
+    return out;
+  }
+
+  select(matchers: readonly Matcher[], options?: { sorted?: boolean; hints?: SelectHints }): SeriesSet {
+    if (this.mint > this.maxt) return new HeadSeriesSet(this.head, [], this.mint, this.maxt);
+    const refs = this.matching(matchers, true);
+    if (options?.sorted === true) {
+      const labels = this.head.labels;
+      refs.sort((a, b) => compareLabels(labels[a] as Labels, labels[b] as Labels));
+    }
+    return new HeadSeriesSet(this.head, refs, this.mint, this.maxt);
+  }
+
+  labelNames(matchers?: readonly Matcher[]): string[] {
+    const head = this.head;
+    const names = new Set<string>();
+    if ((matchers === undefined || matchers.length === 0) && !head.hasInvisible) {
+      for (const n of head.postings.names()) names.add(n);
+    } else {
+      for (const ref of this.matching(matchers, false)) (head.labels[ref] as Labels).forEach((n) => names.add(n));
+    }
+    return [...names].sort(compareStrings);
+  }
+
+  labelValues(name: string, matchers?: readonly Matcher[]): string[] {
+    const head = this.head;
+    const values = new Set<string>();
+    if (matchers === undefined || matchers.length === 0) {
+      for (const v of head.postings.values(name)) {
+        if (!head.hasInvisible) values.add(v);
+        else {
+          const refs = head.postings.get(name, v);
+          for (let i = 0; i < refs.length; i++) {
+            if (head.visible(refs[i] as number)) {
+              values.add(v);
+              break;
+            }
+          }
+        }
+      }
+    } else {
+      for (const ref of this.matching(matchers, false)) {
+        const v = (head.labels[ref] as Labels).get(name);
+        if (v !== '') values.add(v);
+      }
+    }
+    return [...values].sort(compareStrings);
+  }
+
+  close(): void {}
+}
+
+class HeadSeriesSet implements SeriesSet {
+  private i = -1;
+  private cur: Series | undefined;
+
+  constructor(
+    private readonly head: Head,
+    private readonly refs: number[],
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  next(): boolean {
+    while (++this.i < this.refs.length) {
+      const ref = this.refs[this.i] as number;
+      const labels = this.head.labels[ref];
+      if (labels === undefined) continue; // removed by truncation since select
+      this.cur = new HeadSeries(this.head, ref, labels, this.mint, this.maxt);
+      return true;
+    }
+    return false;
+  }
+
+  at(): Series {
+    return this.cur as Series;
+  }
+
+  err(): Error | undefined {
+    return undefined;
+  }
+
+  warnings(): readonly string[] {
+    return [];
+  }
+}
+
+class HeadSeries implements Series {
+  constructor(
+    private readonly head: Head,
+    private readonly ref: number,
+    readonly labels: Labels,
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  iterator(): SampleIterator {
+    const snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
+    this.head.snapshotChunks(this.ref, this.mint, this.maxt, snap);
+    return new ChunkListIterator(snap, this.mint, this.maxt);
+  }
+}
+
+/** Iterates a series' chunks in order, each through one reused XorIterator. */
+export class ChunkListIterator implements SampleIterator {
+  private readonly it = new XorIterator();
+  private c = -1;
+  private error: Error | undefined;
+
+  constructor(
+    private readonly snap: ChunkSnapshot,
+    private readonly mint: number,
+    private readonly maxt: number,
+  ) {}
+
+  private open(c: number): void {
+    this.c = c;
+    this.it.reset(this.snap.bufs[c] as Uint8Array, this.snap.starts[c] as number, this.snap.ends[c] as number, this.mint, this.maxt);
+  }
+
+  next(): boolean {
+    if (this.error !== undefined) return false;
+    const n = this.snap.bufs.length;
+    if (this.c < 0) {
+      if (n === 0) return false;
+      this.open(0);
+    }
+    while (true) {
+      if (this.it.next()) return true;
+      const e = this.it.err();
+      if (e !== undefined) {
+        this.error = e;
+        return false;
+      }
+      if (this.c + 1 >= n) return false;
+      this.open(this.c + 1);
+    }
+  }
+
+  seek(t: number): boolean {
+    if (this.error !== undefined) return false;
+    const n = this.snap.bufs.length;
+    if (this.c >= 0 && this.c < n) {
+      // Stay put when the current sample already qualifies.
+      if (this.it.seek(t)) return true;
+      if (this.it.err() !== undefined) {
+        this.error = this.it.err();
+        return false;
+      }
+    }
+    let c = Math.max(this.c + 1, 0);
+    while (c < n && (this.snap.maxTs[c] as number) < t) c++;
+    if (c >= n) {
+      this.c = n;
+      return false;
+    }
+    this.open(c);
+    while (true) {
+      if (this.it.seek(t)) return true;
+      if (this.it.err() !== undefined) {
+        this.error = this.it.err();
+        return false;
+      }
+      if (this.c + 1 >= n) return false;
+      this.open(this.c + 1);
+    }
+  }
+
+  atT(): number {
+    return this.it.atT();
+  }
+
+  atV(): number {
+    return this.it.atV();
+  }
+
+  err(): Error | undefined {
+    return this.error;
+  }
+}

@@ -1,0 +1,56 @@
+// Feeds WAL records into the head on start: series keep their WAL refs, samples go straight into chunks.
+
+import type { Labels } from '../model/labels.js';
+import type { Head } from './head.js';
+import type { RecordVisitor } from './wal-records.js';
+
+/**
+ * Replay rules (Prometheus's): a series record whose labels are already known under another ref makes that ref
+ * an alias; samples for unknown refs, older than the head's minimum valid time, or not after the series' newest
+ * sample are dropped and counted.
+ */
+export class HeadReplayer implements RecordVisitor {
+  private readonly aliases = new Map<number, number>();
+  samples = 0;
+  dropped = 0;
+  tombstones = 0;
+
+  constructor(
+    private readonly head: Head,
+    private readonly onTombstone?: (ref: number, mint: number, maxt: number) => void,
+  ) {}
+
+  series(ref: number, labels: Labels): void {
+    const head = this.head;
+    const existing = head.lookup(labels);
+    if (existing !== 0) {
+      if (existing !== ref) this.aliases.set(ref, existing);
+      return;
+    }
+    if (head.exists(ref)) {
+      // The ref was reused for other labels (should not happen): keep the first, drop this one's samples.
+      this.aliases.set(ref, 0);
+      return;
+    }
+    const got = head.getOrCreate(labels, ref);
+    head.takeUnlogged(got);
+  }
+
+  sample(ref: number, t: number, v: number): void {
+    const head = this.head;
+    const r = this.aliases.get(ref) ?? ref;
+    if (r === 0 || !head.exists(r) || t < head.minValidTime || t <= (head.sMaxT[r] as number)) {
+      this.dropped++;
+      head.stats.walReplaySamplesDroppedTotal++;
+      return;
+    }
+    head.appendCommitted(r, t, v);
+    this.samples++;
+  }
+
+  tombstone(ref: number, mint: number, maxt: number): void {
+    const r = this.aliases.get(ref) ?? ref;
+    this.tombstones++;
+    this.onTombstone?.(r, mint, maxt);
+  }
+}

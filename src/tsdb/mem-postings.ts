@@ -1,0 +1,179 @@
+// The head's inverted index: label pair → sorted series refs, and the sorted-set operations queries need.
+
+/** A growable sorted list of refs. Readers take `view()`; appends write past it and deletions copy, so views stay valid. */
+class RefList {
+  refs: Uint32Array = new Uint32Array(4);
+  n = 0;
+
+  push(ref: number): void {
+    if (this.n > 0 && (this.refs[this.n - 1] as number) >= ref) {
+      this.insertSorted(ref);
+      return;
+    }
+    if (this.n === this.refs.length) this.grow();
+    this.refs[this.n++] = ref;
+  }
+
+  private grow(): void {
+    const g = new Uint32Array(this.refs.length * 2);
+    g.set(this.refs);
+    this.refs = g;
+  }
+
+  /** Refs normally arrive in increasing order; replay of aliased series may not. */
+  private insertSorted(ref: number): void {
+    const v = this.view();
+    const i = lowerBound(v, ref);
+    if (v[i] === ref) return;
+    const next = new Uint32Array(Math.max(this.refs.length, this.n + 1) * (this.n + 1 > this.refs.length ? 2 : 1));
+    next.set(v.subarray(0, i));
+    next[i] = ref;
+    next.set(v.subarray(i), i + 1);
+    this.refs = next;
+    this.n++;
+  }
+
+  view(): Uint32Array {
+    return this.refs.subarray(0, this.n);
+  }
+
+  /** Keeps only refs for which `keep` is true; returns the new length. Copies, so earlier views are untouched. */
+  filter(keep: (ref: number) => boolean): number {
+    const next = new Uint32Array(Math.max(4, this.refs.length));
+    let k = 0;
+    for (let i = 0; i < this.n; i++) {
+      const r = this.refs[i] as number;
+      if (keep(r)) next[k++] = r;
+    }
+    this.refs = next;
+    this.n = k;
+    return k;
+  }
+}
+
+function lowerBound(a: Uint32Array, x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if ((a[mid] as number) < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+const EMPTY = new Uint32Array(0);
+
+export class MemPostings {
+  private readonly byName = new Map<string, Map<string, RefList>>();
+  private readonly all = new RefList();
+
+  /** Indexes series `ref` under each of its label pairs (flat `[name, value, ...]`). */
+  add(ref: number, flat: readonly string[]): void {
+    for (let i = 0; i < flat.length; i += 2) {
+      const name = flat[i] as string;
+      let values = this.byName.get(name);
+      if (values === undefined) this.byName.set(name, (values = new Map()));
+      const value = flat[i + 1] as string;
+      let list = values.get(value);
+      if (list === undefined) values.set(value, (list = new RefList()));
+      list.push(ref);
+    }
+    this.all.push(ref);
+  }
+
+  /** Removes the refs for which `isDeleted` is true from the lists of the given label sets. */
+  delete(labelSets: Iterable<readonly string[]>, isDeleted: (ref: number) => boolean): void {
+    const keep = (r: number): boolean => !isDeleted(r);
+    const seen = new Set<RefList>();
+    for (const flat of labelSets) {
+      for (let i = 0; i < flat.length; i += 2) {
+        const values = this.byName.get(flat[i] as string);
+        const list = values?.get(flat[i + 1] as string);
+        if (values === undefined || list === undefined || seen.has(list)) continue;
+        seen.add(list);
+        if (list.filter(keep) === 0) {
+          values.delete(flat[i + 1] as string);
+          if (values.size === 0) this.byName.delete(flat[i] as string);
+        }
+      }
+    }
+    this.all.filter(keep);
+  }
+
+  /** Sorted refs of series with label `name` = `value` (a view; do not modify). */
+  get(name: string, value: string): Uint32Array {
+    return this.byName.get(name)?.get(value)?.view() ?? EMPTY;
+  }
+
+  allRefs(): Uint32Array {
+    return this.all.view();
+  }
+
+  /** Label names (unsorted). */
+  names(): IterableIterator<string> {
+    return this.byName.keys();
+  }
+
+  /** Values of `name` (unsorted). */
+  values(name: string): IterableIterator<string> {
+    return (this.byName.get(name) ?? new Map<string, RefList>()).keys();
+  }
+
+  hasName(name: string): boolean {
+    return this.byName.has(name);
+  }
+}
+
+/** Sorted intersection of two sorted ref lists. */
+export function intersect(a: Uint32Array, b: Uint32Array): Uint32Array {
+  if (a.length === 0 || b.length === 0) return EMPTY;
+  const out = new Uint32Array(Math.min(a.length, b.length));
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i] as number;
+    const y = b[j] as number;
+    if (x === y) {
+      out[k++] = x;
+      i++;
+      j++;
+    } else if (x < y) i++;
+    else j++;
+  }
+  return out.subarray(0, k);
+}
+
+/** Sorted `a` without the elements of sorted `b`. */
+export function subtract(a: Uint32Array, b: Uint32Array): Uint32Array {
+  if (a.length === 0 || b.length === 0) return a;
+  const out = new Uint32Array(a.length);
+  let j = 0;
+  let k = 0;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as number;
+    while (j < b.length && (b[j] as number) < x) j++;
+    if (j < b.length && b[j] === x) continue;
+    out[k++] = x;
+  }
+  return out.subarray(0, k);
+}
+
+/** Sorted, de-duplicated union of sorted lists. */
+export function union(lists: readonly Uint32Array[]): Uint32Array {
+  if (lists.length === 0) return EMPTY;
+  if (lists.length === 1) return lists[0] as Uint32Array;
+  let total = 0;
+  for (const l of lists) total += l.length;
+  const out = new Uint32Array(total);
+  let k = 0;
+  for (const l of lists) {
+    out.set(l, k);
+    k += l.length;
+  }
+  out.sort();
+  let w = 0;
+  for (let i = 0; i < out.length; i++) if (i === 0 || out[i] !== out[w - 1]) out[w++] = out[i] as number;
+  return out.subarray(0, w);
+}

@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { compress, decompress, maxCompressedLength } from './snappy.js';
+
+function roundTrip(src: Uint8Array): number {
+  const dst = new Uint8Array(maxCompressedLength(src.length));
+  const n = compress(src, src.length, dst);
+  assert.ok(n <= dst.length);
+  assert.deepEqual(decompress(dst, 0, n), src);
+  return n;
+}
+
+test('snappy round-trips random and repetitive data, and compresses repetition', () => {
+  fc.assert(fc.property(fc.uint8Array({ maxLength: 3000 }), (b) => void roundTrip(b)));
+  fc.assert(
+    fc.property(fc.array(fc.constantFrom('__name__', 'job', 'node_cpu_seconds_total', 'instance', 'x'), { maxLength: 400 }), (words) => {
+      roundTrip(new TextEncoder().encode(words.join('')));
+    }),
+  );
+  const big = new Uint8Array(200_000);
+  for (let i = 0; i < big.length; i++) big[i] = (i * 7) % 251 < 40 ? 0 : i % 13;
+  assert.ok(roundTrip(big) < big.length / 2);
+});
+
+test('snappy decodes the reference encoder output: literals and every copy form', () => {
+  // "abcdabcdabcd…" written by hand: len 20, literal "abcd", copy-1 (len 8, off 4), copy-2 (len 8, off 4).
+  const src = Uint8Array.from([20, 3 << 2, 97, 98, 99, 100, (0 << 5) | ((8 - 4) << 2) | 1, 4, ((8 - 1) << 2) | 2, 4, 0]);
+  assert.equal(new TextDecoder().decode(decompress(src)), 'abcdabcdabcdabcdabcd');
+  // Copy with 4-byte offset.
+  const src4 = Uint8Array.from([8, 3 << 2, 1, 2, 3, 4, ((4 - 1) << 2) | 3, 4, 0, 0, 0]);
+  assert.deepEqual([...decompress(src4)], [1, 2, 3, 4, 1, 2, 3, 4]);
+});
+
+test('corrupt snappy input is an error, not a crash or garbage', () => {
+  assert.throws(() => decompress(Uint8Array.from([10, 3 << 2, 1, 2])), { code: 'corruption' });
+  assert.throws(() => decompress(Uint8Array.from([8, ((4 - 1) << 2) | 2, 9, 0])), { code: 'corruption' });
+});

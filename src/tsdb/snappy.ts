@@ -1,0 +1,175 @@
+// Snappy block format (not the framed format): WAL records are compressed with it. Encoder and decoder.
+
+import { StorageError } from '../storage/storage-error.js';
+import { putUvarint, uvarintSize } from './varint.js';
+
+const HASH_BITS = 14;
+const MAX_OFFSET = 65535;
+
+/** The most bytes `compress` can produce for `n` input bytes (the reference bound: 32 + n + n/6). */
+export function maxCompressedLength(n: number): number {
+  return 32 + n + Math.floor(n / 6);
+}
+
+function load32(b: Uint8Array, i: number): number {
+  return ((b[i] as number) | ((b[i + 1] as number) << 8) | ((b[i + 2] as number) << 16) | ((b[i + 3] as number) << 24)) >>> 0;
+}
+
+function hash(x: number): number {
+  return Math.imul(x, 0x1e35a7bd) >>> (32 - HASH_BITS);
+}
+
+const table = new Int32Array(1 << HASH_BITS);
+
+function emitLiteral(dst: Uint8Array, d: number, src: Uint8Array, start: number, end: number): number {
+  const n = end - start - 1;
+  if (n < 60) dst[d++] = n << 2;
+  else if (n < 0x100) {
+    dst[d++] = 60 << 2;
+    dst[d++] = n;
+  } else if (n < 0x10000) {
+    dst[d++] = 61 << 2;
+    dst[d++] = n & 0xff;
+    dst[d++] = n >>> 8;
+  } else if (n < 0x1000000) {
+    dst[d++] = 62 << 2;
+    dst[d++] = n & 0xff;
+    dst[d++] = (n >>> 8) & 0xff;
+    dst[d++] = n >>> 16;
+  } else {
+    dst[d++] = 63 << 2;
+    dst[d++] = n & 0xff;
+    dst[d++] = (n >>> 8) & 0xff;
+    dst[d++] = (n >>> 16) & 0xff;
+    dst[d++] = n >>> 24;
+  }
+  dst.set(src.subarray(start, end), d);
+  return d + end - start;
+}
+
+function emitCopy(dst: Uint8Array, d: number, offset: number, len: number): number {
+  while (len >= 68) {
+    dst[d++] = (63 << 2) | 2;
+    dst[d++] = offset & 0xff;
+    dst[d++] = offset >>> 8;
+    len -= 64;
+  }
+  if (len > 64) {
+    dst[d++] = (59 << 2) | 2;
+    dst[d++] = offset & 0xff;
+    dst[d++] = offset >>> 8;
+    len -= 60;
+  }
+  if (len >= 12 || offset >= 2048) {
+    dst[d++] = ((len - 1) << 2) | 2;
+    dst[d++] = offset & 0xff;
+    dst[d++] = offset >>> 8;
+  } else {
+    dst[d++] = ((offset >>> 8) << 5) | ((len - 4) << 2) | 1;
+    dst[d++] = offset & 0xff;
+  }
+  return d;
+}
+
+/**
+ * Compresses `src[0, n)` into `dst` (at least maxCompressedLength(n) long); returns the compressed length.
+ * Greedy matching over a 4-byte hash table, copies reaching at most 64 KiB back.
+ */
+export function compress(src: Uint8Array, n: number, dst: Uint8Array): number {
+  let d = putUvarint(dst, 0, n);
+  if (n < 16) return n === 0 ? d : emitLiteral(dst, d, src, 0, n);
+  table.fill(-1);
+  let lit = 0;
+  let i = 0;
+  const limit = n - 4;
+  let skip = 32;
+  while (i <= limit) {
+    const x = load32(src, i);
+    const h = hash(x);
+    const cand = table[h] as number;
+    table[h] = i;
+    if (cand >= 0 && i - cand <= MAX_OFFSET && load32(src, cand) === x) {
+      if (lit < i) d = emitLiteral(dst, d, src, lit, i);
+      let len = 4;
+      while (i + len < n && src[cand + len] === src[i + len]) len++;
+      d = emitCopy(dst, d, i - cand, len);
+      i += len;
+      lit = i;
+      skip = 32;
+      if (i - 1 <= limit) table[hash(load32(src, i - 1))] = i - 1;
+    } else {
+      i += skip >>> 5;
+      skip++;
+    }
+  }
+  if (lit < n) d = emitLiteral(dst, d, src, lit, n);
+  return d;
+}
+
+/** Length the decompressed data will have (the uvarint preamble). */
+export function decodedLength(src: Uint8Array, start = 0, end = src.length): number {
+  let result = 0;
+  let mul = 1;
+  for (let i = start; i < end && i < start + 5; i++) {
+    const b = src[i] as number;
+    result += (b & 0x7f) * mul;
+    if (b < 0x80) return result;
+    mul *= 128;
+  }
+  throw new StorageError('corruption', 'snappy: bad length preamble');
+}
+
+function corrupt(what: string): StorageError {
+  return new StorageError('corruption', `snappy: ${what}`);
+}
+
+/** Decompresses `src[start, end)`; returns a new buffer with exactly the decoded bytes. */
+export function decompress(src: Uint8Array, start = 0, end = src.length): Uint8Array {
+  const n = decodedLength(src, start, end);
+  const dst = new Uint8Array(n);
+  let s = start + uvarintSize(n);
+  let d = 0;
+  while (s < end) {
+    const tag = src[s++] as number;
+    const kind = tag & 3;
+    if (kind === 0) {
+      let len = tag >>> 2;
+      if (len >= 60) {
+        const extra = len - 59;
+        if (s + extra > end) throw corrupt('literal length runs past the input');
+        len = 0;
+        for (let k = 0; k < extra; k++) len += (src[s + k] as number) * 2 ** (8 * k);
+        s += extra;
+      }
+      len += 1;
+      if (s + len > end || d + len > n) throw corrupt('literal runs past the input or output');
+      dst.set(src.subarray(s, s + len), d);
+      s += len;
+      d += len;
+      continue;
+    }
+    let len: number;
+    let offset: number;
+    if (kind === 1) {
+      if (s + 1 > end) throw corrupt('truncated copy');
+      len = ((tag >>> 2) & 7) + 4;
+      offset = ((tag >>> 5) << 8) | (src[s++] as number);
+    } else if (kind === 2) {
+      if (s + 2 > end) throw corrupt('truncated copy');
+      len = (tag >>> 2) + 1;
+      offset = (src[s] as number) | ((src[s + 1] as number) << 8);
+      s += 2;
+    } else {
+      if (s + 4 > end) throw corrupt('truncated copy');
+      len = (tag >>> 2) + 1;
+      offset = load32(src, s);
+      s += 4;
+    }
+    if (offset === 0 || offset > d || d + len > n) throw corrupt(`bad copy (offset ${offset}, length ${len}) at output byte ${d}`);
+    if (offset >= len) dst.copyWithin(d, d - offset, d - offset + len);
+    else for (let k = 0; k < len; k++) dst[d + k] = dst[d - offset + k] as number;
+    d += len;
+  }
+  if (d !== n) throw corrupt(`decoded ${d} bytes, expected ${n}`);
+  return dst;
+}

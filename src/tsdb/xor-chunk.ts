@@ -1,0 +1,408 @@
+// Prometheus's XOR chunk (encoding 1): delta-of-delta timestamps and XOR-ed float bits, bit-exact with Prometheus.
+
+import { StorageError } from '../storage/storage-error.js';
+import type { SampleIterator } from '../storage/queryable.js';
+import { BitReader, writeBits, writeBits64 } from './bit-stream.js';
+import { int64FromHiLo, int64Hi, int64Lo, putUvarint, putVarint } from './varint.js';
+
+/** The chunk encoding byte for XOR chunks in chunk files and head chunk files. */
+export const ENCODING_XOR = 1;
+/** Bytes of the sample-count header. */
+export const XOR_HEADER_BYTES = 2;
+/** Most bytes one appended sample can take (68 timestamp bits + 77 value bits, or varint + 64 bits), rounded up. */
+export const XOR_MAX_SAMPLE_BYTES = 24;
+/** The most samples a chunk can hold (the header is 16 bits). */
+export const XOR_MAX_SAMPLES = 65535;
+
+const f64 = new Float64Array(1);
+const u32 = new Uint32Array(f64.buffer);
+
+/** The writer's "no window yet" marker for `lead`, as Prometheus uses. */
+const NO_WINDOW = 0xff;
+
+/**
+ * What an appender must remember between samples. The head keeps these per series in typed arrays and copies them
+ * into one scratch state around each append, so no object exists per series or sample.
+ */
+export class XorAppendState {
+  numSamples = 0;
+  t = 0;
+  tDelta = 0;
+  vHi = 0;
+  vLo = 0;
+  lead = NO_WINDOW;
+  trail = 0;
+  /**
+   * True when the stream ends on a whole-byte field written at a byte boundary: Prometheus 2.42's writer then
+   * leaves one extra zero byte at the end of the chunk (tsdb-format.md §1.5); `chunkByteLength` can emulate it.
+   */
+  alignedByteTail = false;
+
+  reset(): void {
+    this.numSamples = 0;
+    this.t = 0;
+    this.tDelta = 0;
+    this.vHi = 0;
+    this.vLo = 0;
+    this.lead = NO_WINDOW;
+    this.trail = 0;
+    this.alignedByteTail = false;
+  }
+}
+
+function clz64(hi: number, lo: number): number {
+  return hi !== 0 ? Math.clz32(hi) : 32 + Math.clz32(lo);
+}
+
+function ctz32(x: number): number {
+  return 31 - Math.clz32(x & -x);
+}
+
+function ctz64(hi: number, lo: number): number {
+  return lo !== 0 ? ctz32(lo) : 32 + ctz32(hi);
+}
+
+/**
+ * Appends (t, v) to the XOR chunk that starts at byte `start` of `buf` and whose bit stream currently ends at the
+ * absolute bit position `bitPos` (start*8 + 16 for an empty chunk). Returns the new end bit position and updates
+ * `st` and the chunk's sample-count header. The caller guarantees `t` > the previous timestamp, fewer than
+ * XOR_MAX_SAMPLES samples, and XOR_MAX_SAMPLE_BYTES zeroed bytes available from byte `bitPos >> 3`.
+ */
+export function xorAppend(buf: Uint8Array, start: number, bitPos: number, st: XorAppendState, t: number, v: number): number {
+  f64[0] = v;
+  const hi = u32[1] as number;
+  const lo = u32[0] as number;
+  const n = st.numSamples;
+  let p = bitPos;
+  if (n === 0) {
+    p = writeByteRun(buf, p, t, true);
+    p = writeBits(buf, writeBits(buf, p, hi, 32), lo, 32);
+    st.alignedByteTail = (bitPos & 7) === 0;
+  } else {
+    const tDelta = t - st.t;
+    if (n === 1) {
+      p = writeByteRun(buf, p, tDelta, false);
+    } else {
+      const dod = tDelta - st.tDelta;
+      if (dod === 0) p += 1;
+      else if (dod >= -8191 && dod <= 8192) p = writeBits(buf, p, (0b10 << 14) | (dod & 0x3fff), 16);
+      else if (dod >= -65535 && dod <= 65536) p = writeBits(buf, p, (0b110 << 17) | (dod & 0x1ffff), 20);
+      else if (dod >= -524287 && dod <= 524288) p = writeBits(buf, p, (0b1110 << 20) | (dod & 0xfffff), 24);
+      else p = writeBits64(buf, writeBits(buf, p, 0b1111, 4), int64Hi(dod), int64Lo(dod), 64);
+    }
+    st.tDelta = tDelta;
+    p = writeValue(buf, p, st, hi, lo);
+  }
+  st.t = t;
+  st.vHi = hi;
+  st.vLo = lo;
+  st.numSamples = n + 1;
+  buf[start] = (n + 1) >>> 8;
+  buf[start + 1] = (n + 1) & 0xff;
+  return p;
+}
+
+/** Writes varint(x) (signed) or uvarint(x) as whole bytes at bit position p, aligned or not. */
+function writeByteRun(buf: Uint8Array, p: number, x: number, signed: boolean): number {
+  if ((p & 7) === 0) return (signed ? putVarint(buf, p >>> 3, x) : putUvarint(buf, p >>> 3, x)) * 8;
+  const tmp = new Uint8Array(10);
+  const len = signed ? putVarint(tmp, 0, x) : putUvarint(tmp, 0, x);
+  for (let i = 0; i < len; i++) p = writeBits(buf, p, tmp[i] as number, 8);
+  return p;
+}
+
+function writeValue(buf: Uint8Array, p: number, st: XorAppendState, hi: number, lo: number): number {
+  const xHi = (hi ^ st.vHi) >>> 0;
+  const xLo = (lo ^ st.vLo) >>> 0;
+  if (xHi === 0 && xLo === 0) {
+    st.alignedByteTail = false;
+    return p + 1;
+  }
+  let lead = clz64(xHi, xLo);
+  if (lead >= 32) lead = 31;
+  const trail = ctz64(xHi, xLo);
+  let useLead: number;
+  let useTrail: number;
+  if (st.lead !== NO_WINDOW && lead >= st.lead && trail >= st.trail) {
+    p = writeBits(buf, p, 0b10, 2);
+    useLead = st.lead;
+    useTrail = st.trail;
+  } else {
+    const sig = 64 - lead - trail;
+    p = writeBits(buf, p, (0b11 << 11) | (lead << 6) | (sig & 63), 13);
+    st.lead = useLead = lead;
+    st.trail = useTrail = trail;
+  }
+  const sig = 64 - useLead - useTrail;
+  st.alignedByteTail = (p & 7) === 0 && (sig & 7) === 0;
+  if (useTrail === 0) return writeBits64(buf, p, xHi, xLo, sig);
+  if (useTrail < 32) return writeBits64(buf, p, xHi >>> useTrail, ((xLo >>> useTrail) | (xHi << (32 - useTrail))) >>> 0, sig);
+  return writeBits(buf, p, xHi >>> (useTrail - 32), sig);
+}
+
+/** Byte length of a chunk whose stream ends at bit `endBit` (relative to the chunk start); see XorAppendState. */
+export function chunkByteLength(endBit: number, st: XorAppendState, prometheus242Padding = false): number {
+  const len = (endBit + 7) >>> 3;
+  return prometheus242Padding && st.alignedByteTail ? len + 1 : len;
+}
+
+/**
+ * Reads the samples of one XOR chunk. Reusable: `reset` points it at another chunk without allocating.
+ * Samples outside [mint, maxt] are skipped, so a querier can hand it whole chunks.
+ */
+export class XorIterator implements SampleIterator {
+  private readonly r = new BitReader();
+  private total = 0;
+  private read = 0;
+  private t = 0;
+  private tDelta = 0;
+  private vHi = 0;
+  private vLo = 0;
+  private lead = 0;
+  private trail = 0;
+  private mint = -Infinity;
+  private maxt = Infinity;
+  private done = false;
+  private error: Error | undefined;
+
+  constructor(bytes?: Uint8Array) {
+    if (bytes !== undefined) this.reset(bytes, 0, bytes.length);
+  }
+
+  /** Points the iterator at the chunk occupying `buf[start, end)`, limited to samples with mint ≤ t ≤ maxt. */
+  reset(buf: Uint8Array, start: number, end: number, mint = -Infinity, maxt = Infinity): this {
+    this.error = undefined;
+    this.done = false;
+    this.read = 0;
+    this.lead = 0;
+    this.trail = 0;
+    this.t = 0;
+    this.tDelta = 0;
+    this.vHi = 0;
+    this.vLo = 0;
+    this.mint = mint;
+    this.maxt = maxt;
+    if (end - start < XOR_HEADER_BYTES) {
+      this.total = 0;
+      if (end !== start) this.error = new StorageError('corruption', `XOR chunk of ${end - start} bytes has no complete header`);
+      this.done = true;
+      return this;
+    }
+    this.total = ((buf[start] as number) << 8) | (buf[start + 1] as number);
+    this.r.reset(buf, (start + XOR_HEADER_BYTES) * 8, end * 8);
+    return this;
+  }
+
+  /** The bit position after the last sample read (absolute in the buffer). */
+  get bitPos(): number {
+    return this.r.pos;
+  }
+
+  get numSamples(): number {
+    return this.total;
+  }
+
+  /** Loads the appender state after the last sample read, for re-opening a chunk (Prometheus's reader window rules). */
+  saveState(st: XorAppendState): void {
+    st.numSamples = this.read;
+    st.t = this.t;
+    st.tDelta = this.tDelta;
+    st.vHi = this.vHi;
+    st.vLo = this.vLo;
+    st.lead = this.read === 0 ? NO_WINDOW : this.lead;
+    st.trail = this.trail;
+    st.alignedByteTail = false;
+  }
+
+  /** Decodes the next sample regardless of [mint, maxt]. */
+  private step(): boolean {
+    if (this.done) return false;
+    if (this.read >= this.total) {
+      this.done = true;
+      return false;
+    }
+    const r = this.r;
+    if (this.read === 0) {
+      this.t = this.readVarintBytes(true);
+      this.vHi = r.readBits(32);
+      this.vLo = r.readBits(32);
+    } else {
+      if (this.read === 1) {
+        this.tDelta = this.readVarintBytes(false);
+      } else {
+        let d = 0;
+        for (let i = 0; i < 4; i++) {
+          d <<= 1;
+          if (r.readBit() === 0) break;
+          d |= 1;
+        }
+        let dod = 0;
+        let sz = 0;
+        switch (d) {
+          case 0b0:
+            break;
+          case 0b10:
+            sz = 14;
+            break;
+          case 0b110:
+            sz = 17;
+            break;
+          case 0b1110:
+            sz = 20;
+            break;
+          default: {
+            const lo = r.readBits64(64);
+            dod = int64FromHiLo(r.hi, lo);
+          }
+        }
+        if (sz !== 0) {
+          dod = r.readBits(sz);
+          if (dod > 2 ** (sz - 1)) dod -= 2 ** sz;
+        }
+        this.tDelta += dod;
+      }
+      this.t += this.tDelta;
+      this.readValue();
+    }
+    if (r.overrun) {
+      this.error = new StorageError('corruption', `XOR chunk ends inside sample ${this.read + 1} of ${this.total}`);
+      this.done = true;
+      return false;
+    }
+    this.read++;
+    return true;
+  }
+
+  private readVarintBytes(signed: boolean): number {
+    const r = this.r;
+    let b = r.readBits(8);
+    const negative = (b & 1) === 1;
+    // Signed values are halved while decoding so every int64 within ±2^53 comes out exact.
+    let result = signed ? (b & 0x7f) >>> 1 : b & 0x7f;
+    let mul = signed ? 64 : 128;
+    for (let i = 1; b >= 0x80 && i < 10; i++) {
+      b = r.readBits(8);
+      result += (b & 0x7f) * mul;
+      mul *= 128;
+    }
+    return signed && negative ? -result - 1 : result;
+  }
+
+  private readValue(): void {
+    const r = this.r;
+    if (r.readBit() === 0) return;
+    if (r.readBit() === 1) {
+      this.lead = r.readBits(5);
+      let sig = r.readBits(6);
+      if (sig === 0) sig = 64;
+      this.trail = 64 - this.lead - sig;
+    }
+    const sig = 64 - this.lead - this.trail;
+    let lo = r.readBits64(sig);
+    let hi = r.hi;
+    const s = this.trail;
+    if (s >= 32) {
+      hi = lo << (s - 32);
+      lo = 0;
+    } else if (s > 0) {
+      hi = (hi << s) | (lo >>> (32 - s));
+      lo = lo << s;
+    }
+    this.vHi = (this.vHi ^ hi) >>> 0;
+    this.vLo = (this.vLo ^ lo) >>> 0;
+  }
+
+  next(): boolean {
+    while (this.step()) {
+      if (this.t > this.maxt) {
+        this.done = true;
+        return false;
+      }
+      if (this.t >= this.mint) return true;
+    }
+    return false;
+  }
+
+  seek(t: number): boolean {
+    if (this.read > 0 && !this.done && this.t >= t && this.t >= this.mint) return true;
+    if (this.done) return false;
+    while (this.next()) if (this.t >= t) return true;
+    return false;
+  }
+
+  atT(): number {
+    return this.t;
+  }
+
+  atV(): number {
+    u32[0] = this.vLo;
+    u32[1] = this.vHi;
+    return f64[0] as number;
+  }
+
+  err(): Error | undefined {
+    return this.error;
+  }
+}
+
+/** Builds one XOR chunk in its own growing buffer: for block writing, compaction and tests. */
+export class XorAppender {
+  private buf: Uint8Array;
+  private bitPos = XOR_HEADER_BYTES * 8;
+  private readonly st = new XorAppendState();
+
+  constructor(initialCapacity = 128) {
+    this.buf = new Uint8Array(Math.max(initialCapacity, XOR_HEADER_BYTES + XOR_MAX_SAMPLE_BYTES));
+  }
+
+  /** Re-opens an encoded chunk for appending, continuing at its exact end bit as Prometheus does. */
+  static reopen(bytes: Uint8Array): XorAppender {
+    const it = new XorIterator(bytes);
+    while (it.next());
+    const e = it.err();
+    if (e !== undefined) throw e;
+    const a = new XorAppender(bytes.length * 2);
+    const endByte = (it.bitPos + 7) >>> 3;
+    a.buf.set(bytes.subarray(0, endByte));
+    a.bitPos = it.bitPos;
+    it.saveState(a.st);
+    return a;
+  }
+
+  get numSamples(): number {
+    return this.st.numSamples;
+  }
+
+  /** Timestamp of the last sample (undefined-free: 0 when empty). */
+  get lastT(): number {
+    return this.st.t;
+  }
+
+  /** Appends a sample; `t` must be greater than the previous sample's. */
+  append(t: number, v: number): void {
+    if (this.st.numSamples > 0 && t <= this.st.t) {
+      throw new StorageError('out_of_order_sample', `XOR chunk append at ${t} is not after the last sample at ${this.st.t}`);
+    }
+    if (this.st.numSamples >= XOR_MAX_SAMPLES) throw new StorageError('out_of_bounds', `XOR chunk is full (${XOR_MAX_SAMPLES} samples)`);
+    const need = (this.bitPos >>> 3) + XOR_MAX_SAMPLE_BYTES + 1;
+    if (need > this.buf.length) {
+      const next = new Uint8Array(Math.max(need, this.buf.length * 2));
+      next.set(this.buf);
+      this.buf = next;
+    }
+    this.bitPos = xorAppend(this.buf, 0, this.bitPos, this.st, t, v);
+  }
+
+  /**
+   * The chunk's bytes (header + stream), a copy. With `prometheus242Padding` the trailing zero byte that
+   * Prometheus 2.42's writer leaves in some chunks is reproduced, for byte-for-byte comparisons with 2.42 files.
+   */
+  bytes(options?: { prometheus242Padding?: boolean }): Uint8Array {
+    return this.buf.slice(0, chunkByteLength(this.bitPos, this.st, options?.prometheus242Padding === true));
+  }
+}
+
+/** Number of samples in an encoded XOR chunk (its header). */
+export function xorNumSamples(bytes: Uint8Array, start = 0): number {
+  return ((bytes[start] as number) << 8) | (bytes[start + 1] as number);
+}

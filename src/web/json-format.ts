@@ -1,0 +1,59 @@
+// Prometheus's JSON for sample values and timestamps, and Go-compatible JSON strings, byte for byte.
+
+/**
+ * A sample value as Prometheus's API writes it (inside quotes): Go's strconv.FormatFloat with 'f' and shortest
+ * precision, switching to 'e' when 0 < |v| < 1e-6 or |v| >= 1e21; `NaN`, `+Inf`, `-Inf`; `-0` keeps its sign.
+ */
+export function formatValue(v: number): string {
+  if (v !== v) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  if (v === 0) return Object.is(v, -0) ? '-0' : '0';
+  const s = String(v);
+  const e = s.indexOf('e');
+  if (e < 0) return s;
+  // JS switches to exponent form at the same magnitudes as Prometheus; Go pads the exponent to two digits.
+  const mantissa = s.slice(0, e);
+  const sign = s[e + 1] as string;
+  const digits = s.slice(e + 2);
+  return `${mantissa}e${sign}${digits.length < 2 ? `0${digits}` : digits}`;
+}
+
+/**
+ * A millisecond timestamp as Prometheus writes it: seconds, then `.` and exactly three digits when the
+ * milliseconds are not zero (1435781451780 → `1435781451.780`).
+ */
+export function formatTimestamp(ms: number): string {
+  let t = Math.trunc(ms);
+  let sign = '';
+  if (t < 0) {
+    sign = '-';
+    t = -t;
+  }
+  const frac = t % 1000;
+  const secs = (t - frac) / 1000;
+  if (frac === 0) return `${sign}${secs}`;
+  return `${sign}${secs}.${frac < 10 ? '00' : frac < 100 ? '0' : ''}${frac}`;
+}
+
+const HTML_UNSAFE = /[<>&\u2028\u2029]/g;
+const HAS_HTML_UNSAFE = /[<>&\u2028\u2029]/;
+const HTML_ESCAPES: Readonly<Record<string, string>> = {
+  '<': '\\u003c',
+  '>': '\\u003e',
+  '&': '\\u0026',
+  '\u2028': '\\u2028',
+  '\u2029': '\\u2029',
+};
+
+/** A JSON string literal as Go's encoding/json writes it (HTML characters and U+2028/9 escaped). */
+export function jsonString(s: string): string {
+  const q = JSON.stringify(s);
+  return HAS_HTML_UNSAFE.test(q) ? q.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c] as string) : q;
+}
+
+/** JSON.stringify with Go's string escaping; for envelopes and small objects (not for sample arrays). */
+export function goJson(value: unknown): string {
+  const s = JSON.stringify(value);
+  return s === undefined ? 'null' : s.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c] as string);
+}

@@ -1,0 +1,271 @@
+// `vigil server` assembled: storage, scrape manager, configuration (load and reload), and the HTTP API.
+
+import { hostname as osHostname } from 'node:os';
+import type { Server } from 'node:http';
+import type { PrometheusConfig } from '../config/prometheus-config.js';
+import { parsePrometheusConfig } from '../config/prometheus-config-loading.js';
+import type { Clock } from '../model/clock.js';
+import { formatDuration } from '../model/duration.js';
+import type { Logger } from '../model/logger.js';
+import { MetricsRegistry } from '../model/metrics-registry.js';
+import { DiscoveryManager } from '../discovery/discovery-manager.js';
+import { settle } from '../model/clock.js';
+import { closeScrapeConnections } from '../scrape/http-scraper.js';
+import { expositionParser } from '../scrape/exposition-scrape-parser.js';
+import { offsetSeedFor, ScrapeManager } from '../scrape/scrape-manager.js';
+import type { Appendable, Appender } from '../storage/appendable.js';
+import type { Queryable } from '../storage/queryable.js';
+import { parseMetricSelector } from '../promql/parser.js';
+import { registerQueryHandlers } from './api-query-handlers.js';
+import { registerSeriesHandlers } from './api-series-handlers.js';
+import type { HeadStats } from './api-status-handlers.js';
+import { registerStatusHandlers } from './api-status-handlers.js';
+import { registerTargetHandlers } from './api-target-handlers.js';
+import { maskedConfigYaml } from './config-yaml.js';
+import { registerManagementHandlers } from './management-handlers.js';
+import type { QueryService } from './query-service.js';
+import type { ServerFlags } from './server-flags.js';
+import { WebApp } from './web-app.js';
+import { registerUiRoutes, UiAssets } from './ui-assets.js';
+import { readFile } from 'node:fs/promises';
+
+export const VIGIL_VERSION = '0.1.0';
+
+/** What the server needs from its storage. */
+export interface ServerStorage extends Appendable, Queryable {
+  close(): Promise<void> | void;
+  headStats?(): HeadStats;
+}
+
+export interface VigilServerOptions {
+  readonly flags: ServerFlags;
+  readonly logger: Logger;
+  readonly clock: Clock;
+  readonly storage: ServerStorage;
+  /** Builds the PromQL query service over the storage; without it the query endpoints are absent. */
+  readonly queries?: QueryService;
+  readonly hostname?: string;
+}
+
+/** The configuration `npm start` uses when no --config.file is given: scrape this server every 15s. */
+export function builtinConfigYaml(flags: Pick<ServerFlags, 'listenHost' | 'listenPort'>): string {
+  const host = flags.listenHost === '0.0.0.0' || flags.listenHost === '::' || flags.listenHost === '' ? 'localhost' : flags.listenHost;
+  const addr = host.includes(':') ? `[${host}]:${flags.listenPort}` : `${host}:${flags.listenPort}`;
+  return `# Vigil's built-in configuration (used when --config.file is not given).
+global:
+  scrape_interval: 15s
+  evaluation_interval: 15s
+scrape_configs:
+  - job_name: vigil
+    scrape_interval: 15s
+    static_configs:
+      - targets: ['${addr}']
+`;
+}
+
+/**
+ * Lifecycle: `start` loads the configuration (a bad one fails start), starts scraping and serves HTTP; the server
+ * is ready after that. `reload` (SIGHUP, POST /-/reload) loads the configuration again: on error the running
+ * configuration stays. `stop` stops scrapes, then HTTP, then closes the storage.
+ */
+export class VigilServer {
+  readonly registry = new MetricsRegistry();
+  readonly app: WebApp;
+  readonly scrape: ScrapeManager;
+  readonly discovery: DiscoveryManager;
+  private discoveryDone: Promise<void> | undefined;
+  private readonly discoveryController = new AbortController();
+  private readonly startTime: number;
+  private configText = '';
+  private config: PrometheusConfig | undefined;
+  private lastReloadOk = false;
+  private lastConfigTime = 0;
+  private ready = false;
+  private http: Server | undefined;
+  private readonly httpController = new AbortController();
+  private readonly quitController = new AbortController();
+  private readonly hostname: string;
+
+  constructor(private readonly o: VigilServerOptions) {
+    this.startTime = o.clock.now();
+    this.hostname = o.hostname ?? osHostname();
+    const appended = this.registry.counter('prometheus_tsdb_head_samples_appended_total', 'Total number of appended samples.', ['type']);
+    appended.inc(['float'], 0);
+    const appendable = countingAppendable(o.storage, (n) => appended.inc(['float'], n));
+    this.scrape = new ScrapeManager({
+      appendable,
+      parse: expositionParser,
+      clock: o.clock,
+      logger: o.logger,
+      registry: this.registry,
+      offsetSeed: offsetSeedFor(this.hostname, []),
+    });
+    this.discovery = new DiscoveryManager({
+      clock: o.clock,
+      onError: (err, jobs) => o.logger.warn('Service discovery failed', { jobs: jobs.join(','), err }),
+    });
+    const requests = this.registry.counter('prometheus_http_requests_total', 'Counter of HTTP requests.', ['code', 'handler']);
+    const durations = this.registry.counter('vigil_http_request_duration_seconds_total', 'Total seconds spent answering HTTP requests.', ['handler']);
+    this.app = new WebApp({
+      observe: (i) => {
+        requests.inc([String(i.status), i.handler]);
+        durations.inc([i.handler], i.seconds);
+      },
+      onInternalError: (err, req) => o.logger.error('Internal error answering a request', { path: req.path, err: err instanceof Error ? err : String(err) }),
+    });
+    this.registerSelfMetrics();
+    this.registerRoutes();
+  }
+
+  /** The configuration in force (undefined before the first successful load). */
+  get currentConfig(): PrometheusConfig | undefined {
+    return this.config;
+  }
+
+  /** Aborts when the server was asked to quit (POST /-/quit). */
+  get quitSignal(): AbortSignal {
+    return this.quitController.signal;
+  }
+
+  async start(): Promise<void> {
+    const f = this.o.flags;
+    this.discoveryDone = this.discovery.run(this.discoveryController.signal, (sets) => this.scrape.updateTargets(sets));
+    await this.reload();
+    this.http = await this.app.listen({ host: f.listenHost, port: f.listenPort, signal: this.httpController.signal });
+    this.ready = true;
+    this.o.logger.info('Server is ready to receive web requests.', { address: `${f.listenHost}:${this.listenPort}` });
+  }
+
+  /** The port actually listened on (useful with --web.listen-address=:0). */
+  get listenPort(): number {
+    const a = this.http?.address();
+    return typeof a === 'object' && a !== null ? a.port : this.o.flags.listenPort;
+  }
+
+  async reload(): Promise<void> {
+    const f = this.o.flags;
+    try {
+      const text = f.configFile === '' ? builtinConfigYaml(f) : await readFile(f.configFile, 'utf8');
+      const cfg = parsePrometheusConfig(text, f.configFile);
+      this.discovery.applyConfig(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs] as const));
+      await this.scrape.applyConfig(cfg);
+      // Static and unchanged providers have their groups after a tick; the rest arrive with the next update.
+      await settle();
+      this.scrape.updateTargets(this.discovery.targetSets());
+      this.config = cfg;
+      this.configText = text;
+      this.lastReloadOk = true;
+      this.lastConfigTime = this.o.clock.now();
+      this.o.logger.info('Completed loading of configuration file', { filename: f.configFile === '' ? '(built-in)' : f.configFile });
+    } catch (err) {
+      this.lastReloadOk = false;
+      this.o.logger.error('Error loading config', { filename: f.configFile, err: err instanceof Error ? err : String(err) });
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.ready = false;
+    this.discoveryController.abort();
+    await this.discoveryDone;
+    await this.scrape.stop();
+    closeScrapeConnections();
+    this.httpController.abort();
+    await this.o.storage.close();
+  }
+
+  private registerRoutes(): void {
+    const o = this.o;
+    const parseSelector = parseMetricSelector;
+    if (o.queries !== undefined) {
+      registerQueryHandlers(this.app, { queries: o.queries, now: () => o.clock.now(), defaultTimeout: o.flags.queryTimeout });
+    }
+    registerSeriesHandlers(this.app, { queryable: o.storage, parseSelector });
+    registerTargetHandlers(this.app, { scrape: this.scrape, parseSelector, externalHost: externalHost(o.flags.externalUrl, this.hostname) });
+    registerStatusHandlers(this.app, {
+      configYaml: () => maskedConfigYaml(this.configText),
+      flags: o.flags.asText,
+      buildInfo: { version: VIGIL_VERSION, revision: '', branch: '', buildUser: '', buildDate: '', goVersion: process.version },
+      runtime: () => ({
+        startTime: this.startTime,
+        reloadConfigSuccess: this.lastReloadOk,
+        lastConfigTime: this.lastConfigTime,
+        corruptionCount: 0,
+        storageRetention: retentionText(o.flags),
+      }),
+      now: () => o.clock.now(),
+      queryable: o.storage,
+      ...(o.storage.headStats !== undefined ? { headStats: () => (o.storage.headStats as () => HeadStats)() } : {}),
+      hostname: this.hostname,
+    });
+    registerManagementHandlers(this.app, {
+      registry: this.registry,
+      isReady: () => this.ready,
+      enableLifecycle: o.flags.enableLifecycle,
+      reload: () => this.reload(),
+      quit: () => this.quitController.abort(),
+    });
+    registerUiRoutes(this.app, UiAssets.load());
+  }
+
+  private registerSelfMetrics(): void {
+    const r = this.registry;
+    r.gaugeFunc('prometheus_config_last_reload_successful', 'Whether the last configuration reload attempt was successful.', () => (this.lastReloadOk ? 1 : 0));
+    r.gaugeFunc('prometheus_config_last_reload_success_timestamp_seconds', 'Timestamp of the last successful configuration reload.', () => this.lastConfigTime / 1000);
+    r.gaugeFunc('prometheus_ready', 'Whether Prometheus startup was fully completed and the server is ready for normal operation.', () => (this.ready ? 1 : 0));
+    r.gaugeFunc('prometheus_build_info', 'A metric with a constant \'1\' value labeled by version, revision, branch, and goversion from which prometheus was built.', () => [[[VIGIL_VERSION, process.version], 1] as const], { labelNames: ['version', 'goversion'] });
+    r.gaugeFunc('process_start_time_seconds', 'Start time of the process since unix epoch in seconds.', () => Math.floor(this.startTime / 1000));
+    r.gaugeFunc('process_resident_memory_bytes', 'Resident memory size in bytes.', () => process.memoryUsage.rss());
+    r.gaugeFunc('process_cpu_seconds_total', 'Total user and system CPU time spent in seconds.', () => {
+      const u = process.cpuUsage();
+      return (u.user + u.system) / 1e6;
+    }, { type: 'counter' });
+    r.gaugeFunc('nodejs_heap_used_bytes', 'Bytes of the V8 heap in use.', () => process.memoryUsage().heapUsed);
+    const storage = this.o.storage;
+    if (storage.headStats !== undefined) {
+      r.gaugeFunc('prometheus_tsdb_head_series', 'Total number of series in the head block.', () => (storage.headStats as () => HeadStats)().numSeries);
+    } else if ('seriesCount' in storage) {
+      r.gaugeFunc('prometheus_tsdb_head_series', 'Total number of series in the head block.', () => (storage as unknown as { seriesCount: number }).seriesCount);
+    }
+  }
+}
+
+/** An Appendable that reports how many samples each committed transaction held. */
+function countingAppendable(inner: Appendable, onCommit: (n: number) => void): Appendable {
+  return {
+    appender(): Appender {
+      const app = inner.appender();
+      let n = 0;
+      return {
+        append(ref, labels, t, v) {
+          const r = app.append(ref, labels, t, v);
+          n++;
+          return r;
+        },
+        async commit() {
+          await app.commit();
+          onCommit(n);
+        },
+        rollback() {
+          app.rollback();
+        },
+      };
+    },
+  };
+}
+
+function externalHost(externalUrl: string, hostname: string): string {
+  if (externalUrl === '') return hostname;
+  try {
+    return new URL(externalUrl).hostname;
+  } catch {
+    return hostname;
+  }
+}
+
+function retentionText(f: ServerFlags): string {
+  const parts: string[] = [];
+  if (f.retentionTime > 0) parts.push(formatDuration(f.retentionTime));
+  if (f.retentionSize > 0) parts.push(`${f.retentionSize}B`);
+  return parts.join(' or ');
+}
