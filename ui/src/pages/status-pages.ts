@@ -26,7 +26,18 @@ const RUNTIME_NAMES: Record<string, string> = {
   GOGC: 'GOGC',
   GODEBUG: 'GODEBUG',
   storageRetention: 'Storage retention',
+  hostname: 'Hostname',
+  serverTime: 'Server time',
 };
+const BUILD_NAMES: Record<string, string> = {
+  version: 'Version',
+  revision: 'Revision',
+  branch: 'Branch',
+  buildUser: 'Build user',
+  buildDate: 'Build date',
+  goVersion: 'Go version',
+};
+const TIME_FIELDS = new Set(['startTime', 'lastConfigTime', 'serverTime']);
 
 export function statusPage(): Page {
   return page('Runtime & build information', (body, signal) =>
@@ -37,14 +48,14 @@ export function statusPage(): Page {
       ]);
       const runtimeRows = Object.entries(runtime.data).map(([k, v]): [string, string] => {
         if (k === 'reloadConfigSuccess') return [RUNTIME_NAMES[k] ?? k, v === true ? 'Successful' : 'Unsuccessful'];
-        if ((k === 'startTime' || k === 'lastConfigTime') && typeof v === 'string' && Date.parse(v) > 0) return [RUNTIME_NAMES[k] ?? k, `${formatTime(Date.parse(v))} UTC`];
+        if (TIME_FIELDS.has(k) && typeof v === 'string' && Date.parse(v) > 0) return [RUNTIME_NAMES[k] ?? k, `${formatTime(Date.parse(v))} UTC`];
         return [RUNTIME_NAMES[k] ?? k, String(v)];
       });
       return h(
         'div',
         { class: 'status-grid' },
         h('section', null, h('h2', null, 'Runtime information'), keyValueTable(runtimeRows)),
-        h('section', null, h('h2', null, 'Build information'), keyValueTable(Object.entries(build.data))),
+        h('section', null, h('h2', null, 'Build information'), keyValueTable(Object.entries(build.data).map(([k, v]): [string, string] => [BUILD_NAMES[k] ?? k, v]))),
       );
     }),
   );
