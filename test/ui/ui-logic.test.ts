@@ -78,13 +78,23 @@ describe('series alignment', () => {
 
   it('puts samples on the step grid with gaps as null', () => {
     const { xs, rows } = alignSeries({ series, start: 100, end: 130, step: 10, stacked: false });
-    assert.deepEqual(xs, [100, 110, 120, 130]);
-    assert.deepEqual(rows, [[1, 2, null, null], [10, null, null, 30]]);
+    assert.deepEqual(Array.from(xs), [100, 110, 120, 130]);
+    assert.deepEqual(rows.map((r) => Array.from(r)), [[1, 2, null, null], [10, null, null, 30]]);
+  });
+
+  it('gives a series without gaps as a Float64Array (no boxed numbers)', () => {
+    const full = [{ metric: {}, values: [[100, '1'], [110, '2.5']] as [number, string][] }, ...series];
+    const { rows } = alignSeries({ series: full, start: 100, end: 110, step: 10, stacked: true });
+    assert.ok(rows[0] instanceof Float64Array);
+    assert.deepEqual(Array.from(rows[0]), [1, 2.5]);
+    assert.deepEqual(Array.from(rows[1] ?? []), [2, 4.5]);
+    assert.ok(Array.isArray(rows[2]), 'a series with a gap keeps its nulls');
+    assert.deepEqual(rows[2], [12, null]);
   });
 
   it('stacks by running sums, keeping the raw values for the tooltip', () => {
     const { rows, raw } = alignSeries({ series, start: 100, end: 130, step: 10, stacked: true });
-    assert.deepEqual(rows, [[1, 2, null, null], [11, null, null, 30]]);
+    assert.deepEqual(rows.map((r) => Array.from(r)), [[1, 2, null, null], [11, null, null, 30]]);
     assert.deepEqual(raw[1], [10, null, null, 30]);
   });
 
