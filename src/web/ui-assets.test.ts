@@ -36,6 +36,7 @@ describe('UiAssets', () => {
       assert.equal(res.status, 200, path);
       assert.equal(res.headers['Content-Type'], 'text/html; charset=utf-8');
       assert.equal(res.headers['Cache-Control'], 'no-cache');
+      assert.match(res.headers['Content-Security-Policy'] ?? '', /script-src 'self';/, 'no inline script may run');
       assert.equal(res.body?.toString(), index);
     }
   });

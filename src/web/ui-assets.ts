@@ -29,6 +29,12 @@ const COMPRESSIBLE = new Set(['.html', '.js', '.mjs', '.css', '.json', '.map', '
 /** Vite names built assets `name-<hash>.ext`: these never change and may be cached for a year. */
 const HASHED_ASSET = /^\/assets\/.+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 const IMMUTABLE = 'public, max-age=31536000, immutable';
+/**
+ * For the UI's pages: scripts only from this server (no inline script, so no inline event handler, can run even if
+ * data ever reached the page as HTML); inline styles stay allowed for the editor's and the chart's own styling.
+ */
+export const UI_CONTENT_SECURITY_POLICY =
+  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'";
 const REVALIDATE = 'no-cache';
 
 interface Asset {
@@ -143,6 +149,7 @@ export class UiAssets {
       ETag: asset.etag,
       'X-Content-Type-Options': 'nosniff',
     };
+    if (asset.contentType.startsWith('text/html')) headers['Content-Security-Policy'] = UI_CONTENT_SECURITY_POLICY;
     if (asset.gzipped !== null) headers.Vary = 'Accept-Encoding';
     if (etagMatches(req.ifNoneMatch, asset.etag)) return { status: 304, headers, body: null };
     const gzip = asset.gzipped !== null && acceptsGzip(req.acceptEncoding);

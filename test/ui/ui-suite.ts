@@ -118,10 +118,10 @@ export function uiSuite(backend: UiBackend): void {
       assert.equal(await panels.nth(1).locator('.legend-item').count(), jobs.size);
 
       await panels.nth(1).locator('.stacked-input').uncheck();
-      await page.waitForFunction("window.location.search.includes('g1.stacked=0')");
+      await page.waitForURL(/g1\.stacked=0/);
       await page.click('.add-panel');
       assert.equal(await page.locator('.panel').count(), 3);
-      await page.waitForFunction("window.location.search.includes('g2.expr=')");
+      await page.waitForURL(/g2\.expr=/);
       await page.locator('.panel').nth(2).locator('button[aria-label="Remove query"]').click();
       assert.equal(await page.locator('.panel').count(), 2);
 
