@@ -117,6 +117,21 @@ export function uiSuite(backend: UiBackend): void {
       const jobs = new Set((up.result as { metric: Record<string, string> }[]).map((s) => s.metric.job));
       assert.equal(await panels.nth(1).locator('.legend-item').count(), jobs.size);
 
+      // Dragging across the graph zooms into that time range.
+      const plot = await panels.nth(1).locator('.u-over').boundingBox();
+      assert.ok(plot);
+      await page.mouse.move(plot.x + plot.width * 0.5, plot.y + plot.height / 2);
+      await page.mouse.down();
+      await page.mouse.move(plot.x + plot.width * 0.9, plot.y + plot.height / 2, { steps: 5 });
+      await page.mouse.up();
+      await page.waitForURL(/g1\.end_input=/);
+      const zoomed = await panels.nth(1).locator('.range-input').inputValue();
+      const m = /^(?:(\d+)m)?(?:(\d+)s)?$/.exec(zoomed);
+      const seconds = Number(m?.[1] ?? 0) * 60 + Number(m?.[2] ?? 0);
+      assert.ok(seconds >= 100 && seconds <= 140, `about 40% of 5m, got ${zoomed}`);
+      // (The zoomed range may precede the first scrape: then the panel says the result is empty.)
+      await panels.nth(1).locator('.panel-result[data-series-count]').waitFor();
+
       await panels.nth(1).locator('.stacked-input').uncheck();
       await page.waitForURL(/g1\.stacked=0/);
       await page.click('.add-panel');

@@ -20,7 +20,7 @@ export interface GraphChart {
 }
 
 /** Draws `input` into a new element (to be attached by the caller); the width follows the element's width. */
-export function createGraphChart(input: GraphInput): GraphChart {
+export function createGraphChart(input: GraphInput, options: { onZoom?: (startSec: number, endSec: number) => void } = {}): GraphChart {
   const started = performance.now();
   const dark = document.documentElement.dataset.theme === 'dark';
   const { xs, rows, raw } = alignSeries(input);
@@ -112,7 +112,8 @@ export function createGraphChart(input: GraphInput): GraphChart {
     series,
     bands,
     legend: { show: false },
-    cursor: { points: { show: false }, drag: { x: false, y: false } },
+    // Dragging across the plot selects a time range; the panel then shows just that range.
+    cursor: { points: { show: false }, drag: { x: options.onZoom !== undefined, y: false, setScale: false } },
     scales: { x: { time: true } },
     // Times in UTC, like the end-time inputs and Prometheus's UI.
     tzDate: (ts) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
@@ -122,6 +123,16 @@ export function createGraphChart(input: GraphInput): GraphChart {
     ],
     hooks: {
       setCursor: [showTooltip],
+      setSelect: [
+        (u) => {
+          const sel = u.select;
+          if (options.onZoom === undefined || sel.width < 5) return;
+          const from = u.posToVal(sel.left, 'x');
+          const to = u.posToVal(sel.left + sel.width, 'x');
+          u.setSelect({ left: 0, top: 0, width: 0, height: 0 }, false);
+          options.onZoom(from, to);
+        },
+      ],
       draw: [
         () => {
           if (firstDraw) {

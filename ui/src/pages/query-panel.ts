@@ -48,6 +48,15 @@ export function createQueryPanel(state: PanelState, hooks: { onChange: () => voi
     rangeInput.value = formatDuration(state.rangeMs);
     changed(true);
   };
+  /** A range selected on the graph becomes the panel's range and end time (whole seconds, at least one). */
+  const zoomTo = (startSec: number, endSec: number): void => {
+    const end = Math.round(endSec);
+    state.rangeMs = Math.max(1, end - Math.round(startSec)) * 1000;
+    state.endMs = end * 1000;
+    rangeInput.value = formatDuration(state.rangeMs);
+    endInput.value = formatTime(state.endMs);
+    changed(true);
+  };
   const shiftEnd = (dir: 1 | -1): void => {
     const end = state.endMs ?? Date.now();
     state.endMs = Math.round((end + (dir * state.rangeMs) / 2) / 1000) * 1000;
@@ -191,7 +200,7 @@ export function createQueryPanel(state: PanelState, hooks: { onChange: () => voi
             showStatus(`Load time: ${Math.round(fetched)}ms · Resolution: ${step}s · Result series: 0`, warnings);
             return;
           }
-          const c = createGraphChart({ series: data.result, start, end: endSec, step, stacked: state.stacked });
+          const c = createGraphChart({ series: data.result, start, end: endSec, step, stacked: state.stacked }, { onZoom: zoomTo });
           chart = c;
           result.append(c.root);
           result.dataset.seriesCount = String(data.result.length);
