@@ -17,8 +17,18 @@ interface SeriesAnswer {
   status: string;
   data: Record<string, string>[];
 }
+interface ActiveTarget {
+  discoveredLabels: Record<string, string>;
+  labels: Record<string, string>;
+  health: string;
+  lastError: string;
+  scrapePool: string;
+  scrapeUrl: string;
+  scrapeInterval: string;
+  scrapeTimeout: string;
+}
 interface TargetsAnswer {
-  data: { activeTargets: { labels: Record<string, string>; health: string; lastError: string; scrapePool: string }[] };
+  data: { activeTargets: ActiveTarget[] };
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -125,6 +135,30 @@ ${[badJob('garbage'), badJob('hang'), badJob('500'), badJob('loop'), badJob('lim
       assert.deepEqual({ onlyProm, onlyVigil }, { onlyProm: [], onlyVigil: [] });
     });
   }
+
+  test('/api/v1/targets describes every target as Prometheus does', async () => {
+    const [p, v] = await Promise.all([promUrl, vigilUrl].map((u) => getJson<TargetsAnswer>(`${u}/api/v1/targets`)));
+    const pick = (t: ActiveTarget): unknown => ({
+      discoveredLabels: t.discoveredLabels, labels: t.labels, scrapePool: t.scrapePool, scrapeUrl: t.scrapeUrl,
+      scrapeInterval: t.scrapeInterval, scrapeTimeout: t.scrapeTimeout, health: t.health,
+    });
+    const byPool = (a: TargetsAnswer | undefined): unknown[] => (a?.data.activeTargets ?? []).map(pick).sort((x, y) => ((x as ActiveTarget).scrapePool < (y as ActiveTarget).scrapePool ? -1 : 1));
+    assert.deepEqual(byPool(v), byPool(p));
+  });
+
+  test('bad queries get bad_data with the same position from both', async () => {
+    for (const q of ['sum(rate(x[5m])', 'foo{', 'rate(x)', '1 +', 'x[5m', 'sum by (a) b', 'up{job="a"} offset', 'label_replace(x, "a")']) {
+      const ask = async (base: string): Promise<{ status: number; body: { errorType: string; error: string } }> => {
+        const r = await fetch(`${base}/api/v1/query`, { method: 'POST', body: new URLSearchParams({ query: q }) });
+        return { status: r.status, body: (await r.json()) as { errorType: string; error: string } };
+      };
+      const [p, v] = await Promise.all([ask(promUrl), ask(vigilUrl)]);
+      assert.equal(v.status, 400, q);
+      assert.equal(v.body.errorType, p.body.errorType, q);
+      const position = (e: string): string => /^invalid parameter "query": \d+:\d+: parse error: /.exec(e)?.[0] ?? e;
+      assert.equal(position(v.body.error), position(p.body.error), `${q}: ${v.body.error} vs ${p.body.error}`);
+    }
+  });
 
   test('broken targets are down with a clear error; the good ones are up', async () => {
     const t = await getJson<TargetsAnswer>(`${vigilUrl}/api/v1/targets`);

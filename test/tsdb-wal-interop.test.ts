@@ -27,7 +27,7 @@ async function query(port: number, q: string, at: number): Promise<{ metric: Rec
   return body.data.result;
 }
 
-async function startPrometheus(dir: string, data: string, config: string): Promise<{ prom: RunningProgram; port: number }> {
+async function startPrometheus(dir: string, data: string, config: string, extra: string[] = []): Promise<{ prom: RunningProgram; port: number }> {
   const port = await freePort();
   writeFileSync(join(dir, 'prometheus.yml'), config.replaceAll('PORT', String(port)));
   const prom = startProgram(prometheus.path as string, [
@@ -35,6 +35,7 @@ async function startPrometheus(dir: string, data: string, config: string): Promi
     `--storage.tsdb.path=${data}`,
     `--web.listen-address=127.0.0.1:${port}`,
     '--storage.tsdb.retention.time=100000d',
+    ...extra,
   ]);
   await waitForHttp(`http://127.0.0.1:${port}/-/ready`, prom);
   return { prom, port };
@@ -104,7 +105,7 @@ test('prometheus replays a WAL written by vigil: same samples, staleness markers
   }
 });
 
-test('vigil opens a WAL written by prometheus scraping itself, with nothing lost', { skip: prometheus.skip }, async (t) => {
+test('vigil opens a WAL written by prometheus scraping itself, with nothing lost and deletions honoured', { skip: prometheus.skip }, async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-interop-'));
   try {
     const data = join(dir, 'prom');
@@ -112,6 +113,7 @@ test('vigil opens a WAL written by prometheus scraping itself, with nothing lost
       dir,
       data,
       'global:\n  scrape_interval: 1s\nscrape_configs:\n  - job_name: self\n    static_configs:\n      - targets: ["127.0.0.1:PORT"]\n',
+      ['--web.enable-admin-api'],
     );
     let result: MatrixResult[];
     let at: number;
@@ -126,6 +128,10 @@ test('vigil opens a WAL written by prometheus scraping itself, with nothing lost
       assert.ok(n >= 5, `prometheus scraped itself ${n} times`);
       at = Date.now();
       result = (await query(port, '{__name__=~".+"}[10m]', at)) as MatrixResult[];
+      // A deletion through the admin API: a tombstone record in prometheus's WAL.
+      const del = await fetch(`http://127.0.0.1:${port}/api/v1/admin/tsdb/delete_series?match[]=${encodeURIComponent('{__name__="up"}')}`, { method: 'POST' });
+      assert.equal(del.status, 204);
+      assert.equal((await query(port, 'up[10m]', at)).length, 0);
     } finally {
       await prom.stop();
     }
@@ -147,7 +153,12 @@ test('vigil opens a WAL written by prometheus scraping itself, with nothing lost
       }
       q.close();
       let compared = 0;
+      assert.ok(result.some((r) => r.metric.__name__ === 'up'));
+      for (const [key, samples] of ours) {
+        if (key.startsWith('up{')) assert.ok([...samples.keys()].every((ts) => ts > at), `deleted samples of ${key} are hidden`);
+      }
       for (const r of result) {
+        if (r.metric.__name__ === 'up') continue;
         const key = Labels.from(r.metric).toString();
         const mine = ours.get(key);
         assert.ok(mine !== undefined, `series ${key} missing`);
@@ -166,6 +177,25 @@ test('vigil opens a WAL written by prometheus scraping itself, with nothing lost
     } finally {
       await db.close();
     }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('vigil refuses a data directory a running prometheus holds locked', { skip: prometheus.skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-interop-'));
+  try {
+    const data = join(dir, 'prom');
+    // Debian's 2.42 creates and flocks the lock file only when asked to.
+    const { prom } = await startPrometheus(dir, data, 'global:\n  scrape_interval: 1h\nscrape_configs: []\n', ['--storage.tsdb.use-lockfile']);
+    try {
+      await assert.rejects(Db.open(data, { logger: () => undefined }), (err: Error & { code?: string }) => err.code === 'io' && /lock DB directory/.test(err.message));
+    } finally {
+      await prom.stop();
+    }
+    // Once prometheus is gone the directory opens.
+    const db = await Db.open(data, { logger: () => undefined });
+    await db.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,7 +4,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { Command, CommandIO } from './command.js';
-import { UsageError } from './command.js';
 import { ConfigError } from '../config/yaml-decoder.js';
 import { formatPosition } from '../model/errors.js';
 import { glob, hasGlob } from '../config/path-glob.js';
@@ -26,19 +25,21 @@ export const checkConfigCommand: Command = {
   summary: 'Check if the config files are valid or not.',
   help: HELP,
   async run(args: string[], io: CommandIO, signal: AbortSignal): Promise<number> {
+    // Usage errors exit 1 with a one-line message, as promtool's do.
+    const usage = (message: string): number => {
+      io.stderr.write(`vigil check config: ${message}, try --help\n`);
+      return 1;
+    };
     let parsed;
     try {
       parsed = parseArgs({ args, allowPositionals: true, options: { 'syntax-only': { type: 'boolean', default: false } } });
     } catch (err) {
-      throw new UsageError(err instanceof Error ? err.message : String(err));
+      return usage(err instanceof Error ? err.message : String(err));
     }
     const files = parsed.positionals;
-    if (files.length === 0) throw new UsageError('required argument <config-files> not provided');
+    if (files.length === 0) return usage("required argument 'config-files' not provided");
     for (const f of files) {
-      if (!existsSync(f)) {
-        io.stderr.write(`vigil check config: path '${f}' does not exist, try --help\n`);
-        return 1;
-      }
+      if (!existsSync(f)) return usage(`path '${f}' does not exist`);
     }
     let failed = false;
     for (const file of files) {

@@ -2,8 +2,9 @@
 
 import { systemClock } from '../model/clock.js';
 import { createLogger } from '../model/logger.js';
-import { Head } from '../tsdb/head.js';
+import { Db } from '../tsdb/db.js';
 import { PromqlQueryService } from '../web/promql-query-service.js';
+import { snapshotDb } from '../web/tsdb-snapshot.js';
 import { FlagError, parseServerFlags, SERVER_FLAGS_HELP } from '../web/server-flags.js';
 import type { ServerStorage } from '../web/vigil-server.js';
 import { VigilServer } from '../web/vigil-server.js';
@@ -31,10 +32,30 @@ export const serverCommand: Command = {
     }
     const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, write: (l) => io.stderr.write(l) });
     logger.info('Starting Vigil', { version: '0.1.0', node: process.version });
-    const head = new Head();
-    const storage: ServerStorage = Object.assign(head, {
-      headStats: () => ({ numSeries: head.numSeries, chunkCount: head.stats.headChunks, minTime: head.minTime(), maxTime: head.maxTime() }),
-    });
+    const tsdbLog = logger.with({ component: 'tsdb' });
+    let db: Db;
+    try {
+      db = await Db.open(flags.storagePath, {
+        retentionMs: flags.retentionTime,
+        retentionBytes: flags.retentionSize,
+        logger: (level, msg, fields) => tsdbLog[level](msg, fields),
+      }, signal);
+    } catch (err) {
+      logger.error('Opening storage failed', { path: flags.storagePath, err: err instanceof Error ? err : String(err) });
+      return 1;
+    }
+    const background = new AbortController();
+    db.runBackground(background.signal);
+    const head = db.head;
+    const storage: ServerStorage = {
+      appender: () => db.appender(),
+      querier: (mint, maxt) => db.querier(mint, maxt),
+      close: async () => {
+        background.abort();
+        await db.close();
+      },
+      headStats: () => ({ numSeries: head.numSeries, chunkCount: db.stats.headChunks, minTime: head.minTime(), maxTime: head.maxTime() }),
+    };
     const queries = new PromqlQueryService({
       queryable: storage,
       timeout: flags.queryTimeout,
@@ -42,7 +63,10 @@ export const serverCommand: Command = {
       maxSamples: flags.queryMaxSamples,
       maxConcurrency: flags.queryMaxConcurrency,
     });
-    const server = new VigilServer({ flags, logger, clock: systemClock, storage, queries });
+    const server = new VigilServer({
+      flags, logger, clock: systemClock, storage, queries, tsdbStats: db.stats,
+      snapshot: (skipHead) => snapshotDb(db, skipHead, Date.now()),
+    });
     try {
       await server.start();
     } catch (err) {

@@ -1,12 +1,18 @@
 // Shared by the `vigil tsdb` commands: flag parsing, opening a data directory's blocks, writing large output.
 
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { StorageError } from '../storage/storage-error.js';
 import { openBlocks } from '../tsdb/block-dir.js';
 import type { BlockReader } from '../tsdb/block-reader.js';
+import { Head } from '../tsdb/head.js';
+import { HeadReplayer } from '../tsdb/head-replay.js';
+import { readSegment } from '../tsdb/wal-reader.js';
+import { decodeRecord } from '../tsdb/wal-records.js';
+import { checkpointName, listCheckpoints, listSegments, segmentName } from '../tsdb/wal-segments.js';
 import { UsageError } from './command.js';
 
 /** node:util parseArgs with unknown flags and missing values reported as usage errors. */
@@ -27,6 +33,37 @@ export function openDataDir(dir: string, stderr: Writable, options: { verifyChun
   const { blocks, corrupted } = openBlocks(dir, { cleanup: false, verifyChunks: options.verifyChunks === true });
   for (const c of corrupted) stderr.write(`block ${c.dir} set aside: ${c.error.message}\n`);
   return { blocks, corrupt: corrupted.length };
+}
+
+/**
+ * The in-memory head of `dir` rebuilt from its WAL (newest checkpoint, then the segments after it), without
+ * changing anything on disk: a corrupt record ends the read with a message on stderr instead of a repair.
+ * Samples at or before `minValidTime` (the newest block's end) are dropped, as on a server start.
+ * Undefined when there is no WAL.
+ */
+export function readHeadReadOnly(dir: string, minValidTime: number, stderr: Writable): Head | undefined {
+  const walDir = join(dir, 'wal');
+  if (!existsSync(walDir)) return undefined;
+  const head = new Head({});
+  head.minValidTime = minValidTime;
+  const replayer = new HeadReplayer(head);
+  const replay = (d: string, s: number): void =>
+    readSegment(d, s, (rec, offset) => decodeRecord(rec, replayer, `${join(d, segmentName(s))} record at offset ${offset}`));
+  try {
+    const cp = listCheckpoints(walDir).pop();
+    if (cp !== undefined) for (const s of listSegments(join(walDir, checkpointName(cp)))) replay(join(walDir, checkpointName(cp)), s);
+    let prev: number | undefined;
+    for (const s of listSegments(walDir)) {
+      if (cp !== undefined && s <= cp) continue;
+      if (prev !== undefined && s !== prev + 1) break;
+      replay(walDir, s);
+      prev = s;
+    }
+  } catch (err) {
+    if (!(err instanceof StorageError)) throw err;
+    stderr.write(`reading the WAL stopped early: ${err.message}\n`);
+  }
+  return head;
 }
 
 /** Buffers text and writes it to `out` in large pieces, waiting when the stream asks for it. */

@@ -110,3 +110,27 @@ tracing: {endpoint: "x:4317"}
   assert.equal(c.storage.tsdb.outOfOrderTimeWindow, 3_600_000);
   assert.equal(c.tracing.clientType, 'grpc');
 });
+
+test('scrape_config_files are merged by loadPrometheusConfig, with unique job names across files', async () => {
+  const { mkdtempSync, writeFileSync, rmSync, mkdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { loadPrometheusConfig } = await import('./prometheus-config-loading.js');
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
+  try {
+    mkdirSync(join(dir, 'jobs'));
+    writeFileSync(join(dir, 'p.yml'), 'global: {scrape_interval: 7s}\nscrape_config_files: ["jobs/*.yml"]\nscrape_configs: [{job_name: main}]\n');
+    writeFileSync(join(dir, 'jobs', 'a.yml'), 'scrape_configs: [{job_name: a}, {job_name: b, metrics_path: /b}]\n');
+    const c = await loadPrometheusConfig(join(dir, 'p.yml'));
+    assert.deepEqual(c.scrapeConfigs.map((s) => [s.jobName, s.scrapeInterval, s.metricsPath]), [['main', 7000, '/metrics'], ['a', 7000, '/metrics'], ['b', 7000, '/b']]);
+    writeFileSync(join(dir, 'jobs', 'b.yml'), '\nscrape_configs: [{job_name: main}]\n');
+    await assert.rejects(loadPrometheusConfig(join(dir, 'p.yml')), (e: unknown) => {
+      assert.ok(e instanceof ConfigError);
+      assert.deepEqual([e.position.file, e.position.line], [join(dir, 'jobs', 'b.yml'), 2]);
+      assert.equal(e.detail, 'found multiple scrape configs with job name "main"');
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

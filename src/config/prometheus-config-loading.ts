@@ -9,6 +9,7 @@ import type {
   ScrapeProtocol, StorageConfig, TracingConfig,
 } from './prometheus-config.js';
 import { DEFAULT_TLS_CONFIG, decodeHttpClient, decodeTls, HTTP_CLIENT_KEYS, resolvePath } from './http-client-decoding.js';
+import { glob } from './path-glob.js';
 import { decodeSdConfigs, SD_KEYS, UNSUPPORTED_SD_REASONS } from './sd-config-decoding.js';
 import type { Fields, YamlValue } from './yaml-decoder.js';
 import { bool, byteSize, duration, float, scalarText, str, strList, strMap, uint, YamlDecoder } from './yaml-decoder.js';
@@ -32,13 +33,37 @@ const REFUSED_TOP_LEVEL: Readonly<Record<string, string>> = {
   runtime: 'runtime is not supported by Vigil (it has no Go runtime to tune)',
 };
 
-/** Reads and loads a prometheus.yml file. Throws ConfigError (with file:line:column) or the file system error. */
+/**
+ * Reads and loads a prometheus.yml file, including the scrape configs of the files `scrape_config_files` names
+ * (each holds only `scrape_configs`; job names must be unique across all of them). Throws ConfigError (with
+ * file:line:column) or the file system error.
+ */
 export async function loadPrometheusConfig(file: string, signal?: AbortSignal): Promise<PrometheusConfig> {
   const text = await readFile(file, { encoding: 'utf8', signal });
-  return parsePrometheusConfig(text, file);
+  const cfg = parsePrometheusConfig(text, file);
+  if (cfg.scrapeConfigFiles.length === 0) return cfg;
+  const scrapeConfigs = [...cfg.scrapeConfigs];
+  const jobs = new Set(scrapeConfigs.map((s) => s.jobName));
+  for (const pattern of cfg.scrapeConfigFiles) {
+    for (const f of await glob(pattern)) {
+      const d = YamlDecoder.parse(await readFile(f, { encoding: 'utf8', signal }), f);
+      const top = d.fields(d.root, 'config.ScrapeConfigs', ['scrape_configs']);
+      for (const n of d.seq(top.get('scrape_configs') ?? null, '[]*config.ScrapeConfig')) {
+        if (n === null) d.fail(top.keyNode('scrape_configs'), 'empty or null scrape config section');
+        const sc = decodeScrapeConfig(d, n, cfg.global);
+        if (jobs.has(sc.jobName)) d.fail(n, `found multiple scrape configs with job name ${JSON.stringify(sc.jobName)}`);
+        jobs.add(sc.jobName);
+        scrapeConfigs.push(sc);
+      }
+    }
+  }
+  return { ...cfg, scrapeConfigs };
 }
 
-/** Loads a prometheus.yml document; `file` names it in errors and anchors relative paths. */
+/**
+ * Loads a prometheus.yml document; `file` names it in errors and anchors relative paths. Reads no other file:
+ * `scrapeConfigFiles` are listed but not merged (use `loadPrometheusConfig` for that).
+ */
 export function parsePrometheusConfig(text: string, file = ''): PrometheusConfig {
   const d = YamlDecoder.parse(text, file);
   const f = d.fields(d.root, 'config', [
@@ -323,7 +348,7 @@ function decodeStorage(d: YamlDecoder, node: YamlValue): StorageConfig {
 function decodeTracing(d: YamlDecoder, node: YamlValue): TracingConfig {
   const f = d.fields(node, 'tracing config', ['client_type', 'endpoint', 'sampling_fraction', 'insecure', 'headers', 'compression', 'timeout', 'tls_config']);
   const clientType = f.opt('client_type', str, '') || 'grpc';
-  if (clientType !== 'grpc' && clientType !== 'http') d.fail(f.get('client_type'), `expected tracing client type to be to be one of [grpc http], but got ${clientType}`);
+  if (clientType !== 'grpc' && clientType !== 'http') d.fail(f.get('client_type'), `expected tracing client type to be to be http or grpc, but got ${clientType}`);
   const compression = f.opt('compression', str, '');
   if (compression !== '' && compression !== 'gzip') d.fail(f.get('compression'), `invalid compression type ${compression} provided, valid options: gzip`);
   return {

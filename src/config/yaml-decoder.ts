@@ -1,7 +1,7 @@
 // Strict, position-aware YAML decoding for configuration files: unknown or repeated keys and wrong types are
 // errors that name file, line and column (Prometheus decodes strictly too).
 
-import { isMap, isScalar, isSeq, LineCounter, parseDocument } from 'yaml';
+import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments } from 'yaml';
 import type { Node, Pair, Scalar, YAMLMap } from 'yaml';
 import { parseDuration } from '../model/duration.js';
 import { ParseError } from '../model/errors.js';
@@ -46,10 +46,10 @@ export class Fields {
     return this.pairs.get(name)?.key ?? this.node;
   }
 
-  /** Decodes `name` with `fn` when present and not null, else returns `fallback`. */
+  /** Decodes `name` with `fn` when present and not null (`key:` or `key: null` count as absent), else `fallback`. */
   opt<T>(name: string, fn: (d: YamlDecoder, node: Node) => T, fallback: T): T {
     const v = this.get(name);
-    return v === undefined || v === null ? fallback : fn(this.decoder, v);
+    return v === undefined || v === null || (isScalar(v) && v.value === null) ? fallback : fn(this.decoder, v);
   }
 
   names(): string[] {
@@ -68,7 +68,10 @@ export class YamlDecoder {
   /** Parses `text` (YAML 1.1, as Prometheus's Go YAML library reads it); syntax errors throw ConfigError. */
   static parse(text: string, file: string): YamlDecoder {
     const lines = new LineCounter();
-    const doc = parseDocument(text, { lineCounter: lines, version: '1.1', uniqueKeys: false, prettyErrors: false, strict: true });
+    // Like Go's YAML Unmarshal, only the first document counts; later ones are not read.
+    const docs = parseAllDocuments(text, { lineCounter: lines, version: '1.1', uniqueKeys: false, prettyErrors: false, strict: true });
+    const doc = Array.isArray(docs) ? docs[0] : docs;
+    if (doc === undefined) return new YamlDecoder(file, lines, null);
     const first = doc.errors[0];
     if (first !== undefined) {
       const lp = lines.linePos(first.pos[0]);

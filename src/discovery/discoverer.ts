@@ -8,10 +8,12 @@ export type { TargetGroup } from '../model/target-group.js';
 /**
  * One running discovery mechanism (one `*_sd_configs` entry).
  *
- * Contract: `run` emits the full current state first (every group it knows, possibly none), then only groups
- * whose content changed; a group with no targets removes what was sent before under its source. `run` resolves
- * when `signal` aborts and never rejects on remote errors: those are reported through `onError` of the
- * options the mechanism was built with and retried on its own schedule, keeping the last good state.
+ * Contract (checked for every mechanism by test/discovery/discoverer-conformance.test.ts): `run` emits the full
+ * current state first, as soon as it has one (possibly no groups; a mechanism that cannot reach its backend may
+ * emit nothing until it can), then only groups whose content changed; a group with no targets removes what
+ * was sent before under its source. Sources are unique. `run` resolves soon after `signal` aborts and never
+ * rejects on remote errors: those go to `DiscovererContext.report` and are retried on the mechanism's own
+ * schedule, keeping the last good state.
  */
 export interface Discoverer {
   run(signal: AbortSignal, emit: (groups: TargetGroup[]) => void): Promise<void>;

@@ -4,7 +4,8 @@ import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { HttpClientConfig } from '../config/prometheus-config.js';
+import { DEFAULT_HTTP_CLIENT as DEFAULT_CLIENT } from '../config/http-client-decoding.js';
+import type { HttpClientConfig, OAuth2 } from '../config/prometheus-config.js';
 import { VigilError } from '../model/errors.js';
 
 /** A discovery request that failed: transport error, timeout, or a body over the size limit. */
@@ -38,9 +39,51 @@ async function fileText(path: string): Promise<string> {
   return (await readFile(path, 'utf8')).trim();
 }
 
-/** Headers for the configured authorization (basic_auth, authorization / bearer token, http_headers). */
-async function authHeaders(c: HttpClientConfig): Promise<Record<string, string>> {
+/** Access tokens per oauth2 config, reused until shortly before they expire. */
+const tokens = new WeakMap<OAuth2, { token: string; type: string; expiresAt: number }>();
+
+/**
+ * An access token by OAuth 2.0 client credentials (RFC 6749 §4.4), as Prometheus's oauth2 setting gets one:
+ * POST to token_url with grant_type, scope and endpoint_params, the client id and secret as basic auth.
+ */
+async function oauth2Token(o: OAuth2, signal: AbortSignal): Promise<{ token: string; type: string }> {
+  const cached = tokens.get(o);
+  if (cached !== undefined && cached.expiresAt > Date.now()) return cached;
+  const secret = o.clientSecretFile !== '' ? await fileText(o.clientSecretFile) : o.clientSecret;
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  if (o.scopes.length > 0) form.set('scope', o.scopes.join(' '));
+  for (const [k, v] of Object.entries(o.endpointParams)) form.set(k, v);
+  const client: HttpClientConfig = { ...DEFAULT_CLIENT, tlsConfig: o.tlsConfig };
+  const url = new URL(o.tokenUrl);
+  const basic = `${encodeURIComponent(o.clientId)}:${encodeURIComponent(secret)}`;
+  const res = await once(url, { method: 'POST', body: form.toString(), client, signal, timeoutMs: 30_000 }, {
+    authorization: `Basic ${Buffer.from(basic).toString('base64')}`,
+    'content-type': 'application/x-www-form-urlencoded',
+    accept: 'application/json',
+  }, await tlsOptions(client));
+  const text = (await readBody(res, 1024 * 1024)).toString('utf8');
+  if (res.status !== 200) throw new DiscoveryHttpError(`oauth2: token request to ${url.origin}${url.pathname} returned HTTP status ${res.status}: ${text.slice(0, 200)}`);
+  let body: { access_token?: unknown; token_type?: unknown; expires_in?: unknown };
+  try {
+    body = JSON.parse(text) as typeof body;
+  } catch (err) {
+    throw new DiscoveryHttpError('oauth2: token response is not JSON', { cause: err });
+  }
+  if (typeof body.access_token !== 'string' || body.access_token === '') throw new DiscoveryHttpError('oauth2: token response has no access_token');
+  const type = typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer' ? body.token_type : 'Bearer';
+  const lifetime = typeof body.expires_in === 'number' ? body.expires_in * 1000 : Number(body.expires_in ?? 0) * 1000;
+  const entry = { token: body.access_token, type, expiresAt: lifetime > 0 ? Date.now() + lifetime - 10_000 : Number.POSITIVE_INFINITY };
+  tokens.set(o, entry);
+  return entry;
+}
+
+/** Headers for the configured authorization (basic_auth, authorization / bearer token, oauth2, http_headers). */
+async function authHeaders(c: HttpClientConfig, signal: AbortSignal): Promise<Record<string, string>> {
   const h: Record<string, string> = {};
+  if (c.oauth2 !== undefined) {
+    const t = await oauth2Token(c.oauth2, signal);
+    h.authorization = `${t.type} ${t.token}`;
+  }
   if (c.basicAuth !== undefined) {
     const user = c.basicAuth.usernameFile !== '' ? await fileText(c.basicAuth.usernameFile) : c.basicAuth.username;
     const pass = c.basicAuth.passwordFile !== '' ? await fileText(c.basicAuth.passwordFile) : c.basicAuth.password;
@@ -71,9 +114,25 @@ async function tlsOptions(c: HttpClientConfig): Promise<Record<string, unknown>>
   return o;
 }
 
-/** Sends one request (following redirects when the config allows) and resolves with the response head. */
+/**
+ * Settings of the HTTP client config that discovery requests do not implement; a request with one of them
+ * fails with a clear error instead of going out without it.
+ */
+function unsupportedSetting(c: HttpClientConfig): string | undefined {
+  if (c.proxyUrl !== '') return 'proxy_url';
+  if (c.proxyFromEnvironment) return 'proxy_from_environment';
+  return undefined;
+}
+
+/**
+ * Sends one request (following redirects when the config allows) and resolves with the response head.
+ * Supports basic_auth, authorization / bearer tokens, oauth2 (client credentials), http_headers and
+ * tls_config; proxies are refused with a DiscoveryHttpError.
+ */
 export async function sendRequest(url: string, options: HttpRequestOptions): Promise<HttpResponse> {
-  const headers = { ...(await authHeaders(options.client)), ...options.headers };
+  const unsupported = unsupportedSetting(options.client);
+  if (unsupported !== undefined) throw new DiscoveryHttpError(`${unsupported} is not supported for service discovery requests (${new URL(url).origin})`);
+  const headers = { ...(await authHeaders(options.client, options.signal)), ...options.headers };
   const tls = await tlsOptions(options.client);
   let current = new URL(url);
   for (let hops = 0; ; hops++) {

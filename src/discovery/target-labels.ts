@@ -120,3 +120,33 @@ export function seriesLabels(targetLabels: Labels): Labels {
   });
   return b.labels();
 }
+
+/** Go's url.QueryEscape: everything but [A-Za-z0-9-_.~] percent-encoded, space as '+'. */
+function queryEscape(s: string): string {
+  return encodeURIComponent(s)
+    .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+    .replace(/%20/g, '+');
+}
+
+/**
+ * The URL a target is scraped at, as Prometheus builds it: `<__scheme__>://<__address__><__metrics_path__>`
+ * with the job's `params`, where each `__param_<k>` label replaces the first value of `k` (or adds it); the
+ * query is sorted by key, as Go's url.Values encodes it.
+ */
+export function targetScrapeUrl(labels: Labels, params: Readonly<Record<string, readonly string[]>>): string {
+  const values = new Map<string, string[]>();
+  for (const [k, v] of Object.entries(params)) values.set(k, [...v]);
+  labels.forEach((n, v) => {
+    if (!n.startsWith('__param_')) return;
+    const k = n.slice('__param_'.length);
+    const cur = values.get(k);
+    if (cur !== undefined && cur.length > 0) cur[0] = v;
+    else values.set(k, [v]);
+  });
+  const query = [...values.keys()]
+    .sort()
+    .flatMap((k) => (values.get(k) as string[]).map((v) => `${queryEscape(k)}=${queryEscape(v)}`))
+    .join('&');
+  const base = `${labels.get('__scheme__')}://${labels.get('__address__')}${labels.get('__metrics_path__')}`;
+  return query === '' ? base : `${base}?${query}`;
+}

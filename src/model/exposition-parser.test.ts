@@ -72,17 +72,18 @@ test('special values: NaN, ±Inf, signed zero, and Go float syntax; no hex, no u
 test('duplicate label names are an error when the label set is built', () => {
   const p = parser('a{b="1",b="2"} 1\n');
   p.next();
-  assert.throws(() => p.labels(), (e: unknown) => e instanceof ExpositionError && /duplicate label name "b"/.test(e.message));
+  assert.throws(() => p.labels(), (e: unknown) => e instanceof ExpositionError && /expected each label name once, got duplicate label name "b"/.test(e.message));
 });
 
 test('errors give line, column and what was expected', () => {
-  const e = failure('ok 1\nbad{a="1" x} 2\n');
-  assert.deepEqual([e.position.line, e.position.column], [2, 11]);
+  const e = failure('ok 1\nbad{a="1"x} 2\n');
+  assert.deepEqual([e.position.line, e.position.column], [2, 10]);
   assert.match(e.message, /expected "," or "}" after label value, got "x"/);
   assert.match(failure('a 1\n', 'openmetrics').message, /expected "# EOF"/);
   assert.match(failure('a 1 2 3\n').message, /expected end of line after the timestamp/);
   assert.match(failure('a 1 1.5\n').message, /expected an integer as timestamp/);
-  assert.match(failure('a 1').message, /expected a line feed/);
+  assert.match(failure('a 1', 'text', true).message, /expected a line feed/);
+  assert.match(failure('  a 1\n').message, /1:1: expected a metric name at the start of the line/);
 });
 
 test('OpenMetrics: second-resolution timestamps become ms, exemplars and created timestamps are read', () => {
@@ -118,10 +119,10 @@ test('lenient mode reads quoted UTF-8 metric and label names as Prometheus 3 doe
 });
 
 test('the strict text format follows expfmt: one HELP and TYPE per family, TYPE first, numeric le and quantile', () => {
-  assert.match(failure('# TYPE a gauge\n# TYPE a gauge\n', 'text', true).message, /second TYPE line/);
+  assert.match(failure('# TYPE a gauge\n# TYPE a gauge\n', 'text', true).message, /got a second TYPE line/);
   assert.match(failure('a 1\n# TYPE a gauge\n', 'text', true).message, /TYPE reported after samples/);
   assert.match(failure('# TYPE h histogram\nh_bucket{le="x"} 1\n', 'text', true).message, /'le' label/);
-  assert.match(failure('a{__name__="b"} 1\n', 'text', true).message, /reserved/);
+  assert.match(failure('a{__name__="b"} 1\n', 'text', true).message, /"__name__", which is reserved/);
   assert.match(failure('a{b="\\t"} 1\n', 'text', true).message, /escape sequence/);
   const p = parser('# TYPE s summary\ns{quantile="0.5"} 1\ns_count 2\n', 'text', true);
   p.next();

@@ -19,13 +19,16 @@
 //   meaningless results (no exception, for speed).
 // - `seriesKey()` is the cheapest string that identifies the series as written (one latin1 decode of the bytes):
 //   use it as a cache key. Two spellings of the same label set have different keys; that only costs a cache miss.
+//   (Measured: a Map keyed by seriesKey() beats an allocation-free hash-and-compare over the bytes in JS.)
 // - `labels()` is the separate, explicit step that builds a `Labels` (with `__name__`), decoding escapes. It throws
 //   `ExpositionError` on duplicate label names (Prometheus fails such a scrape too). Empty label values are dropped.
 // - Metric-family metadata comes through the stream as Help/Type/Unit entries, in input order.
 //
 // Modes: `format` is 'text' (Prometheus text 0.0.4) or 'openmetrics' (OpenMetrics 1.0). `strict: false` (the
-// default) accepts what Prometheus accepts when it scrapes, plus Prometheus 3's quoted UTF-8 names
-// (`{"my.metric", "a.b"="c"}`). `strict: true` enforces the format's own rules: for the text format the rules of
+// default) accepts what Prometheus accepts when it scrapes (checked against the real Prometheus 2.42 in
+// test/lenient-prometheus.test.ts: e.g. a missing final line feed, `{a="1" b="2"}`, raw line feeds in text-format
+// label values are fine; blanks before a sample, signed text timestamps, exemplars outside `_total`/`_bucket` are not),
+// plus Prometheus 3's quoted UTF-8 names (`{"my.metric", "a.b"="c"}`). `strict: true` enforces the format's own rules: for the text format the rules of
 // its reference parser (prometheus/common expfmt, which `promtool check metrics` uses: one HELP and one TYPE per
 // family, TYPE before samples, only `\\ \" \n` escapes, numeric `le`/`quantile`, no `__name__` label, duplicate
 // label names, final newline); for OpenMetrics the whole OpenMetrics 1.0 specification (see openmetrics-rules.ts).
@@ -33,6 +36,7 @@
 
 import { isUtf8 } from 'node:buffer';
 import { ExpositionError } from './exposition-error.js';
+import { internAscii } from './byte-intern.js';
 import { parseFloatBytes } from './float-parse.js';
 import type { FloatResult } from './float-parse.js';
 import { compareStrings, Labels, METRIC_NAME } from './labels.js';
@@ -63,10 +67,15 @@ export interface Exemplar {
 }
 
 const TEXT_TYPES: Record<string, MetricType> = { counter: 'counter', gauge: 'gauge', histogram: 'histogram', summary: 'summary', untyped: 'unknown' };
+const TEXT_TYPE_WORDS = Object.keys(TEXT_TYPES);
+const TYPE_CODES: readonly MetricType[] = ['counter', 'gauge', 'histogram', 'gaugehistogram', 'summary', 'stateset', 'info', 'unknown'];
 const OM_TYPES: Record<string, MetricType> = {
   counter: 'counter', gauge: 'gauge', histogram: 'histogram', gaugehistogram: 'gaugehistogram', summary: 'summary',
   stateset: 'stateset', info: 'info', unknown: 'unknown',
 };
+
+/** 10^0 … 10^22, all exact in float64. */
+const POW10 = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
 
 const LF = 0x0a;
 const SP = 0x20;
@@ -81,6 +90,7 @@ const EQUALS = 0x3d;
 
 /** Per-label slots in the offsets array: name start/end, value start/end, flags. */
 const SLOT = 5;
+const EMPTY_OFFSETS = new Int32Array(0);
 const F_NAME_QUOTED = 1;
 const F_VALUE_ESCAPED = 2;
 const F_VALUE_HIGH = 4;
@@ -105,6 +115,7 @@ export class ExpositionParser {
   private readonly buf: Buffer;
   /** Node's unchecked Buffer decoders (not in @types/node): the fast way to turn byte ranges into strings. */
   private readonly dec: SliceDecoders;
+  private readonly latin1: (start: number, end: number) => string;
   private readonly end: number;
   private readonly om: boolean;
 
@@ -134,7 +145,7 @@ export class ExpositionParser {
   private offsets = new Int32Array(SLOT * 16);
   private exStart = -1;
   private exLabelCount = 0;
-  private exOffsets = new Int32Array(SLOT * 4);
+  private exOffsets = EMPTY_OFFSETS;
   private exValue = 0;
   private exHasTs = false;
   private exTs = 0;
@@ -148,8 +159,9 @@ export class ExpositionParser {
   // Family tracking. OpenMetrics: the family the stream is in. Text: TYPE lines seen, by family name.
   private famName = '';
   private famType: MetricType = 'unknown';
-  private famFromSample = false;
   private readonly textTypes = new Map<string, MetricType>();
+  /** TYPE lines not yet in textTypes, as (name start, name end, quoted, type code): the map is built only when asked. */
+  private readonly pendingTypes: number[] = [];
   private readonly omRules: OpenMetricsRules | undefined;
   private readonly textRules: TextFormatRules | undefined;
 
@@ -161,6 +173,7 @@ export class ExpositionParser {
     this.buf = Buffer.isBuffer(input) ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
     this.end = this.buf.length;
     this.dec = this.buf as unknown as SliceDecoders;
+    this.latin1 = (start: number, end: number): string => this.dec.latin1Slice(start, end);
     if (this.strict) {
       if (this.om) this.omRules = new OpenMetricsRules(this);
       else this.textRules = new TextFormatRules(this);
@@ -181,6 +194,8 @@ export class ExpositionParser {
           this.endLine(i);
           continue;
         }
+        // expfmt takes blanks before a sample; Prometheus's scrape parser only before a comment.
+        if (i > this.pos && c !== HASH && !this.strict) this.fail(this.pos, `expected a metric name at the start of the line, got ${this.describe(this.pos)}`);
       } else if (c === LF) {
         this.fail(i, 'expected a sample or a # line, got an empty line (OpenMetrics has no blank lines)');
       }
@@ -189,8 +204,7 @@ export class ExpositionParser {
       if (this.omRules !== undefined) this.omRules.check(this.kind);
       else if (this.textRules !== undefined) this.textRules.check(this.kind);
       else if (this.om && this.kind !== Entry.Series) this.trackFamilyMeta();
-      if (this.om && this.kind === Entry.Series && this.omRules === undefined) this.trackFamilySample();
-      if (!this.om && this.kind === Entry.Type) this.textTypes.set(this.metaName(), this.type);
+      if (!this.om && this.kind === Entry.Type) this.pendingTypes.push(this.nameStart, this.nameEnd, this.nameQuoted ? 1 : 0, TYPE_CODES.indexOf(this.type));
       return this.kind;
     }
   }
@@ -199,7 +213,7 @@ export class ExpositionParser {
 
   /** The metric name of the current sample (decoded when it was quoted). */
   metricName(): string {
-    return this.nameQuoted ? this.decodeQuoted(this.nameStart, this.nameEnd) : this.dec.latin1Slice(this.nameStart, this.nameEnd);
+    return this.nameQuoted ? this.decodeQuoted(this.nameStart, this.nameEnd) : internAscii(this.buf, this.nameStart, this.nameEnd, this.latin1);
   }
 
   /** The name and labels exactly as written, as one latin1 string of the bytes: a cheap, exact cache key. */
@@ -258,14 +272,14 @@ export class ExpositionParser {
 
   /** Name of the family the current sample belongs to (by TYPE lines and the format's suffix rules). */
   familyName(): string {
-    if (this.om) return this.famName;
+    if (this.om) return this.inMetaFamily() ? this.famName : this.metricName();
     if (this.textRules !== undefined) return this.textRules.family;
     return this.textFamily(this.metricName()).name;
   }
 
   /** Type of the family the current sample belongs to. */
   familyType(): MetricType {
-    if (this.om) return this.famType;
+    if (this.om) return this.inMetaFamily() ? this.famType : 'unknown';
     if (this.textRules !== undefined) return this.textRules.familyType;
     return this.textFamily(this.metricName()).type;
   }
@@ -301,30 +315,24 @@ export class ExpositionParser {
    * Costs a scan of the rest of the family: call it only when needed.
    */
   createdTimestamp(): number | undefined {
-    if (!this.om || (this.famType !== 'counter' && this.famType !== 'histogram' && this.famType !== 'summary')) return undefined;
-    const want = this.famName + '_created';
+    if (!this.om) return undefined;
+    const famName = this.familyName();
+    const famType = this.familyType();
+    if (famType !== 'counter' && famType !== 'histogram' && famType !== 'summary') return undefined;
+    const want = famName + '_created';
     const mine = this.labels().without(METRIC_NAME, 'le', 'quantile');
     if (this.metricName() === want) return undefined;
     const ahead = new ExpositionParser(this.buf.subarray(this.pos), { format: 'openmetrics' });
-    ahead.famName = this.famName;
-    ahead.famType = this.famType;
+    ahead.famName = famName;
+    ahead.famType = famType;
     try {
-      while (ahead.next() === Entry.Series && ahead.famName === this.famName) {
+      while (ahead.next() === Entry.Series && ahead.familyName() === famName) {
         if (ahead.metricName() === want && ahead.labels().without(METRIC_NAME).equals(mine)) return ahead.secondsToMs(ahead.valueStart, ahead.valueEnd, ahead.value);
       }
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
     }
     return undefined;
-  }
-
-  /** Position of byte offset `at` in the input (for callers reporting their own problems). */
-  positionOf(at: number): { line: number; column: number } {
-    let lineStart = at;
-    while (lineStart > 0 && this.buf[lineStart - 1] !== LF) lineStart--;
-    let line = 1;
-    for (let k = 0; k < lineStart; k++) if (this.buf[k] === LF) line++;
-    return { line, column: this.columnOf(lineStart, at) };
   }
 
   /** Throws an ExpositionError about the current entry (used by the strict rule checkers). */
@@ -357,7 +365,9 @@ export class ExpositionParser {
       this.endLine(i);
       return;
     }
-    this.fail(i, `expected a line feed after ${what}, got the end of the input`);
+    // Prometheus's scrape parser takes a text-format last line without its line feed; expfmt and OpenMetrics do not.
+    if (this.om || this.strict) this.fail(i, `expected a line feed after ${what}, got the end of the input`);
+    this.pos = i;
   }
 
   private comment(i: number): EntryKind {
@@ -384,6 +394,9 @@ export class ExpositionParser {
       if (buf[i] !== SP) this.fail(i, `expected a space after the metric name, got ${this.describe(i)}`);
       i++;
       const eol = this.lineEnd(i);
+      if (kind === Entry.Unit && eol > i && !this.nameEndsWith(`_${this.dec.utf8Slice(i, eol)}`)) {
+        this.fail(i, `expected a unit that ends the metric name "${this.metaName()}", got "${this.dec.utf8Slice(i, eol)}"`);
+      }
       if (kind === Entry.Type) {
         const t = OM_TYPES[this.dec.latin1Slice(i, eol)];
         if (t === undefined) this.fail(i, `expected a metric type (counter, gauge, histogram, gaugehistogram, summary, stateset, info, unknown), got "${this.dec.utf8Slice(i, eol)}"`);
@@ -404,8 +417,16 @@ export class ExpositionParser {
       const eol = this.lineEnd(i);
       if (i < eol && buf[i] !== SP && buf[i] !== TAB) this.fail(i, `expected a space after the metric name, got ${this.describe(i)}`);
       while (i < eol && (buf[i] === SP || buf[i] === TAB)) i++;
+      if (i === eol && !this.strict) {
+        // Prometheus's scrape parser: an empty HELP, but a TYPE needs its type.
+        if (!isHelp) this.fail(i, 'expected a metric type after the metric name, got the end of the line');
+        this.textStart = i;
+        this.textEnd = i;
+        this.expectLineEnd(eol, 'the HELP line');
+        return Entry.Help;
+      }
       if (i === eol) {
-        // `# HELP name` and `# TYPE name` with nothing but blanks after the name are comments, as in the reference parser.
+        // expfmt: `# HELP name` and `# TYPE name` with nothing but blanks after the name are comments.
         this.textStart = hash + 1;
         this.textEnd = eol;
         this.expectLineEnd(eol, 'the comment');
@@ -418,14 +439,10 @@ export class ExpositionParser {
         this.expectLineEnd(eol, 'the HELP text');
         return Entry.Help;
       }
-      let w = i;
-      while (w < eol && buf[w] !== SP && buf[w] !== TAB) w++;
-      if (w === i) this.fail(i, 'expected a metric type after the metric name, got the end of the line');
-      const t = TEXT_TYPES[this.dec.latin1Slice(i, w).toLowerCase()];
-      if (t === undefined) this.fail(i, `expected a metric type (counter, gauge, histogram, summary, untyped), got "${this.dec.utf8Slice(i, w)}"`);
+      // The type is the rest of the line: trailing blanks make it unknown, as in both reference parsers.
+      const t = this.textTypeAt(i, eol);
+      if (t === undefined) this.fail(i, `expected a metric type (counter, gauge, histogram, summary, untyped), got "${this.dec.utf8Slice(i, eol)}"`);
       this.type = t;
-      while (w < eol && (buf[w] === SP || buf[w] === TAB)) w++;
-      if (w !== eol) this.fail(w, `expected end of line after the metric type, got ${this.describe(w)}`);
       this.expectLineEnd(eol, 'the TYPE line');
       return Entry.Type;
     }
@@ -449,8 +466,9 @@ export class ExpositionParser {
     let spaced = false;
     if (isNameStart(c)) {
       this.nameStart = i;
-      do c = ++i < this.end ? (buf[i] as number) : LF;
-      while (isNameChar(c));
+      const end = this.end;
+      while (++i < end && ((CLASS[buf[i] as number] as number) & 8) !== 0);
+      c = i < end ? (buf[i] as number) : LF;
       this.nameEnd = i;
       if (!om) while (c === SP || c === TAB) c = ++i < this.end ? (buf[i] as number) : LF;
       spaced = i > this.nameEnd;
@@ -476,13 +494,31 @@ export class ExpositionParser {
       while (c === SP || c === TAB) c = ++i < this.end ? (buf[i] as number) : LF;
       if (i === s && !spaced && this.seriesEnd === this.nameEnd) this.fail(i, `expected a label set or a space after the metric name, got ${this.describe(i)}`);
     }
-    // Value.
+    // Value. Fast path: a plain decimal of at most 15 significant digits without exponent, which is exact as
+    // mantissa / 10^fraction-digits (Clinger); anything else goes through the full float parser.
     let v = i;
-    if (om) while (v < this.end && buf[v] !== SP && buf[v] !== LF) v++;
-    else while (v < this.end && (c = buf[v] as number) !== SP && c !== TAB && c !== LF) v++;
-    if (v === i) this.fail(i, `expected a value, got ${this.describe(i)}`);
-    if (!parseFloatBytes(buf, i, v, this.float)) this.fail(i, `expected a float as value, got "${this.dec.utf8Slice(i, v)}"`);
-    this.value = this.float.value;
+    let mantissa = 0;
+    let digits = 0;
+    let frac = -1;
+    for (;;) {
+      c = v < this.end ? (buf[v] as number) : LF;
+      if (c >= 0x30 && c <= 0x39) {
+        mantissa = mantissa * 10 + (c - 0x30);
+        if (mantissa !== 0) digits++;
+        if (frac >= 0) frac++;
+      } else if (c === 0x2e && frac < 0) frac = 0;
+      else break;
+      v++;
+    }
+    if (v > i && digits <= 15 && frac !== 0 && frac <= 22 && (c === SP || c === LF || (c === TAB && !om))) {
+      this.value = frac <= 0 ? mantissa : mantissa / (POW10[frac] as number);
+    } else {
+      if (om) while (v < this.end && buf[v] !== SP && buf[v] !== LF) v++;
+      else while (v < this.end && (c = buf[v] as number) !== SP && c !== TAB && c !== LF) v++;
+      if (v === i) this.fail(i, `expected a value, got ${this.describe(i)}`);
+      if (!parseFloatBytes(buf, i, v, this.float)) this.fail(i, `expected a float as value, got "${this.dec.utf8Slice(i, v)}"`);
+      this.value = this.float.value;
+    }
     this.valueStart = i;
     this.valueEnd = v;
     i = v;
@@ -494,7 +530,11 @@ export class ExpositionParser {
           i++;
           if (buf[i] !== HASH) this.fail(i, `expected "#" to start an exemplar, got ${this.describe(i)}`);
         }
-        if (buf[i] === HASH) i = this.omExemplar(i);
+        if (buf[i] === HASH) {
+          // Prometheus takes exemplars on `_total` and `_bucket` samples only (strict mode checks the family type).
+          if (!this.strict && !this.nameEndsWith('_total') && !this.nameEndsWith('_bucket')) this.fail(i, `expected no exemplar on "${this.metricName()}" (exemplars go on _total and _bucket samples)`);
+          i = this.omExemplar(i);
+        }
       }
       this.expectLineEnd(i, 'the sample');
       return Entry.Series;
@@ -517,7 +557,8 @@ export class ExpositionParser {
     const buf = this.buf;
     let k = i;
     const negative = buf[k] === 0x2d;
-    if (buf[k] === 0x2b || buf[k] === 0x2d) k++;
+    // expfmt reads a signed integer; Prometheus's scrape parser only digits.
+    if ((buf[k] === 0x2b || buf[k] === 0x2d) && this.strict) k++;
     let ms = 0;
     const digits = end - k;
     for (; k < end; k++) {
@@ -592,6 +633,7 @@ export class ExpositionParser {
     i += 2;
     this.exStart = i;
     this.exHasTs = false;
+    if (this.exOffsets === EMPTY_OFFSETS) this.exOffsets = new Int32Array(SLOT * 4);
     i = this.scanLabels(i, this.exOffsets, true);
     if (buf[i] !== SP) this.fail(i, `expected a space before the exemplar value, got ${this.describe(i)}`);
     i++;
@@ -658,7 +700,7 @@ export class ExpositionParser {
       if (this.valueFlags !== 0) flags |= this.valueFlags;
       if ((flags & (F_VALUE_HIGH | F_NAME_QUOTED)) !== 0) this.seriesHigh = true;
       if ((n + 1) * SLOT > offsets.length) {
-        const grown = new Int32Array(offsets.length * 2);
+        const grown = new Int32Array(offsets.length * 2 + SLOT * 4);
         grown.set(offsets);
         offsets = grown;
         if (exemplar) this.exOffsets = grown;
@@ -677,7 +719,11 @@ export class ExpositionParser {
         i++;
         continue;
       }
-      if (c !== RBRACE) this.fail(i, `expected "," or "}" after label value, got ${this.describe(i)}`);
+      if (c !== RBRACE) {
+        // Prometheus's scrape parser also takes blanks alone between labels (`{a="1" b="2"}`).
+        if (text && !this.strict && (buf[i - 1] === SP || buf[i - 1] === TAB) && isLabelStart(c)) continue;
+        this.fail(i, `expected "," or "}" after label value, got ${this.describe(i)}`);
+      }
     }
     if (exemplar) this.exLabelCount = n;
     else this.labelCount = n;
@@ -692,11 +738,21 @@ export class ExpositionParser {
     const start = i;
     let flags = 0;
     i++;
+    const end = this.end;
     for (;;) {
-      if (i >= this.end) this.fail(start, 'expected a closing \'"\', got the end of the input');
+      // Plain bytes (not quote, backslash, line feed or non-ASCII) are skipped with one table test each.
+      while (i < end && ((CLASS[buf[i] as number] as number) & 16) === 0) i++;
+      if (i >= end) this.fail(start, 'expected a closing \'"\', got the end of the input');
       const c = buf[i] as number;
       if (c === QUOTE) break;
-      if (c === LF) this.fail(i, `expected a closing '"', got a line feed (new lines in ${isName ? 'names' : 'label values'} are written \\n)`);
+      if (c === LF) {
+        // Prometheus's scrape parser takes a raw line feed inside a quoted text-format string.
+        if (this.om || this.strict) this.fail(i, `expected a closing '"', got a line feed (new lines in ${isName ? 'names' : 'label values'} are written \\n)`);
+        i++;
+        this.lineNo++;
+        this.lineStart = i;
+        continue;
+      }
       if (c === BACKSLASH) {
         const e = i + 1 < this.end ? (buf[i + 1] as number) : LF;
         if (e === LF) this.fail(i, 'expected an escape sequence after "\\", got the end of the line');
@@ -725,7 +781,8 @@ export class ExpositionParser {
       return i;
     }
     if (!isNameStart(buf[i] as number)) this.fail(i, `expected a metric name, got ${this.describe(i)}`);
-    while (i < this.end && isNameChar(buf[i] as number)) i++;
+    const end = this.end;
+    while (++i < end && ((CLASS[buf[i] as number] as number) & 8) !== 0);
     this.nameEnd = i;
     return i;
   }
@@ -747,20 +804,19 @@ export class ExpositionParser {
   private trackFamilyMeta(): void {
     if (this.kind !== Entry.Help && this.kind !== Entry.Type && this.kind !== Entry.Unit) return;
     const name = this.metaName();
-    if (name !== this.famName || this.famFromSample) {
+    if (name !== this.famName) {
       this.famName = name;
       this.famType = 'unknown';
-      this.famFromSample = false;
     }
     if (this.kind === Entry.Type) this.famType = this.type;
   }
 
-  /** OpenMetrics, lenient: a sample stays in the current family when its name fits the family's type. */
-  private trackFamilySample(): void {
-    if (this.belongsToFamily(this.famName, this.famType)) return;
-    this.famName = this.metricName();
-    this.famType = 'unknown';
-    this.famFromSample = true;
+  /**
+   * OpenMetrics: whether the current sample is in the family of the last metadata lines. Lenient mode decides it only
+   * when asked (a sample that does not fit is its own family, of unknown type); strict mode tracks families exactly.
+   */
+  private inMetaFamily(): boolean {
+    return this.omRules !== undefined || this.belongsToFamily(this.famName, this.famType);
   }
 
   /** @internal The strict OpenMetrics rules keep the family; they report it here so familyName() can answer. */
@@ -797,6 +853,14 @@ export class ExpositionParser {
 
   /** Text format: the family a sample name belongs to, by the TYPE lines seen so far (expfmt's rule). */
   private textFamily(name: string): { name: string; type: MetricType } {
+    const pending = this.pendingTypes;
+    for (let k = 0; k < pending.length; k += 4) {
+      const s = pending[k] as number;
+      const e = pending[k + 1] as number;
+      const n = pending[k + 2] === 1 ? this.decodeQuoted(s, e) : this.dec.latin1Slice(s, e);
+      this.textTypes.set(n, TYPE_CODES[pending[k + 3] as number] as MetricType);
+    }
+    pending.length = 0;
     const own = this.textTypes.get(name);
     if (own !== undefined) return { name, type: own };
     for (const [suffix, types] of TEXT_SUFFIX_OWNERS) {
@@ -822,7 +886,7 @@ export class ExpositionParser {
       while (j > 0) {
         const cmp = compareStrings(flat[j - 2] as string, name);
         if (cmp < 0) break;
-        if (cmp === 0) this.failLabels(offsets, k, `duplicate label name "${name}"`);
+        if (cmp === 0) this.failLabels(offsets, k, `expected each label name once, got duplicate label name "${name}"`);
         flat[j] = flat[j - 2] as string;
         flat[j + 1] = flat[j - 1] as string;
         j -= 2;
@@ -830,6 +894,7 @@ export class ExpositionParser {
       flat[j] = name;
       flat[j + 1] = value;
     }
+    if (!flat.includes('')) return Labels.fromSortedFlat(flat);
     let w = 0;
     for (let r = 0; r < flat.length; r += 2) {
       if (flat[r + 1] === '') continue;
@@ -850,7 +915,7 @@ export class ExpositionParser {
     const o = k * SLOT;
     const ns = offsets[o] as number;
     const ne = offsets[o + 1] as number;
-    return ((offsets[o + 4] as number) & F_NAME_QUOTED) !== 0 ? this.decodeQuoted(ns, ne) : this.dec.latin1Slice(ns, ne);
+    return ((offsets[o + 4] as number) & F_NAME_QUOTED) !== 0 ? this.decodeQuoted(ns, ne) : internAscii(this.buf, ns, ne, this.latin1);
   }
 
   private labelValueAt(offsets: Int32Array, k: number): string {
@@ -859,7 +924,7 @@ export class ExpositionParser {
     const ve = offsets[o + 3] as number;
     const flags = offsets[o + 4] as number;
     if ((flags & F_VALUE_ESCAPED) !== 0) return this.unescape(vs, ve, true);
-    return (flags & F_VALUE_HIGH) !== 0 ? this.dec.utf8Slice(vs, ve) : this.dec.latin1Slice(vs, ve);
+    return (flags & F_VALUE_HIGH) !== 0 ? this.dec.utf8Slice(vs, ve) : internAscii(this.buf, vs, ve, this.latin1);
   }
 
   /** Decodes a quoted name `"..."` (quotes included in [start, end)). */
@@ -886,6 +951,27 @@ export class ExpositionParser {
 
   private decodeHelp(start: number, end: number): string {
     return this.unescape(start, end, this.om);
+  }
+
+  /** Whether the current name (sample or metadata) ends with `suffix`. */
+  private nameEndsWith(suffix: string): boolean {
+    if (this.nameQuoted) return this.metricName().endsWith(suffix);
+    const n = suffix.length;
+    if (this.nameEnd - this.nameStart < n) return false;
+    for (let k = 0; k < n; k++) if (this.buf[this.nameEnd - n + k] !== suffix.charCodeAt(k)) return false;
+    return true;
+  }
+
+  /** The text-format type word in `[i, w)` (any letter case in strict mode, as expfmt reads it; lower case when lenient, as Prometheus). */
+  private textTypeAt(i: number, w: number): MetricType | undefined {
+    const fold = this.strict ? 0x20 : 0;
+    for (const word of TEXT_TYPE_WORDS) {
+      if (w - i !== word.length) continue;
+      let k = 0;
+      while (k < word.length && ((this.buf[i + k] as number) | fold) === word.charCodeAt(k)) k++;
+      if (k === word.length) return TEXT_TYPES[word];
+    }
+    return undefined;
   }
 
   // ---- small helpers ----------------------------------------------------------------------------------------
@@ -944,15 +1030,27 @@ const TEXT_SUFFIX_OWNERS: ReadonlyArray<readonly [string, readonly MetricType[]]
   ['_sum', ['histogram', 'summary']],
 ];
 
+/**
+ * Character classes by byte: bit 1 label-name start, 2 label-name char, 4 metric-name start, 8 metric-name char,
+ * 16 a byte a quoted string must look at (quote, backslash, line feed, non-ASCII).
+ */
+const CLASS = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) {
+    const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+    const digit = c >= 0x30 && c <= 0x39;
+    const special = c === 0x22 || c === 0x5c || c === 0x0a || c >= 0x80;
+    t[c] = (letter ? 1 | 2 | 4 | 8 : 0) | (digit ? 2 | 8 : 0) | (c === 0x3a ? 4 | 8 : 0) | (special ? 16 : 0);
+  }
+  return t;
+})();
+
 function isNameStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a;
-}
-function isNameChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || c === 0x3a || (c >= 0x30 && c <= 0x39);
+  return ((CLASS[c] as number) & 4) !== 0;
 }
 function isLabelStart(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
+  return ((CLASS[c] as number) & 1) !== 0;
 }
 function isLabelChar(c: number): boolean {
-  return (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f || (c >= 0x30 && c <= 0x39);
+  return ((CLASS[c] as number) & 2) !== 0;
 }

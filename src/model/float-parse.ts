@@ -81,7 +81,7 @@ export function parseFloatBytes(buf: Uint8Array, start: number, end: number, out
   }
   if (!sawDigit) return false;
   let exp = 0;
-  if (i < end && (buf[i] as number | 0x20) === 0x65 /* e */) {
+  if (i < end && ((buf[i] as number) | 0x20) === 0x65 /* e */) {
     i++;
     let expNegative = false;
     if (i < end && (buf[i] === 0x2b || buf[i] === 0x2d)) {
@@ -129,6 +129,8 @@ function matchesWordIgnoreCase(buf: Uint8Array, i: number, end: number, word: st
 }
 
 function latin1(buf: Uint8Array, start: number, end: number): string {
+  const slice = (buf as Partial<{ latin1Slice(s: number, e: number): string }>).latin1Slice;
+  if (typeof slice === 'function') return slice.call(buf, start, end);
   let s = '';
   for (let i = start; i < end; i++) s += String.fromCharCode(buf[i] as number);
   return s;

@@ -63,20 +63,20 @@ export class OpenMetricsRules {
         let f = this.fam;
         if (f === undefined || f.name !== name || f.samples) {
           this.closeFamily();
-          if (this.familyNames.has(name)) p.failEntry(`metadata for family "${name}" after that family's samples or in a second place (families must not be interleaved)`);
+          if (this.familyNames.has(name)) p.failEntry(`expected metadata for family "${name}" before its samples and in one place, got it again (families must not be interleaved)`);
           f = this.openFamily(name);
         }
         if (kind === Entry.Help) {
-          if (f.help) p.failEntry(`second HELP line for family "${name}"`);
+          if (f.help) p.failEntry(`expected one HELP line for family "${name}", got a second`);
           f.help = true;
         } else if (kind === Entry.Type) {
-          if (f.typed) p.failEntry(`second TYPE line for family "${name}"`);
+          if (f.typed) p.failEntry(`expected one TYPE line for family "${name}", got a second`);
           f.typed = true;
           f.type = p.metricType();
           this.checkUnit(f);
           this.register(f);
         } else {
-          if (f.unit !== undefined) p.failEntry(`second UNIT line for family "${name}"`);
+          if (f.unit !== undefined) p.failEntry(`expected one UNIT line for family "${name}", got a second`);
           f.unit = p.unit();
           this.checkUnit(f);
         }
@@ -113,9 +113,9 @@ export class OpenMetricsRules {
     if (f.registered) return;
     f.registered = true;
     const p = this.parser;
-    if (this.familyNames.has(f.name)) p.failEntry(`family "${f.name}" appears a second time (families must not be interleaved)`);
+    if (this.familyNames.has(f.name)) p.failEntry(`expected family "${f.name}" in one place, got it a second time (families must not be interleaved)`);
     for (const s of FAMILY_SUFFIXES[f.type]) {
-      if (this.sampleNames.has(f.name + s)) p.failEntry(`${f.type} family "${f.name}" clashes with an earlier family over the name "${f.name + s}"`);
+      if (this.sampleNames.has(f.name + s)) p.failEntry(`expected ${f.type} family "${f.name}" not to clash with an earlier family, got the name "${f.name + s}" twice`);
     }
     this.familyNames.add(f.name);
     for (const s of FAMILY_SUFFIXES[f.type]) this.sampleNames.add(f.name + s);
@@ -201,7 +201,7 @@ export class OpenMetricsRules {
     let m = this.metric;
     if (m === undefined || m.key !== key) {
       this.closeMetric();
-      if (f.metricKeys.has(key)) p.failEntry(`samples of metric ${f.name}${key} are not together (metrics must not be interleaved)`);
+      if (f.metricKeys.has(key)) p.failEntry(`expected the samples of metric ${f.name}${key} together, got them interleaved with another metric`);
       f.metricKeys.add(key);
       m = {
         key, count: 0, hasTs: false, lastTs: 0, seen: new Set(), lastLe: -Infinity, lastBucket: 0, buckets: 0, sawInf: false,
@@ -212,7 +212,7 @@ export class OpenMetricsRules {
     if (m.count > 0 && p.hasTimestamp !== m.hasTs) p.failEntry(`expected every sample of ${f.name}${key} ${m.hasTs ? 'with' : 'without'} a timestamp`);
     if (p.hasTimestamp && m.count > 0 && p.timestamp < m.lastTs) p.failEntry(`expected timestamps of ${f.name}${key} not to go backwards`);
     const id = `${name}${labels.toString()}`;
-    if (!p.hasTimestamp && m.seen.has(id)) p.failEntry(`duplicate sample ${id}`);
+    if (!p.hasTimestamp && m.seen.has(id)) p.failEntry(`expected each sample once (or with increasing timestamps), got ${id} again`);
     m.seen.add(id);
     m.count++;
     m.hasTs = p.hasTimestamp;

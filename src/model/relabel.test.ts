@@ -102,3 +102,22 @@ test('defaults are Prometheus defaults', () => {
   assert.equal(c.regex.source, '(.*)');
   assert.equal(c.replacement, '$1');
 });
+
+test('labelmap sees the labels as they were before the step, even after earlier steps changed them', () => {
+  const steps = [
+    newRelabelConfig({ targetLabel: 'b_x', replacement: '1' }),
+    newRelabelConfig({ action: 'labelmap', regex: '(.)_(.*)', replacement: '${2}_${1}' }),
+  ];
+  const got = relabel(Labels.from({ a_y: '2' }), steps);
+  assert.deepEqual(got?.toObject(), { a_y: '2', b_x: '1', x_b: '1', y_a: '2' });
+});
+
+test('repeated inputs give the same results (regex results are cached per regex)', () => {
+  const steps = [newRelabelConfig({ action: 'drop', sourceLabels: ['__name__'], regex: 'go_.*' })];
+  for (let i = 0; i < 10_000; i++) {
+    const name = i % 2 === 0 ? 'go_x' : `m_${i % 5000}`;
+    assert.equal(relabel(Labels.from({ __name__: name }), steps) === null, name.startsWith('go_'), name);
+  }
+  const same = Labels.from({ __name__: 'kept' });
+  assert.equal(relabel(same, steps), same, 'an unchanged set is returned as is');
+});

@@ -2,8 +2,8 @@
 
 import { createHash } from 'node:crypto';
 import { VigilError } from './errors.js';
-import type { Labels } from './labels.js';
-import { LabelsBuilder } from './labels.js';
+import type { LabelsBuilder } from './labels.js';
+import { compareStrings, Labels } from './labels.js';
 import { AnchoredRegex } from './regex.js';
 
 export const RELABEL_ACTIONS = [
@@ -127,36 +127,114 @@ function validate(c: RelabelConfig, input: RelabelConfigInput): void {
 }
 
 /**
- * Runs the steps in order over `labels`. Returns the relabeled set, or null when a step dropped it
- * (keep, drop, keepequal, dropequal); the first drop ends processing.
+ * Runs the steps in order over `labels`. Returns the relabeled set (the same object when nothing changed), or
+ * null when a step dropped it (keep, drop, keepequal, dropequal); the first drop ends processing.
  */
 export function relabel(labels: Labels, configs: readonly RelabelConfig[]): Labels | null {
   if (configs.length === 0) return labels;
-  const b = new LabelsBuilder(labels);
-  return relabelBuilder(b, configs) ? b.labels() : null;
+  const s = new Scratch(labels);
+  for (const c of configs) if (!applyOne(s, c)) return null;
+  return s.changed ? Labels.fromSortedFlat(s.flat) : labels;
 }
 
-/** Relabels in place; false when the set was dropped (the builder is then left half-way). */
+/** Relabels a builder's labels in place; false when the set was dropped (the builder is then unchanged). */
 export function relabelBuilder(b: LabelsBuilder, configs: readonly RelabelConfig[]): boolean {
-  for (const c of configs) if (!applyOne(b, c)) return false;
+  const out = relabel(b.labels(), configs);
+  if (out === null) return false;
+  b.reset(out);
   return true;
 }
 
-function applyOne(b: LabelsBuilder, c: RelabelConfig): boolean {
+/** A label set being relabeled: a sorted flat `[name, value, ...]` array, copied on first write. */
+class Scratch {
+  flat: string[];
+  changed = false;
+
+  constructor(base: Labels) {
+    this.flat = base.flat as string[];
+  }
+
+  get(name: string): string {
+    const f = this.flat;
+    for (let i = 0; i < f.length; i += 2) if (f[i] === name) return f[i + 1] as string;
+    return '';
+  }
+
+  private own(): string[] {
+    if (!this.changed) {
+      this.flat = this.flat.slice();
+      this.changed = true;
+    }
+    return this.flat;
+  }
+
+  /** Sets `name`; an empty value deletes it (a label with an empty value does not exist). */
+  set(name: string, value: string): void {
+    if (value === '') return this.del(name);
+    const f = this.flat;
+    let i = 0;
+    while (i < f.length && compareStrings(f[i] as string, name) < 0) i += 2;
+    if (f[i] === name) {
+      if (f[i + 1] !== value) this.own()[i + 1] = value;
+      return;
+    }
+    this.own().splice(i, 0, name, value);
+  }
+
+  del(name: string): void {
+    const f = this.flat;
+    for (let i = 0; i < f.length; i += 2) {
+      if (f[i] === name) {
+        this.own().splice(i, 2);
+        return;
+      }
+    }
+  }
+
+  names(): string[] {
+    const out: string[] = [];
+    for (let i = 0; i < this.flat.length; i += 2) out.push(this.flat[i] as string);
+    return out;
+  }
+}
+
+/** Most strings relabeling sees repeat (metric and label names): remember regex results per compiled regex. */
+const MATCH_CACHE_SIZE = 4096;
+const matchCaches = new WeakMap<AnchoredRegex, Map<string, (string | undefined)[] | null>>();
+
+function cachedExec(re: AnchoredRegex, s: string): (string | undefined)[] | null {
+  let cache = matchCaches.get(re);
+  if (cache === undefined) {
+    cache = new Map();
+    matchCaches.set(re, cache);
+  }
+  const hit = cache.get(s);
+  if (hit !== undefined) return hit;
+  const groups = re.exec(s);
+  if (cache.size >= MATCH_CACHE_SIZE) cache.clear();
+  cache.set(s, groups);
+  return groups;
+}
+
+function matches(re: AnchoredRegex, s: string): boolean {
+  return cachedExec(re, s) !== null;
+}
+
+function applyOne(b: Scratch, c: RelabelConfig): boolean {
   let val = '';
   if (c.sourceLabels.length === 1) val = b.get(c.sourceLabels[0] as string);
   else if (c.sourceLabels.length > 1) val = c.sourceLabels.map((n) => b.get(n)).join(c.separator);
   switch (c.action) {
     case 'drop':
-      return !c.regex.matches(val);
+      return !matches(c.regex, val);
     case 'keep':
-      return c.regex.matches(val);
+      return matches(c.regex, val);
     case 'dropequal':
       return b.get(c.targetLabel) !== val;
     case 'keepequal':
       return b.get(c.targetLabel) === val;
     case 'replace': {
-      const groups = c.regex.exec(val);
+      const groups = cachedExec(c.regex, val);
       if (groups === null) return true;
       const names = c.regex.namedGroups();
       const target = expandTemplate(c.targetLabel, groups, names);
@@ -175,21 +253,18 @@ function applyOne(b: LabelsBuilder, c: RelabelConfig): boolean {
       return true;
     case 'labelmap': {
       const names = c.regex.namedGroups();
-      b.labels().forEach((name, value) => {
-        const groups = c.regex.exec(name);
-        if (groups !== null) b.set(expandTemplate(c.replacement, groups, names), value);
-      });
+      const snapshot = b.flat.slice();
+      for (let i = 0; i < snapshot.length; i += 2) {
+        const groups = cachedExec(c.regex, snapshot[i] as string);
+        if (groups !== null) b.set(expandTemplate(c.replacement, groups, names), snapshot[i + 1] as string);
+      }
       return true;
     }
     case 'labeldrop':
-      b.labels().forEach((name) => {
-        if (c.regex.matches(name)) b.del(name);
-      });
+      for (const name of b.names()) if (matches(c.regex, name)) b.del(name);
       return true;
     case 'labelkeep':
-      b.labels().forEach((name) => {
-        if (!c.regex.matches(name)) b.del(name);
-      });
+      for (const name of b.names()) if (!matches(c.regex, name)) b.del(name);
       return true;
   }
 }

@@ -29,10 +29,10 @@ export class TextFormatRules {
       const name = p.metaName();
       const f = this.get(name);
       if (kind === Entry.Help) {
-        if (f.help) p.failEntry(`second HELP line for metric name "${name}"`);
+        if (f.help) p.failEntry(`expected one HELP line for metric name "${name}", got a second HELP line`);
         f.help = true;
       } else {
-        if (f.type !== undefined || f.samples) p.failEntry(`second TYPE line for metric name "${name}", or TYPE reported after samples`);
+        if (f.type !== undefined || f.samples) p.failEntry(`expected one TYPE line for metric name "${name}", before its samples: got a second TYPE line, or TYPE reported after samples`);
         f.type = p.metricType();
       }
       return;
@@ -59,8 +59,8 @@ export class TextFormatRules {
     const seen = new Set<string>();
     for (let k = 0; k < p.labelsWritten; k++) {
       const ln = p.labelName(k);
-      if (ln === '__name__') p.failEntry(`label name "__name__" is reserved`);
-      if (seen.has(ln)) p.failEntry(`duplicate label names for metric "${name}"`);
+      if (ln === '__name__') p.failEntry(`expected a label name other than "__name__", which is reserved`);
+      if (seen.has(ln)) p.failEntry(`expected each label name once on metric "${name}", got duplicate label name "${ln}"`);
       seen.add(ln);
       const special = (this.familyType === 'summary' && name === family && ln === 'quantile') || (this.familyType === 'histogram' && name === `${family}_bucket` && ln === 'le');
       if (special && parseFloatString(p.labelValue(k)) === undefined) {

@@ -7,7 +7,8 @@ import { kahanSumInc } from './kahan.js';
 import { execError } from './query-error.js';
 import { quantileOf } from './quantile.js';
 import { formatGo } from './range-functions.js';
-import type { Sample } from './value.js';
+import { prometheusLabelsHash } from './xxhash64.js';
+import type { Sample, Series } from './value.js';
 
 interface Group {
   metric: Labels;
@@ -23,7 +24,7 @@ interface Group {
 const METADATA = ['__name__', '__type__', '__unit__'];
 
 /** The label set a sample is grouped under: `by` keeps the listed names, `without` drops them and the name. */
-function groupingLabels(metric: Labels, grouping: readonly string[], without: boolean): Labels {
+export function groupingLabels(metric: Labels, grouping: readonly string[], without: boolean): Labels {
   if (without) {
     const b = new LabelsBuilder(metric);
     for (const n of grouping) b.del(n);
@@ -91,6 +92,8 @@ export function aggregate(
   t: number,
   annotations: Annotations,
   delayedNameRemoval: boolean,
+  /** Grouping of each input label set, reused across the steps of one query. */
+  groupCache: Map<Labels, { metric: Labels; key: string }> = new Map(),
 ): Sample[] {
   const op = e.op;
   if (op === 'count_values') {
@@ -132,8 +135,13 @@ export function aggregate(
   const groups = new Map<string, Group>();
   const order: Group[] = [];
   for (const s of samples) {
-    const metric = groupingLabels(s.metric, e.grouping, e.without);
-    const key = metric.flat.join('\xff');
+    let cached = groupCache.get(s.metric);
+    if (cached === undefined) {
+      const m = groupingLabels(s.metric, e.grouping, e.without);
+      cached = { metric: m, key: m.flat.join('\xff') };
+      groupCache.set(s.metric, cached);
+    }
+    const { metric, key } = cached;
     let g = groups.get(key);
     if (g === undefined) {
       g = { metric, dropName: false, count: 0, value: 0, kahanC: 0, mean: 0, incrementalMean: false, samples: [] };
@@ -156,7 +164,7 @@ export function aggregate(
         continue;
       case 'limit_ratio':
         for (const s of g.samples) {
-          const offset = s.metric.hash() / 2 ** 53;
+          const offset = Number(prometheusLabelsHash(s.metric)) / 2 ** 64; // float64(MaxUint64) rounds to 2^64
           if ((ratio >= 0 && offset < ratio) || (ratio < 0 && offset >= 1 + ratio)) out.push(s);
         }
         continue;
@@ -256,4 +264,206 @@ function isValidLabelName(n: string): boolean {
   if (n.length === 0) return false;
   const enc = Buffer.from(n, 'utf8');
   return enc.toString('utf8') === n && !n.includes('\uFFFD');
+}
+
+/** Aggregations computed over whole series at once (no object per sample): sum, avg, count, min, max, group, stddev, stdvar. */
+export const SERIES_AGGREGATIONS: ReadonlySet<string> = new Set(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
+
+/**
+ * One of SERIES_AGGREGATIONS over step-aligned series. Each series' group is computed once; per group and step
+ * the running state lives in typed arrays. Samples are added in series order, as the per-step path adds them.
+ */
+export function aggregateSeries(e: AggregateExpr, series: Series[], steps: number, stepOf: (t: number) => number, stepTime: (i: number) => number): Series[] {
+  const op = e.op;
+  interface G {
+    metric: Labels;
+    dropName: boolean;
+    count: Float64Array;
+    value: Float64Array;
+    c: Float64Array;
+    mean: Float64Array;
+    incr: Uint8Array;
+  }
+  const groups = new Map<string, G>();
+  const order: G[] = [];
+  const byMetric = new Map<Labels, G>();
+  for (const s of series) {
+    let g = byMetric.get(s.metric);
+    if (g === undefined) {
+      const metric = groupingLabels(s.metric, e.grouping, e.without);
+      const key = metric.flat.join('\xff');
+      g = groups.get(key);
+      if (g === undefined) {
+        g = { metric, dropName: false, count: new Float64Array(steps), value: new Float64Array(steps), c: new Float64Array(steps), mean: new Float64Array(steps), incr: new Uint8Array(steps) };
+        groups.set(key, g);
+        order.push(g);
+      }
+      byMetric.set(s.metric, g);
+    }
+    if (s.dropName && g.metric.has(METRIC_NAME)) g.dropName = true;
+    const { count, value, c, mean, incr } = g;
+    for (let k = 0; k < s.ts.length; k++) {
+      const i = stepOf(s.ts[k] as number);
+      const f = s.fs[k] as number;
+      const n = (count[i] as number) + 1;
+      count[i] = n;
+      switch (op) {
+        case 'sum': {
+          const sum = value[i] as number;
+          const t = sum + f;
+          if (t === Infinity || t === -Infinity) c[i] = 0;
+          else if (Math.abs(sum) >= Math.abs(f)) c[i] = (c[i] as number) + (sum - t + f);
+          else c[i] = (c[i] as number) + (f - t + sum);
+          value[i] = t;
+          break;
+        }
+        case 'avg': {
+          if (n === 1) {
+            value[i] = f;
+            c[i] = 0;
+            break;
+          }
+          if (incr[i] === 0) {
+            const [nv, nc] = kahanSumInc(f, value[i] as number, c[i] as number);
+            if (Number.isFinite(nv) || Number.isNaN(nv)) {
+              value[i] = nv;
+              c[i] = nc;
+              break;
+            }
+            incr[i] = 1;
+            mean[i] = (value[i] as number) / (n - 1);
+            c[i] = (c[i] as number) / (n - 1);
+          }
+          const m = mean[i] as number;
+          if (m === Infinity || m === -Infinity) {
+            if ((f === Infinity || f === -Infinity) && m > 0 === f > 0) break;
+            if (Number.isFinite(f)) break;
+          }
+          const q = (n - 1) / n;
+          const [nm, nc] = kahanSumInc(f / n, q * m, q * (c[i] as number));
+          mean[i] = nm;
+          c[i] = nc;
+          break;
+        }
+        case 'min':
+          if (n === 1 || f < (value[i] as number) || Number.isNaN(value[i] as number)) value[i] = f;
+          break;
+        case 'max':
+          if (n === 1 || f > (value[i] as number) || Number.isNaN(value[i] as number)) value[i] = f;
+          break;
+        case 'stddev':
+        case 'stdvar': {
+          if (n === 1) {
+            mean[i] = f;
+            value[i] = Number.isFinite(f) ? 0 : NaN;
+            break;
+          }
+          const delta = f - (mean[i] as number);
+          mean[i] = (mean[i] as number) + delta / n;
+          value[i] = (value[i] as number) + delta * (f - (mean[i] as number));
+          break;
+        }
+        default:
+      }
+    }
+  }
+  const out: Series[] = [];
+  for (const g of order) {
+    const ts: number[] = [];
+    const fs: number[] = [];
+    for (let i = 0; i < steps; i++) {
+      const n = g.count[i] as number;
+      if (n === 0) continue;
+      let f: number;
+      switch (op) {
+        case 'sum':
+          f = (g.value[i] as number) + (g.c[i] as number);
+          break;
+        case 'avg':
+          f = g.incr[i] === 1 ? (g.mean[i] as number) + (g.c[i] as number) : (g.value[i] as number) / n + (g.c[i] as number) / n;
+          break;
+        case 'count':
+          f = n;
+          break;
+        case 'group':
+          f = 1;
+          break;
+        case 'stdvar':
+          f = (g.value[i] as number) / n;
+          break;
+        case 'stddev':
+          f = Math.sqrt((g.value[i] as number) / n);
+          break;
+        default:
+          f = g.value[i] as number;
+      }
+      ts.push(stepTime(i));
+      fs.push(f);
+    }
+    out.push({ metric: g.metric, ts, fs, dropName: g.dropName });
+  }
+  return out;
+}
+
+/**
+ * topk/bottomk over step-aligned series without an object per sample: per group and step the k best (series,
+ * value) pairs, chosen exactly as the per-step path chooses them. For one step, the output is in Prometheus's
+ * order (groups in order of appearance, each sorted best first).
+ */
+export function topkSeries(e: AggregateExpr, series: Series[], ks: Float64Array, steps: number, stepOf: (t: number) => number, stepTime: (i: number) => number): Series[] {
+  const top = e.op === 'topk';
+  const better = (a: number, b: number): boolean => (top ? a > b || (Number.isNaN(b) && !Number.isNaN(a)) : a < b || (Number.isNaN(b) && !Number.isNaN(a)));
+  const k = Array.from(ks, (p) => paramK(p));
+  const groupIndex = new Map<string, number>();
+  const kept: Array<Array<Array<[si: number, f: number]> | undefined>> = [];
+  series.forEach((s, si) => {
+    const metric = groupingLabels(s.metric, e.grouping, e.without);
+    const key = metric.flat.join('\xff');
+    let gi = groupIndex.get(key);
+    if (gi === undefined) {
+      gi = kept.length;
+      groupIndex.set(key, gi);
+      kept.push(new Array(steps));
+    }
+    const perStep = kept[gi] as Array<Array<[number, number]> | undefined>;
+    for (let j = 0; j < s.ts.length; j++) {
+      const i = stepOf(s.ts[j] as number);
+      const ki = k[i] as number;
+      if (ki < 1) continue;
+      const f = s.fs[j] as number;
+      let arr = perStep[i];
+      if (arr === undefined) {
+        arr = [];
+        perStep[i] = arr;
+      }
+      if (arr.length < ki) {
+        arr.push([si, f]);
+        continue;
+      }
+      let worst = 0;
+      for (let w = 1; w < arr.length; w++) if (better((arr[worst] as [number, number])[1], (arr[w] as [number, number])[1])) worst = w;
+      if (better(f, (arr[worst] as [number, number])[1])) arr[worst] = [si, f];
+    }
+  });
+  const outBySeries = new Map<number, Series>();
+  const ordered: Series[] = [];
+  for (let i = 0; i < steps; i++) {
+    for (const perStep of kept) {
+      const arr = perStep[i];
+      if (arr === undefined) continue;
+      arr.sort((a, b) => (a[1] === b[1] || (Number.isNaN(a[1]) && Number.isNaN(b[1])) ? 0 : better(a[1], b[1]) ? -1 : 1));
+      for (const [si, f] of arr) {
+        let o = outBySeries.get(si);
+        if (o === undefined) {
+          const s = series[si] as Series;
+          o = { metric: s.metric, ts: [], fs: [], dropName: s.dropName };
+          outBySeries.set(si, o);
+          ordered.push(o);
+        }
+        o.ts.push(stepTime(i));
+        o.fs.push(f);
+      }
+    }
+  }
+  return ordered;
 }

@@ -145,13 +145,19 @@ export interface SubqueryExpr {
   /** Range in ms (0 when `rangeExpr` depends on the query). */
   readonly range: number;
   readonly rangeExpr?: DurationExpr;
-  /** Offset in ms as written (may be negative); 0 when none. */
+  /**
+   * Offset in ms as written (may be negative); 0 when none. With `offsetExpr`: its value when it does not use
+   * `step()`/`range()`, else 0 (evaluate `offsetExpr` per query, see duration-expr.ts).
+   */
   readonly offset: number;
   readonly offsetExpr?: DurationExpr;
   /** `@ <time>` in ms since epoch. */
   readonly timestamp?: number;
   readonly startOrEnd?: StartOrEnd;
-  /** Step in ms; 0 means "not given" (`[5m:]`): the engine uses its default subquery step. */
+  /**
+   * Step in ms; 0 with no `stepExpr` means "not given" (`[5m:]`): the engine uses its default subquery step.
+   * With `stepExpr`: its value when it does not use `step()`/`range()`, else 0 (evaluate `stepExpr` per query).
+   */
   readonly step: number;
   readonly stepExpr?: DurationExpr;
   readonly pos: PosRange;
@@ -194,7 +200,10 @@ export interface VectorSelector {
   readonly name: string;
   /** All matchers in source order, then `__name__="<name>"` for a name written before the braces (as Prometheus orders them). */
   readonly matchers: readonly Matcher[];
-  /** Offset in ms as written (may be negative); 0 when none. */
+  /**
+   * Offset in ms as written (may be negative); 0 when none. With `offsetExpr`: its value when it does not use
+   * `step()`/`range()`, else 0 (evaluate `offsetExpr` per query, see duration-expr.ts).
+   */
   readonly offset: number;
   readonly offsetExpr?: DurationExpr;
   /** `@ <time>` in ms since epoch. */

@@ -90,8 +90,40 @@ export function vectorScalarBinop(
   return { metric: s.metric, ts, fs, dropName: s.dropName || dropsName(op) || returnBool };
 }
 
+/**
+ * Per-query memo of signatures and result label sets, so a range query computes each once per series (or
+ * series pair) instead of once per step. Keys are label-set objects, which stay the same across steps.
+ */
+export class BinopCache {
+  private readonly sigs = new Map<Labels, string>();
+  private readonly results = new Map<Labels, Map<Labels, Labels>>();
+
+  signature(l: Labels, matching: VectorMatching): string {
+    let s = this.sigs.get(l);
+    if (s === undefined) {
+      s = signatureOf(l, matching);
+      this.sigs.set(l, s);
+    }
+    return s;
+  }
+
+  resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, matching: VectorMatching, returnBool: boolean, delayed: boolean): Labels {
+    let byRhs = this.results.get(lhs);
+    if (byRhs === undefined) {
+      byRhs = new Map();
+      this.results.set(lhs, byRhs);
+    }
+    let r = byRhs.get(rhs);
+    if (r === undefined) {
+      r = resultMetric(lhs, rhs, op, matching, returnBool, delayed);
+      byRhs.set(rhs, r);
+    }
+    return r;
+  }
+}
+
 /** The matching signature of a label set: `on` labels, or all but `ignoring` labels and the name. */
-function signature(l: Labels, matching: VectorMatching): string {
+function signatureOf(l: Labels, matching: VectorMatching): string {
   const f = l.flat;
   const parts: string[] = [];
   if (matching.on) {
@@ -137,7 +169,16 @@ function resultMetric(lhs: Labels, rhs: Labels, op: BinaryOp, matching: VectorMa
 }
 
 /** One step of `lhs op rhs` between two instant vectors. */
-export function vectorBinop(op: BinaryOp, lhs: Sample[], rhs: Sample[], matching: VectorMatching, returnBool: boolean, delayed: boolean): Sample[] {
+export function vectorBinop(
+  op: BinaryOp,
+  lhs: Sample[],
+  rhs: Sample[],
+  matching: VectorMatching,
+  returnBool: boolean,
+  delayed: boolean,
+  cache: BinopCache = new BinopCache(),
+): Sample[] {
+  const signature = (l: Labels, m: VectorMatching): string => cache.signature(l, m);
   switch (op) {
     case 'and': {
       const sigs = new Set(rhs.map((s) => signature(s.metric, matching)));
@@ -173,11 +214,12 @@ export function vectorBinop(op: BinaryOp, lhs: Sample[], rhs: Sample[], matching
     oneSigs.set(sig, s);
   }
   const out: Sample[] = [];
-  const matched = new Map<string, Set<number> | null>();
+  // Per signature: null (one-to-one), or the result-label hashes seen (one number until a second arrives).
+  const matched = new Map<string, number | Set<number> | null>();
   const usedOne = new Set<string>();
   const emit = (ms: Sample, os: Sample, sig: string): void => {
     const base = ms;
-    const metric = resultMetric(base.metric, os.metric, op, matching, returnBool, delayed);
+    const metric = cache.resultMetric(base.metric, os.metric, op, matching, returnBool, delayed);
     // Cardinality is checked before filtering, so an error does not depend on which samples a comparison keeps.
     const prior = matched.get(sig);
     if (matching.card === 'one-to-one') {
@@ -185,14 +227,14 @@ export function vectorBinop(op: BinaryOp, lhs: Sample[], rhs: Sample[], matching
       matched.set(sig, null);
     } else {
       const h = metric.hash();
-      let set = prior ?? undefined;
-      if (set === undefined) {
-        set = new Set<number>();
-        matched.set(sig, set);
-      } else if (set.has(h)) {
-        throw execError('multiple matches for labels: grouping labels must ensure unique matches');
+      if (prior === undefined || prior === null) matched.set(sig, h);
+      else if (typeof prior === 'number') {
+        if (prior === h) throw execError('multiple matches for labels: grouping labels must ensure unique matches');
+        matched.set(sig, new Set([prior, h]));
+      } else {
+        if (prior.has(h)) throw execError('multiple matches for labels: grouping labels must ensure unique matches');
+        prior.add(h);
       }
-      set.add(h);
     }
     let fl = ms.f;
     let fr = os.f;
@@ -210,7 +252,7 @@ export function vectorBinop(op: BinaryOp, lhs: Sample[], rhs: Sample[], matching
     const sig = signature(ms.metric, matching);
     const os = oneSigs.get(sig);
     if (os !== undefined) {
-      usedOne.add(sig);
+      if (fillMany !== undefined) usedOne.add(sig);
       emit(ms, os, sig);
     } else if (fillOne !== undefined) {
       emit(ms, { metric: Labels.EMPTY, t: ms.t, f: fillOne, dropName: false }, sig);
@@ -221,6 +263,160 @@ export function vectorBinop(op: BinaryOp, lhs: Sample[], rhs: Sample[], matching
       if (usedOne.has(sig)) continue;
       const filled: Sample = { metric: matchLabels(os.metric, matching), t: os.t, f: fillMany, dropName: false };
       emit(filled, os, sig);
+    }
+  }
+  return out;
+}
+
+/**
+ * `lhs op rhs` between two instant vectors over all steps at once, series by series: signatures and result
+ * label sets are computed once per series (pair), values are read from dense per-step arrays. Semantics are those
+ * of `vectorBinop` at every step; fill modifiers are left to the per-step path. Output series may repeat a label
+ * set (callers merge them).
+ */
+export function vectorBinopSeries(
+  op: BinaryOp,
+  lhs: Series[],
+  rhs: Series[],
+  matching: VectorMatching,
+  returnBool: boolean,
+  delayed: boolean,
+  steps: number,
+  stepOf: (t: number) => number,
+): Series[] {
+  const cache = new BinopCache();
+  const sig = (s: Series): string => cache.signature(s.metric, matching);
+  if (op === 'and' || op === 'or' || op === 'unless') {
+    const presence = (side: Series[]): Map<string, Uint8Array> => {
+      const m = new Map<string, Uint8Array>();
+      for (const s of side) {
+        const k = sig(s);
+        let p = m.get(k);
+        if (p === undefined) {
+          p = new Uint8Array(steps);
+          m.set(k, p);
+        }
+        for (const t of s.ts) p[stepOf(t)] = 1;
+      }
+      return m;
+    };
+    const filter = (s: Series, keep: (i: number) => boolean): Series | undefined => {
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let k = 0; k < s.ts.length; k++) {
+        const t = s.ts[k] as number;
+        if (!keep(stepOf(t))) continue;
+        ts.push(t);
+        fs.push(s.fs[k] as number);
+      }
+      return ts.length === 0 ? undefined : { metric: s.metric, ts, fs, dropName: s.dropName };
+    };
+    const out: Series[] = [];
+    if (op === 'or') {
+      out.push(...lhs);
+      const p = presence(lhs);
+      for (const s of rhs) {
+        const pr = p.get(sig(s));
+        const f = pr === undefined ? s : filter(s, (i) => pr[i] !== 1);
+        if (f !== undefined) out.push(f);
+      }
+      return out;
+    }
+    const p = presence(rhs);
+    for (const s of lhs) {
+      const pr = p.get(sig(s));
+      const f = op === 'and' ? (pr === undefined ? undefined : filter(s, (i) => pr[i] === 1)) : pr === undefined ? s : filter(s, (i) => pr[i] !== 1);
+      if (f !== undefined) out.push(f);
+    }
+    return out;
+  }
+  if (matching.card === 'many-to-many') throw execError('many-to-many only allowed for set operators');
+  const oneToMany = matching.card === 'one-to-many';
+  const many = oneToMany ? rhs : lhs;
+  const one = oneToMany ? lhs : rhs;
+  // Dense "one" side per signature: the owning series and value at each step.
+  interface OneSide {
+    owner: Int32Array;
+    value: Float64Array;
+  }
+  const oneBySig = new Map<string, OneSide>();
+  one.forEach((s, idx) => {
+    const k = sig(s);
+    let o = oneBySig.get(k);
+    if (o === undefined) {
+      o = { owner: new Int32Array(steps).fill(-1), value: new Float64Array(steps) };
+      oneBySig.set(k, o);
+    }
+    for (let j = 0; j < s.ts.length; j++) {
+      const i = stepOf(s.ts[j] as number);
+      const prev = o.owner[i] as number;
+      if (prev >= 0) {
+        const dup = one[prev] as Series;
+        throw execError(
+          `found duplicate series for the match group ${matchLabels(s.metric, matching).toString()} on the ${oneToMany ? 'left' : 'right'} hand-side of the operation: [${s.metric.toString()}, ${dup.metric.toString()}];many-to-many matching not allowed: matching labels must be unique on one side`,
+        );
+      }
+      o.owner[i] = idx;
+      o.value[i] = s.fs[j] as number;
+    }
+  });
+  // Cardinality bookkeeping per signature and step.
+  const manySeen = new Map<string, Int32Array>(); // one-to-one: which many series matched at a step
+  const resultSeen = new Map<string, Map<number, Uint8Array>>(); // many-to-one: result label hashes per step
+  const drop = dropsName(op) || returnBool;
+  const out: Series[] = [];
+  for (const ms of many) {
+    const k = sig(ms);
+    const o = oneBySig.get(k);
+    if (o === undefined) continue;
+    const bySeries = new Map<number, Series>();
+    for (let j = 0; j < ms.ts.length; j++) {
+      const t = ms.ts[j] as number;
+      const i = stepOf(t);
+      const oi = o.owner[i] as number;
+      if (oi < 0) continue;
+      const os = one[oi] as Series;
+      const metric = cache.resultMetric(ms.metric, os.metric, op, matching, returnBool, delayed);
+      if (matching.card === 'one-to-one') {
+        let seen = manySeen.get(k);
+        if (seen === undefined) {
+          seen = new Int32Array(steps);
+          manySeen.set(k, seen);
+        }
+        if (seen[i] === 1) throw execError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
+        seen[i] = 1;
+      } else {
+        let bySig = resultSeen.get(k);
+        if (bySig === undefined) {
+          bySig = new Map();
+          resultSeen.set(k, bySig);
+        }
+        const h = metric.hash();
+        let seen = bySig.get(h);
+        if (seen === undefined) {
+          seen = new Uint8Array(steps);
+          bySig.set(h, seen);
+        }
+        if (seen[i] === 1) throw execError('multiple matches for labels: grouping labels must ensure unique matches');
+        seen[i] = 1;
+      }
+      let fl = ms.fs[j] as number;
+      let fr = o.value[i] as number;
+      if (oneToMany) [fl, fr] = [fr, fl];
+      let [v, keep] = elem(op, fl, fr);
+      if (returnBool) {
+        v = keep ? 1 : 0;
+        keep = true;
+      }
+      if (!keep) continue;
+      let res = bySeries.get(oi);
+      if (res === undefined) {
+        res = { metric, ts: [], fs: [], dropName: delayed ? ms.dropName || drop : false };
+        bySeries.set(oi, res);
+        out.push(res);
+      }
+      res.ts.push(t);
+      res.fs.push(v);
     }
   }
   return out;

@@ -43,9 +43,14 @@ export function durationSeconds(e: DurationOperand, ctx: DurationContext = {}): 
   }
 }
 
+/** Go's math.Round: halves round away from zero (JS Math.round rounds -0.5 up to -0). */
+export function goRound(x: number): number {
+  return x < 0 ? -Math.round(-x) : Math.round(x);
+}
+
 /** Seconds to whole milliseconds the way Prometheus converts (round to ns, then truncate to ms). */
 export function secondsToMs(seconds: number): number {
-  return Math.trunc(Math.round(seconds * 1e9) / 1e6);
+  return Math.trunc(goRound(seconds * 1e9) / 1e6);
 }
 
 /** The value of a duration expression in ms. */

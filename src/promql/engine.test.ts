@@ -101,3 +101,10 @@ test('a pathologically nested query fails cleanly instead of taking the process 
   }
   await assert.rejects(new Engine().instantQuery(st, expr, 0), (err: unknown) => err instanceof QueryError);
 });
+
+test('a range query or subquery with absurdly many steps is refused, not allocated', async () => {
+  const st = await storageWith({ 'x/a': [[0, 1]] });
+  const e = new Engine({ maxSamples: 1_000_000 });
+  await assert.rejects(e.rangeQuery(st, q('x'), 0, 365 * 86_400_000, 1), (err: unknown) => err instanceof QueryError && err.code === 'too_many_samples');
+  await assert.rejects(e.instantQuery(st, q('max_over_time(x[1y:1ms])'), 0), (err: unknown) => err instanceof QueryError && err.code === 'too_many_samples');
+});

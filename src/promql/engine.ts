@@ -4,7 +4,7 @@ import { Labels, compareLabels } from '../model/labels.js';
 import type { Queryable } from '../storage/queryable.js';
 import type { Expr } from './ast.js';
 import type { Annotations } from './annotations.js';
-import { Evaluator, dropMetricName, type Evaluated } from './evaluator.js';
+import { Evaluator, dropMetricName, type Evaluated, type QueryStats } from './evaluator.js';
 import { QueryError, execError } from './query-error.js';
 import type { QueryValue, Sample, Series } from './value.js';
 
@@ -28,6 +28,7 @@ export interface EngineOptions {
 export interface QueryResult {
   value: QueryValue;
   annotations: Annotations;
+  stats: QueryStats;
 }
 
 export interface QueryOptions {
@@ -102,13 +103,16 @@ export class Engine {
 
   private async run(queryable: Queryable, expr: Expr, start: number, end: number, step: number, options: QueryOptions): Promise<QueryResult> {
     const signal = options.signal;
+    if (step > 0 && (end - start) / step + 1 > this.maxSamples) {
+      throw new QueryError('too_many_samples', 'query processing would load too many samples into memory in query execution');
+    }
     await this.gate.enter(signal);
     try {
       const deadline = this.now() + this.timeout;
-      let calls = 0;
+      // Called per node, per series and per batch of steps (never per sample), so reading the clock each time is cheap.
       const checkInterrupt = (): void => {
         if (signal?.aborted === true) throw new QueryError('query_canceled', 'query was canceled');
-        if ((++calls & 15) === 0 && this.now() > deadline) throw new QueryError('query_timeout', `query timed out after ${this.timeout}ms`);
+        if (this.now() > deadline) throw new QueryError('query_timeout', `query timed out after ${this.timeout}ms`);
       };
       const ev = new Evaluator(
         queryable,
@@ -130,12 +134,14 @@ export class Engine {
       try {
         v = ev.eval(expr);
       } catch (err) {
-        if (err instanceof RangeError && /call stack/i.test(err.message)) {
-          throw new QueryError('query_too_complex', 'query is too deeply nested to evaluate', { cause: err });
+        if (err instanceof RangeError) {
+          // Stack overflow on a deeply nested query, or an allocation too large for the process.
+          const nested = /call stack/i.test(err.message);
+          throw new QueryError('query_too_complex', nested ? 'query is too deeply nested to evaluate' : `query needs more memory than one query may use: ${err.message}`, { cause: err });
         }
         throw err;
       }
-      return { value: this.finish(v, step === 0, ev), annotations: ev.annotations };
+      return { value: this.finish(v, step === 0, ev), annotations: ev.annotations, stats: ev.stats };
     } finally {
       this.gate.leave();
     }

@@ -21,11 +21,12 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { Annotations } from './annotations.js';
-import { aggregate } from './aggregate.js';
-import { vectorBinop, vectorScalarBinop, scalarBinop } from './binary-op.js';
+import { SERIES_AGGREGATIONS, aggregate, aggregateSeries, topkSeries } from './aggregate.js';
+import { BinopCache, vectorBinop, vectorBinopSeries, vectorScalarBinop, scalarBinop } from './binary-op.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
 import { QueryError, execError } from './query-error.js';
+import { anchoredValue, checkExtendedFunction, smoothedValue } from './extended-range.js';
 import { KEEPS_NAME, RANGE_FUNCTIONS, formatGo, type RangeWindow } from './range-functions.js';
 import type { Sample, Series } from './value.js';
 
@@ -55,16 +56,48 @@ interface RawSeries {
   stale: Uint8Array | undefined;
 }
 
+/** Where a range function reads its series from: streamed from storage, or a subquery's materialised result. */
+interface RawSource {
+  forEach(fn: (s: RawSeries) => void): void;
+  refs: Float64Array;
+  range: number;
+  selector?: VectorSelector;
+}
+
+/** What a query did, for the API and benchmarks. */
+export interface QueryStats {
+  /** Samples read from storage (including staleness markers). */
+  samplesRead: number;
+}
+
 const METADATA_LABELS = ['__name__', '__type__', '__unit__'];
 
 /** The label set without the name and its metadata labels (what dropping the name removes). */
 export function dropMetricName(l: Labels): Labels {
-  if (!l.has('__name__') && !l.has('__type__') && !l.has('__unit__')) return l;
-  return l.without(...METADATA_LABELS);
+  const f = l.flat;
+  let found = false;
+  for (let i = 0; i < f.length; i += 2) {
+    const n = f[i] as string;
+    if (n === '__name__' || n === '__type__' || n === '__unit__') {
+      found = true;
+      break;
+    }
+  }
+  if (!found) return l;
+  const out: string[] = [];
+  for (let k = 0; k < f.length; k += 2) {
+    const n = f[k] as string;
+    if (METADATA_LABELS.includes(n)) continue;
+    out.push(n, f[k + 1] as string);
+  }
+  return Labels.fromSortedFlat(out);
 }
 
 export class Evaluator {
   readonly annotations: Annotations;
+  readonly stats: QueryStats;
+  /** Sample buffers reused by every storage read of this query. */
+  private readonly buffers: { ts: Float64Array; vs: Float64Array };
 
   constructor(
     private readonly queryable: Queryable,
@@ -75,8 +108,11 @@ export class Evaluator {
     /** The query's own start and end, for `@ start()` / `@ end()`, and for `step()`/`range()` durations. */
     private readonly query: { start: number; end: number; step: number },
     annotations?: Annotations,
+    shared?: { stats: QueryStats; buffers: { ts: Float64Array; vs: Float64Array } },
   ) {
     this.annotations = annotations ?? new Annotations();
+    this.stats = shared?.stats ?? { samplesRead: 0 };
+    this.buffers = shared?.buffers ?? { ts: new Float64Array(1024), vs: new Float64Array(1024) };
   }
 
   get steps(): number {
@@ -87,8 +123,17 @@ export class Evaluator {
     return this.start + i * this.interval;
   }
 
+  /** The step index of a step timestamp. */
+  stepOf(t: number): number {
+    return Math.round((t - this.start) / this.interval);
+  }
+
   private withSteps(start: number, end: number, interval: number): Evaluator {
-    const ev = new Evaluator(this.queryable, start, end, interval, this.opts, this.query, this.annotations);
+    // Every step holds at least one value: more steps than the sample limit can never be evaluated.
+    if ((end - start) / interval + 1 > this.opts.maxSamples) {
+      throw new QueryError('too_many_samples', 'query processing would load too many samples into memory in query execution');
+    }
+    const ev = new Evaluator(this.queryable, start, end, interval, this.opts, this.query, this.annotations, { stats: this.stats, buffers: this.buffers });
     return ev;
   }
 
@@ -200,50 +245,59 @@ export class Evaluator {
 
   // ---- storage reads
 
-  private fetch(matchers: readonly Matcher[], mint: number, maxt: number): RawSeries[] {
+  /**
+   * Streams the series that match, with their samples in [mint, maxt], to `fn` one at a time, in label order.
+   * The sample arrays are reused for the next series: `fn` must copy what it keeps.
+   */
+  private forEachFetched(matchers: readonly Matcher[], mint: number, maxt: number, fn: (s: RawSeries) => void): void {
     const q = this.queryable.querier(mint, maxt);
     try {
       const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
-      const out: RawSeries[] = [];
-      let ts = new Float64Array(64);
-      let vs = new Float64Array(64);
+      let ts = this.buffers.ts;
+      let vs = this.buffers.vs;
+      let read = 0;
       while (set.next()) {
         this.opts.checkInterrupt();
         const s = set.at();
         const it = s.iterator();
         let n = 0;
-        let stale: Uint8Array | undefined;
         let staleAt: number[] | undefined;
-        while (it.next()) {
-          const t = it.atT();
-          if (t < mint || t > maxt) continue;
-          const v = it.atV();
-          if (n === ts.length) {
-            const nts = new Float64Array(n * 2);
-            const nvs = new Float64Array(n * 2);
-            nts.set(ts);
-            nvs.set(vs);
-            ts = nts;
-            vs = nvs;
-          }
-          if (v !== v && isStaleNaN(v)) (staleAt ??= []).push(n);
-          ts[n] = t;
-          vs[n] = v;
-          n++;
+        if (it.seek(mint)) {
+          do {
+            const t = it.atT();
+            if (t > maxt) break;
+            const v = it.atV();
+            if (n === ts.length) {
+              const nts = new Float64Array(n * 2);
+              const nvs = new Float64Array(n * 2);
+              nts.set(ts);
+              nvs.set(vs);
+              ts = nts;
+              vs = nvs;
+              this.buffers.ts = ts;
+              this.buffers.vs = vs;
+            }
+            if (v !== v && isStaleNaN(v)) (staleAt ??= []).push(n);
+            ts[n] = t;
+            vs[n] = v;
+            n++;
+          } while (it.next());
         }
         const err = it.err();
         if (err !== undefined) throw err;
         if (n === 0) continue;
+        read += n;
+        let stale: Uint8Array | undefined;
         if (staleAt !== undefined) {
           stale = new Uint8Array(n);
           for (const i of staleAt) stale[i] = 1;
         }
-        out.push({ metric: s.labels, ts: ts.slice(0, n), vs: vs.slice(0, n), stale });
+        fn({ metric: s.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale });
       }
+      this.stats.samplesRead += read;
       const err = set.err();
       if (err !== undefined) throw err;
       for (const w of set.warnings()) this.annotations.addStorageWarning(w);
-      return out;
     } finally {
       q.close();
     }
@@ -271,11 +325,10 @@ export class Evaluator {
     const lookback = this.opts.lookbackDelta;
     const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
     const maxRef = Math.max(refs[0] as number, refs[refs.length - 1] as number);
-    const raw = this.fetch(e.matchers, minRef - lookback + 1, maxRef);
     const out: Series[] = [];
     const n = this.steps;
     let points = 0;
-    for (const s of raw) {
+    this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
       const ts: number[] = [];
       const fs: number[] = [];
       let j = -1;
@@ -287,14 +340,20 @@ export class Evaluator {
         const t = s.ts[j] as number;
         if (t <= ref - lookback) continue;
         if (s.stale !== undefined && s.stale[j] === 1) continue;
+        let v = s.vs[j] as number;
+        // smoothed: interpolate towards the next sample when it lies within the lookback after ref.
+        if (e.smoothed && t < ref && j + 1 < s.ts.length && (s.ts[j + 1] as number) <= ref + lookback && (s.stale === undefined || s.stale[j + 1] !== 1)) {
+          const t2 = s.ts[j + 1] as number;
+          v += (((s.vs[j + 1] as number) - v) * (ref - t)) / (t2 - t);
+        }
         ts.push(this.stepTime(i));
-        fs.push(sampleTimeAsValue ? t / 1000 : (s.vs[j] as number));
+        fs.push(sampleTimeAsValue ? t / 1000 : v);
       }
       if (ts.length > 0) {
         points += ts.length;
         out.push({ metric: s.metric, ts, fs, dropName: false });
       }
-    }
+    });
     this.account(points);
     return out;
   }
@@ -304,23 +363,26 @@ export class Evaluator {
   }
 
   /** The raw series and per-step windows behind a range-vector argument (matrix selector or subquery). */
-  private rangeSource(e: Expr): { series: RawSeries[]; refs: Float64Array; range: number; selector?: VectorSelector } {
+  private rangeSource(e: Expr): RawSource {
     while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
     if (e.type === 'MatrixSelector') {
       const vs = e.vectorSelector;
-      if (vs.anchored || vs.smoothed) throw execError('anchored and smoothed range selectors are not supported');
       const range = this.rangeOf(e);
       const refs = this.refTimes(this.atOf(vs.timestamp, vs.startOrEnd), this.offsetOf(vs));
       const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
       const maxRef = Math.max(refs[0] as number, refs[refs.length - 1] as number);
-      const series = this.fetch(vs.matchers, minRef - range + 1, maxRef).map(Evaluator.withoutStale);
-      return { series, refs, range, selector: vs };
+      // Extended selectors also read a neighbour before the window (and after it, when smoothed).
+      const extra = vs.anchored || vs.smoothed ? this.opts.lookbackDelta : 0;
+      const after = vs.smoothed ? this.opts.lookbackDelta : 0;
+      const mint = minRef - range - extra + 1;
+      const maxt = maxRef + after;
+      return { forEach: (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s))), refs, range, selector: vs };
     }
     if (e.type === 'SubqueryExpr') return this.subquerySource(e);
     throw execError(`expected a range vector, got ${e.type}`);
   }
 
-  private subquerySource(e: SubqueryExpr): { series: RawSeries[]; refs: Float64Array; range: number } {
+  private subquerySource(e: SubqueryExpr): RawSource {
     const range = this.rangeOf(e);
     const offset = this.offsetOf(e);
     let step = e.stepExpr !== undefined ? this.durationMs(e.stepExpr) : e.step;
@@ -331,7 +393,7 @@ export class Evaluator {
     const from = minRef - range;
     let start = step * Math.trunc(from / step);
     if (start <= from) start += step;
-    if (start > maxRef) return { series: [], refs, range };
+    if (start > maxRef) return { forEach: () => undefined, refs, range };
     const inner = this.withSteps(start, maxRef, step);
     const v = inner.eval(e.expr);
     const series: RawSeries[] = [];
@@ -348,15 +410,15 @@ export class Evaluator {
     } else {
       throw execError('subquery is only allowed on instant vector');
     }
-    return { series, refs, range };
+    return { forEach: (fn) => series.forEach((x) => fn(x)), refs, range };
   }
 
-  /** Windows (ref - range, ref] of each series at each step. Calls fn(seriesIndex, step, lo, hi). */
-  private windows(src: { series: RawSeries[]; refs: Float64Array; range: number }, fn: (si: number, step: number, lo: number, hi: number) => void): void {
+  /** Windows (ref - range, ref] of each series at each step. Calls fn(series, step, lo, hi); `series` arrays are only valid during the call. */
+  private windows(src: RawSource, fn: (s: RawSeries, step: number, lo: number, hi: number) => void): void {
     const n = this.steps;
-    for (let si = 0; si < src.series.length; si++) {
-      if ((si & 255) === 0) this.opts.checkInterrupt();
-      const s = src.series[si] as RawSeries;
+    let count = 0;
+    src.forEach((s) => {
+      if ((++count & 255) === 0) this.opts.checkInterrupt();
       let lo = 0;
       let hi = 0;
       for (let i = 0; i < n; i++) {
@@ -369,9 +431,9 @@ export class Evaluator {
         while (lo < s.ts.length && (s.ts[lo] as number) <= from) lo++;
         if (hi < lo) hi = lo;
         while (hi < s.ts.length && (s.ts[hi] as number) <= ref) hi++;
-        fn(si, i, lo, hi);
+        fn(s, i, lo, hi);
       }
-    }
+    });
   }
 
   private evalMatrixTopLevel(e: MatrixSelector): Series[] {
@@ -383,11 +445,11 @@ export class Evaluator {
   }
 
   /** A range vector as a value (instant queries only): the raw samples of the window at the first step. */
-  private rawWindowAtFirstStep(src: { series: RawSeries[]; refs: Float64Array; range: number }, _selector: boolean): Series[] {
+  private rawWindowAtFirstStep(src: RawSource, _selector: boolean): Series[] {
     const out: Series[] = [];
     const ref = src.refs[0] as number;
     let points = 0;
-    for (const s of src.series) {
+    src.forEach((s) => {
       const ts: number[] = [];
       const fs: number[] = [];
       for (let i = 0; i < s.ts.length; i++) {
@@ -401,7 +463,7 @@ export class Evaluator {
         points += ts.length;
         out.push({ metric: s.metric, ts, fs, dropName: false });
       }
-    }
+    });
     this.account(points);
     return out;
   }
@@ -427,10 +489,19 @@ export class Evaluator {
     const bySig = new Map<number, Series[]>();
     const out: Series[] = [];
     const delayed = this.opts.enableDelayedNameRemoval;
+    const dropped = new Map<Labels, Labels>();
+    const keyOf = (l: Labels): Labels => {
+      let k = dropped.get(l);
+      if (k === undefined) {
+        k = dropMetricName(l);
+        dropped.set(l, k);
+      }
+      return k;
+    };
     for (let i = 0; i < perStep.length; i++) {
       const t = this.stepTime(i);
       for (const smp of perStep[i] as Sample[]) {
-        const key = delayed && smp.dropName ? dropMetricName(smp.metric) : smp.metric;
+        const key = delayed && smp.dropName ? keyOf(smp.metric) : smp.metric;
         const h = key.hash();
         let bucket = bySig.get(h);
         if (bucket === undefined) {
@@ -439,7 +510,7 @@ export class Evaluator {
         }
         let series: Series | undefined;
         for (const s of bucket) {
-          const sk = delayed && s.dropName ? dropMetricName(s.metric) : s.metric;
+          const sk = delayed && s.dropName ? keyOf(s.metric) : s.metric;
           if (sk.equals(key)) {
             series = s;
             break;
@@ -608,6 +679,46 @@ export class Evaluator {
     return { kind: 'vector', series: this.mergeAfterNameDrop(out) };
   }
 
+  /**
+   * Merges series that share a label set (after pending name drops, which Prometheus keys output by), keeping
+   * points in time order; two points at one step is Prometheus's "same labelset" error.
+   */
+  mergeSameLabels(series: Series[]): Series[] {
+    const delayed = this.opts.enableDelayedNameRemoval;
+    const byKey = new Map<number, Series[]>();
+    const out: Series[] = [];
+    let merged = false;
+    for (const s of series) {
+      const key = delayed && s.dropName ? dropMetricName(s.metric) : s.metric;
+      const h = key.hash();
+      let bucket = byKey.get(h);
+      if (bucket === undefined) {
+        bucket = [];
+        byKey.set(h, bucket);
+      }
+      const same = bucket.find((x) => (delayed && x.dropName ? dropMetricName(x.metric) : x.metric).equals(key));
+      if (same === undefined) {
+        const copy = { metric: s.metric, ts: s.ts, fs: s.fs, dropName: s.dropName };
+        bucket.push(copy);
+        out.push(copy);
+        continue;
+      }
+      merged = true;
+      same.ts = same.ts.concat(s.ts);
+      same.fs = same.fs.concat(s.fs);
+    }
+    if (!merged) return out;
+    for (const s of out) {
+      if (s.ts.length < 2) continue;
+      const idx = s.ts.map((_, k) => k).sort((a, b) => (s.ts[a] as number) - (s.ts[b] as number));
+      const ts = idx.map((k) => s.ts[k] as number);
+      for (let k = 1; k < ts.length; k++) if (ts[k] === ts[k - 1]) throw execError('vector cannot contain metrics with the same labelset');
+      s.fs = idx.map((k) => s.fs[k] as number);
+      s.ts = ts;
+    }
+    return out;
+  }
+
   /** After dropping names eagerly, two series may share labels: merge them unless they overlap in a step. */
   private mergeAfterNameDrop(series: Series[]): Series[] {
     if (this.opts.enableDelayedNameRemoval) return series;
@@ -688,7 +799,7 @@ export class Evaluator {
   private evalAbsentOverTime(arg: Expr): Evaluated {
     const src = this.rangeSource(arg);
     const present = new Uint8Array(this.steps);
-    this.windows(src, (_si, i, lo, hi) => {
+    this.windows(src, (_s, i, lo, hi) => {
       if (hi > lo) present[i] = 1;
     });
     const ts: number[] = [];
@@ -713,6 +824,14 @@ export class Evaluator {
       params.push(this.evalScalar(e.args[a] as Expr));
     }
     const src = this.rangeSource(e.args[matrixIdx] as Expr);
+    const anchored = src.selector?.anchored === true;
+    const smoothed = src.selector?.smoothed === true;
+    if (anchored || smoothed) {
+      checkExtendedFunction(name, anchored, smoothed);
+      const ext = anchored ? anchoredValue : smoothedValue;
+      const lookback = this.opts.lookbackDelta;
+      fn = (win) => ext(name, win.ts, win.vs, win.lo, win.hi, win.rangeStart, win.rangeEnd, lookback);
+    }
     const keepName = KEEPS_NAME.has(name);
     const w: RangeWindow = {
       ts: new Float64Array(0),
@@ -726,15 +845,20 @@ export class Evaluator {
       metricName: '',
       annotations: this.annotations,
     };
-    const outs: Series[] = src.series.map((s) => ({ metric: s.metric, ts: [], fs: [], dropName: false }));
+    const outs: Series[] = [];
+    let current: RawSeries | undefined;
+    let currentOut: Series | undefined;
     const counterCheck = name === 'rate' || name === 'increase';
-    const warnedNames = new Set<string>();
+    const counterNames = new Map<string, boolean>();
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
-    this.windows(src, (si, i, lo, hi) => {
-      if (hi <= lo) return;
+    this.windows(src, (s, i, lo, hi) => {
+      if (s !== current) {
+        current = s;
+        currentOut = undefined;
+      }
+      if (hi <= lo && !smoothed) return;
       perStepPoints[i] = (perStepPoints[i] as number) + (hi - lo);
-      const s = src.series[si] as RawSeries;
       w.ts = s.ts;
       w.vs = s.vs;
       w.lo = lo;
@@ -748,14 +872,18 @@ export class Evaluator {
       if (r === undefined) return;
       if (counterCheck) {
         const mn = w.metricName;
-        if (!warnedNames.has(mn) && !/_(total|sum|count|bucket)$/.test(mn)) {
-          warnedNames.add(mn);
-          this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
+        if (!counterNames.has(mn)) {
+          const looksLikeCounter = /_(total|sum|count|bucket)$/.test(mn);
+          counterNames.set(mn, looksLikeCounter);
+          if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
         }
       }
-      const o = outs[si] as Series;
-      o.ts.push(this.stepTime(i));
-      o.fs.push(r);
+      if (currentOut === undefined) {
+        currentOut = { metric: s.metric, ts: [], fs: [], dropName: false };
+        outs.push(currentOut);
+      }
+      currentOut.ts.push(this.stepTime(i));
+      currentOut.fs.push(r);
       points++;
     });
     let maxPerStep = 0;
@@ -1017,12 +1145,20 @@ export class Evaluator {
       else if (p.kind === 'string') param = p.s;
       else throw execError('aggregation parameter must be a scalar or string');
     }
-    const per = this.stepVectors(this.evalVector(e.expr));
+    const input = this.evalVector(e.expr);
+    if (SERIES_AGGREGATIONS.has(e.op)) {
+      return { kind: 'vector', series: aggregateSeries(e, input, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
+    }
+    if ((e.op === 'topk' || e.op === 'bottomk') && param instanceof Float64Array) {
+      return { kind: 'vector', series: topkSeries(e, input, param, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
+    }
+    const per = this.stepVectors(input);
     const out: Sample[][] = [];
+    const groupCache = new Map<Labels, { metric: Labels; key: string }>();
     for (let i = 0; i < per.length; i++) {
       if ((i & 63) === 0) this.opts.checkInterrupt();
       const p = typeof param === 'string' || param === undefined ? param : (param[i] as number);
-      out.push(aggregate(e, per[i] as Sample[], p, this.stepTime(i), this.annotations, this.opts.enableDelayedNameRemoval));
+      out.push(aggregate(e, per[i] as Sample[], p, this.stepTime(i), this.annotations, this.opts.enableDelayedNameRemoval, groupCache));
     }
     if (e.op === 'topk' || e.op === 'bottomk' || e.op === 'limitk' || e.op === 'limit_ratio') {
       if (this.steps === 1) return { kind: 'vector', series: (out[0] as Sample[]).map((s) => ({ metric: s.metric, ts: [s.t], fs: [s.f], dropName: s.dropName })) };
@@ -1042,12 +1178,18 @@ export class Evaluator {
     if (l.kind === 'scalar' && r.kind === 'vector') return this.vectorScalar(e, r.series, l.vals, true);
     if (l.kind === 'vector' && r.kind === 'vector') {
       const matching: VectorMatching = e.matching ?? { card: e.op === 'and' || e.op === 'or' || e.op === 'unless' ? 'many-to-many' : 'one-to-one', matchingLabels: [], on: false, include: [], fillValues: {} };
+      const fill = matching.fillValues.lhs !== undefined || matching.fillValues.rhs !== undefined;
+      if (!fill) {
+        const res = vectorBinopSeries(e.op, l.series, r.series, matching, e.returnBool, this.opts.enableDelayedNameRemoval, this.steps, (t) => this.stepOf(t));
+        return { kind: 'vector', series: this.mergeSameLabels(res) };
+      }
       const lp = this.stepVectors(l.series);
       const rp = this.stepVectors(r.series);
       const out: Sample[][] = [];
+      const cache = new BinopCache();
       for (let i = 0; i < lp.length; i++) {
         if ((i & 63) === 0) this.opts.checkInterrupt();
-        out.push(vectorBinop(e.op, lp[i] as Sample[], rp[i] as Sample[], matching, e.returnBool, this.opts.enableDelayedNameRemoval));
+        out.push(vectorBinop(e.op, lp[i] as Sample[], rp[i] as Sample[], matching, e.returnBool, this.opts.enableDelayedNameRemoval, cache));
       }
       return { kind: 'vector', series: this.collect(out) };
     }

@@ -12,8 +12,44 @@ function indent(level: number): string {
   return '  '.repeat(level);
 }
 
+// Single-line byte lengths, computed bottom-up once per node so that deciding splits stays linear.
+const lengths = new WeakMap<Expr, number>();
+
+function lineLength(e: Expr): number {
+  const known = lengths.get(e);
+  if (known !== undefined) return known;
+  let n: number;
+  switch (e.type) {
+    case 'BinaryExpr':
+      n = lineLength(e.lhs) + 2 + utf8Length(e.op + binaryModifiers(e.returnBool, e.matching)) + lineLength(e.rhs);
+      break;
+    case 'ParenExpr':
+      n = 2 + lineLength(e.expr);
+      break;
+    case 'UnaryExpr':
+      n = 1 + lineLength(e.expr);
+      break;
+    case 'StepInvariantExpr':
+      n = lineLength(e.expr);
+      break;
+    case 'Call':
+      n = utf8Length(e.func.name) + 2 + e.args.reduce((sum, a) => sum + lineLength(a), 0) + 2 * Math.max(0, e.args.length - 1);
+      break;
+    case 'AggregateExpr':
+      n = utf8Length(aggregateHead(e.op, e.grouping, e.without)) + 2 + (e.param !== undefined ? lineLength(e.param) + 2 : 0) + lineLength(e.expr);
+      break;
+    case 'SubqueryExpr':
+      n = lineLength(e.expr) + utf8Length(subquerySuffix(e));
+      break;
+    default:
+      n = utf8Length(exprToString(e));
+  }
+  lengths.set(e, n);
+  return n;
+}
+
 function needsSplit(e: Expr): boolean {
-  return utf8Length(exprToString(e)) > MAX_LINE;
+  return lineLength(e) > MAX_LINE;
 }
 
 /** The prettified form of `e` at nesting depth `level`. */

@@ -100,9 +100,21 @@ const WORDS: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
   ['inf', 'NUMBER'], ['nan', 'NUMBER'],
 ]);
 
-/** Token types a grouping label or metric name may also be spelled as (keywords that are valid label names). */
+/** Keyword tokens that may also be label names in grouping clauses (`by (on, offset)`). */
+const LABEL_KEYWORDS: ReadonlySet<TokenType> = new Set<TokenType>([
+  'AGGREGATOR', 'BOOL', 'BY', 'GROUP_LEFT', 'GROUP_RIGHT', 'IGNORING', 'LAND', 'LOR', 'LUNLESS', 'OFFSET', 'ON',
+  'START', 'END', 'ATAN2', 'STEP', 'RANGE', 'ANCHORED', 'SMOOTHED', 'WITHOUT',
+]);
+
+/** Token types that may be used as a metric name (identifiers and some keywords, as Prometheus's grammar allows). */
+export const METRIC_NAME_TOKENS: ReadonlySet<TokenType> = new Set<TokenType>([
+  'IDENTIFIER', 'METRIC_IDENTIFIER', 'AGGREGATOR', 'BY', 'WITHOUT', 'OFFSET', 'LAND', 'LOR', 'LUNLESS', 'START', 'END',
+  'STEP', 'RANGE', 'ANCHORED', 'SMOOTHED',
+]);
+
+/** True for a keyword token that Prometheus also accepts as a grouping label name. */
 export function isKeywordLike(t: TokenType): boolean {
-  return OPERATORS.has(t) || KEYWORDS.has(t) || t === 'AGGREGATOR' || t === 'START' || t === 'END' || t === 'STEP' || t === 'RANGE';
+  return LABEL_KEYWORDS.has(t);
 }
 
 /** Go's `%.10q`-style truncating quote used for long token values. */
@@ -151,6 +163,16 @@ function isAlphaNumeric(c: string | undefined): boolean {
 }
 
 type Mode = 'statements' | 'braces' | 'duration';
+
+/** Single-character tokens inside `[…]`. */
+const DURATION_PUNCT: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
+  [']', 'RIGHT_BRACKET'], [':', 'COLON'], ['(', 'LEFT_PAREN'], [')', 'RIGHT_PAREN'], ['+', 'ADD'], ['-', 'SUB'], ['*', 'MUL'],
+  ['/', 'DIV'], ['%', 'MOD'], ['^', 'POW'], [',', 'COMMA'],
+]);
+/** Single-character tokens outside braces and brackets (those not needing a look-ahead). */
+const STATEMENT_PUNCT: ReadonlyMap<string, TokenType> = new Map<string, TokenType>([
+  [',', 'COMMA'], ['*', 'MUL'], ['/', 'DIV'], ['%', 'MOD'], ['+', 'ADD'], ['-', 'SUB'], ['^', 'POW'], ['@', 'AT'],
+]);
 
 /** Options of the lexer. `seriesDesc` lexes numbers the way series descriptions need (no hex, `x` may follow). */
 export interface LexOptions {
@@ -391,11 +413,7 @@ export function lex(input: string, options: LexOptions = {}): Token[] {
         pos++;
         continue;
       }
-      const single: Record<string, TokenType> = {
-        ']': 'RIGHT_BRACKET', ':': 'COLON', '(': 'LEFT_PAREN', ')': 'RIGHT_PAREN', '+': 'ADD', '-': 'SUB', '*': 'MUL',
-        '/': 'DIV', '%': 'MOD', '^': 'POW', ',': 'COMMA',
-      };
-      const t = single[c];
+      const t = DURATION_PUNCT.get(c);
       if (t !== undefined) {
         pos++;
         emit(t, start, pos);
@@ -453,10 +471,7 @@ export function lex(input: string, options: LexOptions = {}): Token[] {
       pos++;
       continue;
     }
-    const simple: Record<string, TokenType> = {
-      ',': 'COMMA', '*': 'MUL', '/': 'DIV', '%': 'MOD', '+': 'ADD', '-': 'SUB', '^': 'POW', '@': 'AT',
-    };
-    const st = simple[c];
+    const st = STATEMENT_PUNCT.get(c);
     if (st !== undefined) {
       pos++;
       emit(st, start, pos);

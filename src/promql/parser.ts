@@ -21,12 +21,13 @@ import type {
   VectorMatching,
   VectorSelector,
 } from './ast.js';
-import { dependsOnQuery, durationMs, secondsToMs } from './duration-expr.js';
+import { children } from './ast.js';
+import { dependsOnQuery, durationMs, goRound, secondsToMs } from './duration-expr.js';
 import { DurationError, parseDuration } from './duration.js';
 import { getFunction } from './functions-signatures.js';
 import { parseGoNumber } from './go-number.js';
 import { goQuote, StringEscapeError, unquoteGo } from './go-string.js';
-import { describeToken, isKeywordLike, lex, type Token, type TokenType } from './lexer.js';
+import { describeToken, isKeywordLike, lex, METRIC_NAME_TOKENS, type Token, type TokenType } from './lexer.js';
 import { PromQLParseError } from './parse-error.js';
 import { checkAST } from './type-check.js';
 
@@ -86,14 +87,14 @@ const DURATION_OPS: Partial<Record<TokenType, { op: DurationOp; prec: number }>>
   POW: { op: '^', prec: 6 },
 };
 
-/** Token types that may be used as a metric name in an expression. */
-const METRIC_IDENTIFIER_TYPES: ReadonlySet<TokenType> = new Set<TokenType>([
-  'IDENTIFIER', 'METRIC_IDENTIFIER', 'AGGREGATOR', 'BY', 'WITHOUT', 'OFFSET', 'LAND', 'LOR', 'LUNLESS', 'START', 'END',
-  'STEP', 'RANGE', 'ANCHORED', 'SMOOTHED',
-]);
 
 const PARAM_AGGREGATORS: ReadonlySet<string> = new Set(['topk', 'bottomk', 'count_values', 'quantile', 'limitk', 'limit_ratio']);
 const EXPERIMENTAL_AGGREGATORS: ReadonlySet<string> = new Set(['limitk', 'limit_ratio']);
+
+/** Deepest nesting of parentheses, calls and unary operators the parser accepts (keeps recursion bounded). */
+export const MAX_NESTING = 500;
+/** Deepest syntax tree accepted (a chain `a + b + …` of n terms is n levels deep). */
+export const MAX_TREE_DEPTH = 1000;
 
 /** Largest |seconds| a Go time.Duration holds. */
 const MAX_DURATION_SECONDS = 2 ** 63 / 1e9;
@@ -143,9 +144,27 @@ class Parser {
     this.errors.push({ pos, msg });
   }
 
+  /**
+   * Contexts with their own error wording, innermost last: a syntax error inside one of them that has no more
+   * specific message is reported "in <context>" (as Prometheus's grammar reports errors it recovers from there).
+   */
+  private readonly contexts: { context: string; expected: string }[] = [];
+
+  private within<T>(context: string, expected: string, parse: () => T): T {
+    this.contexts.push({ context, expected });
+    const r = parse();
+    this.contexts.pop();
+    return r;
+  }
+
   /** Records "unexpected <token> [in <context>][, expected <expected>]" (or the lexer's error) and stops. */
   private unexpected(context = '', expected = ''): never {
     const t = this.peek();
+    const enclosing = this.contexts[this.contexts.length - 1];
+    if (context === '' && expected === '' && enclosing !== undefined) {
+      context = enclosing.context;
+      expected = enclosing.expected;
+    }
     if (t.type === 'ERROR') {
       this.addError({ start: t.start, end: this.query.length }, t.val);
     } else {
@@ -183,7 +202,7 @@ class Parser {
     try {
       const t = this.peek();
       let vs: VectorSelector;
-      if (METRIC_IDENTIFIER_TYPES.has(t.type) || t.type === 'LEFT_BRACE') vs = this.parseVectorSelector();
+      if (METRIC_NAME_TOKENS.has(t.type) || t.type === 'LEFT_BRACE') vs = this.parseVectorSelector();
       else this.unexpected();
       if (this.peek().type !== 'EOF') this.unexpected();
       return vs;
@@ -195,7 +214,22 @@ class Parser {
 
   // ---- expressions ----
 
+  private depth = 0;
+
   private parseExpr(minPrec: number): Expr {
+    if (++this.depth > MAX_NESTING) {
+      const t = this.peek();
+      this.addError({ start: t.start, end: t.end }, `expression is nested too deeply (more than ${MAX_NESTING} levels)`);
+      throw new SyntaxStop();
+    }
+    try {
+      return this.parseBinary(minPrec);
+    } finally {
+      this.depth--;
+    }
+  }
+
+  private parseBinary(minPrec: number): Expr {
     let lhs = this.parseUnary();
     for (;;) {
       const t = this.peek();
@@ -254,7 +288,7 @@ class Parser {
         if (this.peek(1).type === 'LEFT_PAREN') return this.parseCall();
         return this.parseVectorSelector();
       default:
-        if (METRIC_IDENTIFIER_TYPES.has(t.type)) return this.parseVectorSelector();
+        if (METRIC_NAME_TOKENS.has(t.type)) return this.parseVectorSelector();
         return this.unexpected();
     }
   }
@@ -426,7 +460,7 @@ class Parser {
     let m = this.peek().type;
     if (m === 'BY' || m === 'WITHOUT') parseModifier();
     if (this.peek().type !== 'LEFT_PAREN') this.unexpected('aggregation');
-    const args = this.parseCallBody();
+    const args = this.within('aggregation', '', () => this.parseCallBody());
     m = this.peek().type;
     if (!sawModifier && (m === 'BY' || m === 'WITHOUT')) parseModifier();
     const pos = { start: opTok.start, end: this.lastClosing };
@@ -574,7 +608,7 @@ class Parser {
           continue;
         case 'OFFSET':
           this.next();
-          this.applyOffset(e, this.parseOffsetDuration());
+          this.applyOffset(e, this.within('offset', 'number, duration, step(), or range()', () => this.parseOffsetDuration()));
           continue;
         case 'AT':
           this.next();
@@ -596,7 +630,8 @@ class Parser {
     if (!startsDuration(this.peek().type)) {
       this.unexpected('subquery or range selector', 'number, duration, step(), or range()');
     }
-    const range = this.positiveDuration(this.parseDurationExpr(0));
+    const rangeCtx = 'number, duration, step(), or range()';
+    const range = this.positiveDuration(this.within('subquery or range selector', rangeCtx, () => this.parseDurationExpr(0)));
     const t = this.peek();
     if (t.type === 'RIGHT_BRACKET') {
       const close = this.next();
@@ -625,7 +660,8 @@ class Parser {
       if (!startsDuration(this.peek().type)) {
         this.unexpected('subquery selector', 'number, duration, step(), range(), or "]"');
       }
-      step = this.positiveDuration(this.parseDurationExpr(0));
+      const stepCtx = 'number, duration, step(), range(), or "]"';
+      step = this.positiveDuration(this.within('subquery selector', stepCtx, () => this.parseDurationExpr(0)));
       if (this.peek().type !== 'RIGHT_BRACKET') this.unexpected('subquery selector', '"]"');
     }
     const close = this.next();
@@ -733,7 +769,7 @@ class Parser {
       this.addError(e.pos, `timestamp out of bounds for @ modifier: ${formatGoF(ts)}`);
     }
     const { target, endOwner } = this.atTarget(e);
-    target.timestamp = Math.round(ts * 1000);
+    target.timestamp = goRound(ts * 1000);
     (endOwner as Mutable<{ pos: PosRange }>).pos = { start: endOwner.pos.start, end: this.lastClosing };
   }
 
@@ -920,6 +956,18 @@ function formatGoF(v: number): string {
   return v.toFixed(6);
 }
 
+/** Depth of the tree, computed without recursion. */
+function treeDepth(root: Expr): number {
+  let max = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [e, d] = stack.pop() as [Expr, number];
+    if (d > max) max = d;
+    for (const c of children(e)) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
 function throwFirst(p: Parser): never {
   const first = p.errors[0] as ParseErr;
   throw new PromQLParseError(p.query, first.pos, first.msg);
@@ -934,6 +982,9 @@ export function parseExpr(query: string, options: ParseOptions = {}): Expr {
   const p = new Parser(query, opts);
   const e = p.parseTop();
   if (p.errors.length > 0 || e === undefined) throwFirst(p);
+  if (treeDepth(e) > MAX_TREE_DEPTH) {
+    throw new PromQLParseError(query, e.pos, `expression is nested too deeply (more than ${MAX_TREE_DEPTH} levels)`);
+  }
   checkAST(e, query, (pos, msg) => p.errors.push({ pos, msg }));
   if (p.errors.length > 0) throwFirst(p);
   return e;

@@ -3,6 +3,7 @@
 
 import type { DurationExpr, DurationOperand, Expr, NumberLiteral, VectorMatching, VectorSelector } from './ast.js';
 import type { Matcher } from '../model/matcher.js';
+import { secondsToMs } from './duration-expr.js';
 import { formatDuration } from './duration.js';
 import { goQuote } from './go-string.js';
 
@@ -56,7 +57,7 @@ function labelList(labels: readonly string[]): string {
 
 function formatNumberLiteral(n: NumberLiteral): string {
   if (n.duration) {
-    const ms = Math.trunc(Math.round(Math.abs(n.val) * 1e9) / 1e6);
+    const ms = secondsToMs(Math.abs(n.val));
     return n.val < 0 ? `-${formatDuration(ms)}` : formatDuration(ms);
   }
   return formatFloat(n.val);

@@ -36,7 +36,9 @@ export function expositionParser(body: Buffer, contentType: string, fallbackCont
         }
       }
     },
-    series: () => p.seriesKey(),
+    bytes: () => p.bytes(),
+    seriesStart: () => p.seriesStart,
+    seriesEnd: () => p.seriesEnd,
     value: () => p.value,
     timestamp: () => (p.hasTimestamp ? p.timestamp : undefined),
     labels: () => p.labels(),

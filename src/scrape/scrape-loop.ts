@@ -9,7 +9,7 @@ import { STALE_NAN } from '../model/stale-nan.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/appendable.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { ScrapeBody } from './http-scraper.js';
-import { ScrapeCache } from './scrape-cache.js';
+import { hashBytes, ScrapeCache } from './scrape-cache.js';
 import type { CacheEntry } from './scrape-cache.js';
 import type { ParserFactory } from './scrape-parser.js';
 import type { LabelLimits } from './sample-labels.js';
@@ -164,14 +164,18 @@ export class ScrapeLoop {
     const p = o.parse(body, contentType, o.fallbackContentType);
     const seriesLabels = o.target.seriesLabels;
     cache.beginScrape();
+    const metadata = cache.refreshMetadata;
     for (let kind = p.next(); kind !== 'eof'; kind = p.next()) {
       if (kind !== 'series') {
-        cache.setMetadata(p.family(), kind, p.text());
+        if (metadata) cache.setMetadata(p.family(), kind, p.text());
         continue;
       }
       stats.samplesScraped++;
-      const key = p.series();
-      let entry = cache.get(key);
+      const buf = p.bytes();
+      const start = p.seriesStart();
+      const end = p.seriesEnd();
+      const hash = hashBytes(buf, start, end);
+      let entry = cache.get(buf, start, end, hash);
       if (entry === null) continue;
       const pt = p.timestamp();
       const t = o.honorTimestamps && pt !== undefined ? pt : ts;
@@ -181,7 +185,7 @@ export class ScrapeLoop {
       if (entry === undefined) {
         const lset = sampleLabels(p.labels(), seriesLabels, o.honorLabels, o.metricRelabelConfigs);
         if (lset === null) {
-          cache.addDropped(key);
+          cache.put(buf, start, end, hash, null);
           continue;
         }
         checkSeriesLabels(lset, o.labelLimits);
@@ -206,7 +210,8 @@ export class ScrapeLoop {
         if (entry === undefined) continue;
       }
       if (entry === undefined) {
-        entry = cache.add(key, ref, labels);
+        entry = cache.newEntry(ref, labels);
+        cache.put(buf, start, end, hash, entry);
         stats.seriesAdded++;
       } else {
         entry.ref = ref;

@@ -6,14 +6,19 @@ import type { Labels } from '../model/labels.js';
 export type ParserEntry = 'series' | 'type' | 'help' | 'unit' | 'eof';
 
 /**
- * A pull parser over one scraped body. After `next()` returns 'series', `series()`, `value()`, `timestamp()` and
+ * A pull parser over one scraped body. After `next()` returns 'series', `bytes()`/`seriesStart()`/`seriesEnd()`, `value()`, `timestamp()` and
  * `labels()` describe that sample; after 'type'/'help'/'unit', `family()` and `text()` describe the metadata.
  * `next()` throws a ParseError on bad input.
  */
 export interface ScrapeParser {
   next(): ParserEntry;
-  /** The series exactly as written (name and label block): the scrape cache's key. Cheap: no label parsing. */
-  series(): string;
+  /**
+   * The body being parsed; with `seriesStart()`/`seriesEnd()` the byte range of the series exactly as written
+   * (name and label block): the scrape cache's key, read without building a string or parsing labels.
+   */
+  bytes(): Uint8Array;
+  seriesStart(): number;
+  seriesEnd(): number;
   value(): number;
   /** The sample's own timestamp in ms, or undefined. */
   timestamp(): number | undefined;

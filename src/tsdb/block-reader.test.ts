@@ -72,6 +72,16 @@ test('both chunk access modes read the same samples', () => {
     const b = collect(openBlock(join(dir, ulid), { chunkAccess: 'pread' }).querier(-Infinity, Infinity), all);
     assert.deepEqual(a, b);
     assert.equal(a.get('x')?.length, 5000);
+    // Chunk bytes stay valid after later reads, in both modes.
+    for (const access of ['buffer', 'pread'] as const) {
+      const block = openBlock(join(dir, ulid), { chunkAccess: access });
+      const [c1, c2] = block.index.series(block.index.allPostings()[0] as number).chunks;
+      const first = block.chunks.chunk((c1 as { ref: number }).ref).bytes;
+      const copy = Buffer.from(first);
+      block.chunks.chunk((c2 as { ref: number }).ref);
+      assert.ok(copy.equals(first), access);
+      block.close();
+    }
   });
 });
 

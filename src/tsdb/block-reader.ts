@@ -19,10 +19,15 @@ import { postingsForMatchers } from './postings-for-matchers.js';
 import { coveredBy, Tombstones } from './tombstones.js';
 
 export interface OpenBlockOptions {
-  /** How chunk bytes are read (default `buffer`: one Buffer per segment, loaded on first use). */
+  /** How chunk bytes are read (default `pread`: a positioned read per chunk, no segment held in memory). */
   chunkAccess?: ChunkAccess;
   /** Also check every chunk's CRC at open (reads all chunk files once). Default false. */
   verifyChunks?: boolean;
+  /**
+   * Check every series entry and postings list CRC of the index at open (default true). Without it only the
+   * TOC, symbol table and postings offset table are checked up front; the rest is checked when read.
+   */
+  verifyIndex?: boolean;
 }
 
 /** Opens the block in `dir`; StorageError('corruption') when any part of it fails its checks. */
@@ -40,8 +45,8 @@ export class BlockReader implements Block {
   constructor(dir: string, options: OpenBlockOptions = {}) {
     this.dir = dir;
     this.meta = readBlockMeta(dir);
-    this.index = new IndexReader(join(dir, 'index'));
-    this.chunks = new ChunkSegmentReader(dir, options.chunkAccess ?? 'buffer');
+    this.index = new IndexReader(join(dir, 'index'), { verify: options.verifyIndex !== false });
+    this.chunks = new ChunkSegmentReader(dir, options.chunkAccess ?? 'pread');
     try {
       this.tombstones = Tombstones.read(dir);
       if (options.verifyChunks === true) {
@@ -96,6 +101,12 @@ export class BlockReader implements Block {
       writeBlockMeta(this.dir, this.meta);
     }
     return affected;
+  }
+
+  /** Records in meta.json that compacting this block failed, so the planner leaves it out of range compactions. */
+  markCompactionFailed(): void {
+    this.meta = { ...this.meta, compaction: { ...this.meta.compaction, failed: true } };
+    writeBlockMeta(this.dir, this.meta);
   }
 
   /** Removes every tombstone (after their samples were rewritten away). */

@@ -1,13 +1,15 @@
 // Where head chunk bytes live: growing open chunks in size-class slabs, closed chunks packed into arenas.
 
-/** Size classes for open chunks: 64 << c bytes, c = 0..7 (64 B … 8 KiB). */
-export const SLAB_CLASSES = 8;
+/** Size classes for open chunks, growing by about 1.5× so a chunk wastes at most a third of its slot. */
+const CLASS_SIZES = [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192];
+export const SLAB_CLASSES = CLASS_SIZES.length;
 const SLAB_BYTES = 1 << 20;
 const CLASS_SHIFT = 24;
 const SLOT_MASK = (1 << CLASS_SHIFT) - 1;
+const PER_SLAB = CLASS_SIZES.map((size) => Math.floor(SLAB_BYTES / size));
 
 export function classSize(cls: number): number {
-  return 64 << cls;
+  return CLASS_SIZES[cls] as number;
 }
 
 /**
@@ -38,10 +40,10 @@ export class SlabAllocator {
       return (cls << CLASS_SHIFT) | ((this.free[cls] as Int32Array)[fl - 1] as number);
     }
     const slot = this.next[cls] as number;
-    const perSlab = SLAB_BYTES / classSize(cls);
+    const perSlab = PER_SLAB[cls] as number;
     if (slot % perSlab === 0) {
-      (this.slabs[cls] as Uint8Array[]).push(new Uint8Array(SLAB_BYTES));
-      this.allocatedBytes += SLAB_BYTES;
+      (this.slabs[cls] as Uint8Array[]).push(new Uint8Array(perSlab * classSize(cls)));
+      this.allocatedBytes += perSlab * classSize(cls);
     }
     if (slot > SLOT_MASK) throw new RangeError('chunk slab allocator exhausted');
     this.next[cls] = slot + 1;
@@ -52,8 +54,7 @@ export class SlabAllocator {
     const cls = handle >>> CLASS_SHIFT;
     const slot = handle & SLOT_MASK;
     const size = classSize(cls);
-    const perSlab = SLAB_BYTES / size;
-    const off = (slot % perSlab) * size;
+    const off = (slot % (PER_SLAB[cls] as number)) * size;
     this.buffer(handle).fill(0, off, off + size);
     let fl = this.free[cls] as Int32Array;
     const n = this.freeLen[cls] as number;
@@ -68,14 +69,12 @@ export class SlabAllocator {
 
   buffer(handle: number): Uint8Array {
     const cls = handle >>> CLASS_SHIFT;
-    const perSlab = SLAB_BYTES / classSize(cls);
-    return (this.slabs[cls] as Uint8Array[])[Math.floor((handle & SLOT_MASK) / perSlab)] as Uint8Array;
+    return (this.slabs[cls] as Uint8Array[])[Math.floor((handle & SLOT_MASK) / (PER_SLAB[cls] as number))] as Uint8Array;
   }
 
   offset(handle: number): number {
     const cls = handle >>> CLASS_SHIFT;
-    const size = classSize(cls);
-    return ((handle & SLOT_MASK) % (SLAB_BYTES / size)) * size;
+    return ((handle & SLOT_MASK) % (PER_SLAB[cls] as number)) * classSize(cls);
   }
 
   static classOf(handle: number): number {

@@ -36,11 +36,12 @@ export interface PlannedBlock {
 /**
  * The dirs of the blocks to compact together next, or [] when nothing is due. `blocks` in any order.
  * The newest block (greatest minTime) is left alone unless it overlaps another, so a freshly cut block
- * stays as it is for a while (backups see it whole).
+ * stays as it is for a while (backups see it whole). Blocks marked `compaction.failed` are never chosen.
  */
 export function planCompaction(blocks: readonly PlannedBlock[], ranges: readonly number[]): string[] {
   const sorted = [...blocks].sort((a, b) => a.meta.minTime - b.meta.minTime);
-  const overlapping = selectOverlapping(sorted);
+  // Blocks whose compaction failed (corrupt data) are not chosen again, overlapping or not.
+  const overlapping = selectOverlapping(sorted.filter((b) => b.meta.compaction.failed !== true));
   if (overlapping.length > 0) return overlapping.map((b) => b.dir);
   const candidates = sorted.slice(0, -1);
   const byRange = selectByRange(candidates, ranges);

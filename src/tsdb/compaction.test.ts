@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Matcher } from '../model/matcher.js';
@@ -149,5 +149,25 @@ test('retention removes the oldest blocks beyond the time or the size limit', ()
     assert.equal(removed.size, 2);
     assert.deepEqual(blocks.map((b) => b.meta.minTime), [4 * H, 6 * H]);
     assert.equal(readdirSync(dir).length, 2);
+  });
+});
+
+test('a compaction that fails on a corrupt chunk leaves its inputs, marked failed, and the planner skips them', () => {
+  withDir((dir) => {
+    for (let k = 0; k < 4; k++) writeBlock(dir, { mint: k * 2 * H, maxt: (k + 1) * 2 * H, series: [regularSeries({ __name__: 'm' }, k * 2 * H, 60_000, 120, () => k)] });
+    // Overlapping data forces re-encoding, which reads (and checks) the chunk bytes.
+    writeBlock(dir, { mint: 0, maxt: 2 * H, series: [regularSeries({ __name__: 'm' }, 30_000, 60_000, 100, () => 9)] });
+    const blocks = openBlocks(dir).blocks;
+    const victim = blocks[0] as (typeof blocks)[number];
+    const path = join(victim.dir, 'chunks', '000001');
+    const bytes = readFileSync(path);
+    bytes[20] = (bytes[20] as number) ^ 0xff;
+    writeFileSync(path, bytes);
+    const overlapping = blocks.filter((b) => b.meta.minTime === 0);
+    assert.throws(() => compactAndReplace(overlapping), /checksum mismatch/);
+    assert.equal(readdirSync(dir).length, 5);
+    for (const b of overlapping) assert.equal(openBlock(b.dir).meta.compaction.failed, true);
+    const reopened = openBlocks(dir).blocks.filter((b) => b.meta.minTime !== 0);
+    assert.deepEqual(planCompaction([...reopened, ...overlapping.map((b) => openBlock(b.dir))].map((b) => ({ dir: b.dir, meta: b.meta })), [2 * H, 6 * H]), []);
   });
 });

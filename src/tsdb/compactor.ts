@@ -64,13 +64,21 @@ export function compactBlocks(parentDir: string, blocks: readonly BlockReader[],
 
 /**
  * Compacts `blocks` (all in one data directory) into a new block, then closes and deletes the inputs.
- * The new block is published (atomic rename) before any input is removed.
+ * The new block is published (atomic rename) before any input is removed. When the compaction fails (e.g. a
+ * corrupt chunk), the inputs stay, are marked `compaction.failed` in their meta.json, and the error is thrown.
  */
 export function compactAndReplace(blocks: readonly BlockReader[], options: CompactOptions = {}): { created: string | undefined; deleted: string[] } {
   const first = blocks[0];
   if (first === undefined) return { created: undefined, deleted: [] };
   const parentDir = dirname(first.dir);
-  const created = compactBlocks(parentDir, blocks, options);
+  let created: string | undefined;
+  try {
+    created = compactBlocks(parentDir, blocks, options);
+  } catch (err) {
+    // As Prometheus does: mark the inputs so that the planner stops choosing them again and again.
+    for (const b of blocks) b.markCompactionFailed();
+    throw err;
+  }
   const deleted: string[] = [];
   for (const b of blocks) {
     b.close();

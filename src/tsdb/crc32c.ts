@@ -26,10 +26,19 @@ const TABLES: Int32Array = (() => {
  */
 export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): number {
   const t = TABLES;
-  let c = ~crc;
-  let i = start;
   const end8 = end - ((end - start) & 7);
-  while (i < end8) {
+  let c = end8 > start ? crc8(buf, start, end8, ~crc) : ~crc;
+  for (let i = end8; i < end; i++) c = (t[(c ^ (buf[i] as number)) & 0xff] as number) ^ (c >>> 8);
+  return ~c >>> 0;
+}
+
+/**
+ * Eight bytes per step. A function of its own: V8 then optimises it as a whole instead of on-stack-replacing the
+ * caller's loop and discarding that code at the byte-wise tail on every call.
+ */
+function crc8(buf: Uint8Array, start: number, end8: number, c: number): number {
+  const t = TABLES;
+  for (let i = start; i < end8; i += 8) {
     const lo = c ^ ((buf[i] as number) | ((buf[i + 1] as number) << 8) | ((buf[i + 2] as number) << 16) | ((buf[i + 3] as number) << 24));
     c =
       (t[7 * 256 + (lo & 0xff)] as number) ^
@@ -40,8 +49,6 @@ export function crc32c(buf: Uint8Array, start = 0, end = buf.length, crc = 0): n
       (t[2 * 256 + (buf[i + 5] as number)] as number) ^
       (t[256 + (buf[i + 6] as number)] as number) ^
       (t[buf[i + 7] as number] as number);
-    i += 8;
   }
-  while (i < end) c = (t[(c ^ (buf[i++] as number)) & 0xff] as number) ^ (c >>> 8);
-  return ~c >>> 0;
+  return c;
 }

@@ -151,3 +151,46 @@ test('head compaction writes blocks, truncates head and WAL (checkpoint), and no
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('deleted samples are hidden, stay deleted across a restart (WAL tombstones) and are left out of blocks', async () => {
+  const dir = tmp();
+  const opts: DbOptions = { logger: quiet, blockRange: 10_000, retentionMs: 0 };
+  try {
+    const db = await Db.open(dir, opts);
+    await fill(db, 3, 0, 20_000, 1000);
+    const n = db.delete([new Matcher('=', 's', '1')], 5000, 8000);
+    assert.equal(n, 1);
+    const want = (got: ReturnType<typeof readAll>): void => {
+      const s1 = got.find(([l]) => l === 'm{s="1"}')?.[1] ?? [];
+      assert.deepEqual(s1.map(([t]) => t).filter((t) => t >= 4000 && t <= 9000), [4000, 9000]);
+      const s2 = got.find(([l]) => l === 'm{s="2"}')?.[1] ?? [];
+      assert.ok(s2.length >= 20);
+    };
+    want(readAll(db, all));
+    // A series deleted entirely disappears from select.
+    db.delete([new Matcher('=', 's', '0')], -Infinity, Infinity);
+    assert.deepEqual(readAll(db, [new Matcher('=', 's', '0')]), []);
+    await db.close();
+    const again = await Db.open(dir, opts);
+    want(readAll(again, all));
+    assert.deepEqual(readAll(again, [new Matcher('=', 's', '0')]), []);
+    await fill(again, 3, 20_000, 26_000, 1000);
+    await again.compact();
+    assert.ok(again.blocks.length >= 1);
+    want(readAll(again, all));
+    // The block itself does not hold the deleted samples.
+    const block = again.blocks[0];
+    assert.ok(block !== undefined);
+    const q = block.querier(0, 9999);
+    const set = q.select([new Matcher('=', 's', '1')]);
+    assert.ok(set.next());
+    const it = set.at().iterator();
+    const ts: number[] = [];
+    while (it.next()) ts.push(it.atT());
+    assert.deepEqual(ts, [0, 1000, 2000, 3000, 4000, 9000]);
+    q.close();
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

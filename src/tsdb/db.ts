@@ -2,6 +2,7 @@
 
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import type { Matcher } from '../model/matcher.js';
 import type { Appendable, Appender } from '../storage/appendable.js';
 import { MergeQuerier } from '../storage/merge-querier.js';
 import type { Querier, Queryable } from '../storage/queryable.js';
@@ -20,7 +21,7 @@ import { stderrLogger, type TsdbLogger } from './tsdb-logger.js';
 import { TsdbStats } from './tsdb-stats.js';
 import { ByteWriter } from './byte-writer.js';
 import { createCheckpoint, deleteCheckpointsBefore, truncateWal } from './wal-checkpoint.js';
-import { encodeSamples, encodeSeries } from './wal-records.js';
+import { encodeSamples, encodeSeries, encodeTombstones, type Tombstone } from './wal-records.js';
 import { replayWal } from './wal-replay.js';
 import { listSegments } from './wal-segments.js';
 import { WalWriter } from './wal-writer.js';
@@ -90,7 +91,7 @@ export class Db implements Appendable, Queryable {
       const walDir = join(dir, 'wal');
       mkdirSync(walDir, { recursive: true });
       const started = Date.now();
-      const replayer = new HeadReplayer(head);
+      const replayer = new HeadReplayer(head, (ref, mint, maxt) => head.addTombstone(ref, mint, maxt));
       const replay = replayWal(walDir, replayer, { stats, logger });
       signal?.throwIfAborted();
       logger('info', 'WAL replay completed', {
@@ -137,6 +138,32 @@ export class Db implements Appendable, Queryable {
     const headQ = this.head.querier(mint, maxt);
     if (blocks.length === 0) return headQ;
     return new MergeQuerier([blocksQuerier(blocks, mint, maxt), headQ]);
+  }
+
+  /**
+   * Deletes the samples of matching series in [mint, maxt] (inclusive), as Prometheus's admin API does: a WAL
+   * tombstone record and in-memory tombstones for the head, tombstone files for the blocks. Returns the number of
+   * series affected.
+   */
+  delete(matchers: readonly Matcher[], mint: number, maxt: number): number {
+    if (this.closed) throw new StorageError('closed', 'database is closed');
+    const head = this.head;
+    const stones: Tombstone[] = [];
+    const refs = head.postingsFor(matchers);
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i] as number;
+      if (!head.visible(ref) || (head.sMaxT[ref] as number) < mint || (head.sMinT[ref] as number) > maxt) continue;
+      stones.push({ ref, mint, maxt });
+    }
+    if (stones.length > 0) {
+      const w = new ByteWriter(16 * stones.length + 8);
+      encodeTombstones(w, stones);
+      this.wal.log([w.bytesView()]);
+      for (const s of stones) head.addTombstone(s.ref, s.mint, s.maxt);
+    }
+    let n = stones.length;
+    for (const b of this.blocks) if (b.meta.minTime <= maxt && b.meta.maxTime > mint) n += b.delete(matchers, mint, maxt);
+    return n;
   }
 
   /** True when the head spans more than 1.5 block ranges, so its oldest range can become a block. */

@@ -16,9 +16,9 @@ function sameBits(a: number, b: number): boolean {
 
 /** Samples are buffered in typed arrays (no object per sample) until commit. */
 export class HeadAppender implements Appender {
-  private refs = new Uint32Array(64);
-  private ts = new Float64Array(64);
-  private vs = new Float64Array(64);
+  private refs: Uint32Array;
+  private ts: Float64Array;
+  private vs: Float64Array;
   private n = 0;
   /** Series this transaction touched (each once), for the log's series records and GC protection. */
   private touched: number[] = [];
@@ -27,7 +27,12 @@ export class HeadAppender implements Appender {
   constructor(
     private readonly head: Head,
     private readonly txn: number,
-  ) {}
+  ) {
+    const pooled = head.takeBuffers();
+    this.refs = pooled?.refs ?? new Uint32Array(64);
+    this.ts = pooled?.ts ?? new Float64Array(64);
+    this.vs = pooled?.vs ?? new Float64Array(64);
+  }
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
     if (this.done) throw new StorageError('closed', 'appender already committed or rolled back');
@@ -99,17 +104,16 @@ export class HeadAppender implements Appender {
     const head = this.head;
     try {
       // A commit that finished after our appends may have made some of them stale: refuse the whole batch.
-      for (let i = 0; i < this.n; i++) {
-        const ref = this.refs[i] as number;
-        const t = this.ts[i] as number;
-        if (t <= (head.sMaxT[ref] as number)) {
-          head.stats.outOfOrderSamplesTotal++;
-          throw new StorageError('out_of_order_sample', `out of order sample at ${t} for ${head.labels[ref]?.toString() ?? ref}: another commit wrote newer data first`);
-        }
+      const bad = firstStale(head, this.refs, this.ts, this.n);
+      if (bad >= 0) {
+        const ref = this.refs[bad] as number;
+        const t = this.ts[bad] as number;
         if (t < head.minValidTime) {
           head.stats.outOfBoundSamplesTotal++;
           throw new StorageError('out_of_bounds', `sample at ${t} is older than the head's minimum time ${head.minValidTime}`);
         }
+        head.stats.outOfOrderSamplesTotal++;
+        throw new StorageError('out_of_order_sample', `out of order sample at ${t} for ${head.labels[ref]?.toString() ?? ref}: another commit wrote newer data first`);
       }
       if (head.log !== undefined) {
         const seriesRefs: number[] = [];
@@ -128,7 +132,7 @@ export class HeadAppender implements Appender {
           throw err;
         }
       }
-      for (let i = 0; i < this.n; i++) head.appendCommitted(this.refs[i] as number, this.ts[i] as number, this.vs[i] as number);
+      applyAll(head, this.refs, this.ts, this.vs, this.n);
       head.stats.headSamplesAppendedTotal += this.n;
     } finally {
       this.release();
@@ -143,11 +147,37 @@ export class HeadAppender implements Appender {
 
   private release(): void {
     const head = this.head;
-    for (const ref of this.touched) {
-      head.pCount[ref] = (head.pCount[ref] as number) - 1;
-      if (head.pTxn[ref] === this.txn) head.pTxn[ref] = 0;
-    }
+    untouch(head, this.touched, this.txn);
     this.touched = [];
     this.n = 0;
+    head.returnBuffers({ refs: this.refs, ts: this.ts, vs: this.vs });
+  }
+}
+
+// The per-sample loops live in small functions of their own, so V8 optimises them once instead of
+// on-stack-replacing (and then discarding) the code of the bigger commit function on every commit.
+
+/** Index of the first sample not newer than its series' committed data or older than the head allows, or -1. */
+function firstStale(head: Head, refs: Uint32Array, ts: Float64Array, n: number): number {
+  const maxT = head.sMaxT;
+  const minValid = head.minValidTime;
+  for (let i = 0; i < n; i++) {
+    const t = ts[i] as number;
+    if (t <= (maxT[refs[i] as number] as number) || t < minValid) return i;
+  }
+  return -1;
+}
+
+function applyAll(head: Head, refs: Uint32Array, ts: Float64Array, vs: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) head.appendCommitted(refs[i] as number, ts[i] as number, vs[i] as number);
+}
+
+function untouch(head: Head, touched: readonly number[], txn: number): void {
+  const count = head.pCount;
+  const owner = head.pTxn;
+  for (let i = 0; i < touched.length; i++) {
+    const ref = touched[i] as number;
+    count[ref] = (count[ref] as number) - 1;
+    if (owner[ref] === txn) owner[ref] = 0;
   }
 }

@@ -3,6 +3,7 @@
 import { compareLabels, compareStrings, type Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import type { Querier, SampleIterator, Series, SeriesSet, SelectHints } from '../storage/queryable.js';
+import { coveredBy, DeletedFilterIterator } from './deleted-filter-iterator.js';
 import type { ChunkSnapshot, Head } from './head.js';
 import { XorIterator } from './xor-chunk.js';
 
@@ -22,6 +23,8 @@ export class HeadQuerier implements Querier {
       const ref = refs[i] as number;
       if (!head.visible(ref)) continue;
       if (inRange && ((head.sMaxT[ref] as number) < this.mint || (head.sMinT[ref] as number) > this.maxt)) continue;
+      const stones = head.tombstones.size > 0 ? head.tombstones.get(ref) : undefined;
+      if (stones !== undefined && coveredBy(stones, Math.max(head.sMinT[ref] as number, inRange ? this.mint : -Infinity), Math.min(head.sMaxT[ref] as number, inRange ? this.maxt : Infinity))) continue;
       out.push(ref);
     }
     return out;
@@ -123,7 +126,9 @@ class HeadSeries implements Series {
   iterator(): SampleIterator {
     const snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
     this.head.snapshotChunks(this.ref, this.mint, this.maxt, snap);
-    return new ChunkListIterator(snap, this.mint, this.maxt);
+    const it = new ChunkListIterator(snap, this.mint, this.maxt);
+    const stones = this.head.tombstones.size > 0 ? this.head.tombstones.get(this.ref) : undefined;
+    return stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
   }
 }
 

@@ -39,6 +39,13 @@ export interface CommitBatch {
   readonly vs: Float64Array;
 }
 
+/** An appender's sample buffers, recycled across transactions so a scrape's commit allocates nothing. */
+export interface AppendBuffers {
+  refs: Uint32Array;
+  ts: Float64Array;
+  vs: Float64Array;
+}
+
 /** One closed chunk or the copied open chunk, as a head iterator reads it. */
 export interface ChunkSnapshot {
   bufs: Uint8Array[];
@@ -48,7 +55,6 @@ export interface ChunkSnapshot {
   maxTs: number[];
 }
 
-const INITIAL_CLASS = 1;
 const FLAG_LOGGED = 1;
 const FLAG_DELETED = 2;
 const NO_WINDOW = 0xff;
@@ -104,6 +110,8 @@ export class Head implements Appendable, Queryable {
   private xVLo = new Uint32Array(0);
   private xLead = new Uint8Array(0);
   private xTrail = new Uint8Array(0);
+  /** Size class for the series' next open chunk, learnt from its last closed chunk (0 = smallest). */
+  private sizeHint = new Uint8Array(0);
   private cFirst = new Int32Array(0);
   private cLast = new Int32Array(0);
   /** @internal Transaction that last touched the series, and its newest pending sample. */
@@ -124,6 +132,9 @@ export class Head implements Appendable, Queryable {
   private ckFree: number[] = [];
   private ckCount = 0;
 
+  /** Deleted intervals per series (flat `[mint, maxt, …]`, inclusive), from deletions and WAL tombstone records. */
+  readonly tombstones = new Map<number, number[]>();
+  private readonly bufferPool: AppendBuffers[] = [];
   private commitTail: Promise<void> = Promise.resolve();
   private txnSeq = 0;
   private readonly st = new XorAppendState();
@@ -163,7 +174,7 @@ export class Head implements Appendable, Queryable {
     return this.stats.headMaxTime;
   }
 
-  /** The next ref a new series gets. */
+  /** The highest ref handed out so far (0 when none). */
   get lastRef(): number {
     return this.nextRef - 1;
   }
@@ -191,6 +202,7 @@ export class Head implements Appendable, Queryable {
     this.xVLo = f(this.xVLo);
     this.xLead = f(this.xLead, NO_WINDOW);
     this.xTrail = f(this.xTrail);
+    this.sizeHint = f(this.sizeHint);
     this.cFirst = f(this.cFirst, -1);
     this.cLast = f(this.cLast, -1);
     this.pTxn = f(this.pTxn);
@@ -242,6 +254,7 @@ export class Head implements Appendable, Queryable {
     this.oSlot[ref] = -1;
     this.xN[ref] = 0;
     this.cFirst[ref] = -1;
+    this.sizeHint[ref] = 0;
     this.cLast[ref] = -1;
     this.pTxn[ref] = 0;
     this.pCount[ref] = 0;
@@ -275,6 +288,16 @@ export class Head implements Appendable, Queryable {
     this.flags[ref] = (this.flags[ref] as number) & ~FLAG_LOGGED;
   }
 
+  /** @internal */
+  takeBuffers(): AppendBuffers | undefined {
+    return this.bufferPool.pop();
+  }
+
+  /** @internal A finished appender's buffers; a few are kept for the next transactions. */
+  returnBuffers(b: AppendBuffers): void {
+    if (this.bufferPool.length < 8) this.bufferPool.push(b);
+  }
+
   /** @internal Runs `fn` after every earlier commit finished: commits are serialised. */
   serialize(fn: () => Promise<void>): Promise<void> {
     const run = this.commitTail.then(fn);
@@ -303,7 +326,10 @@ export class Head implements Appendable, Queryable {
       } else if (((this.oBitPos[ref] as number) >>> 3) + XOR_MAX_SAMPLE_BYTES + 1 > classSize(SlabAllocator.classOf(handle))) {
         const cls = SlabAllocator.classOf(handle);
         if (cls + 1 < SLAB_CLASSES) {
-          handle = this.moveOpenChunk(ref, cls + 1);
+          // Grow straight to the size the whole chunk will probably need, judging by the bytes per sample so far.
+          const used = ((this.oBitPos[ref] as number) + 7) >>> 3;
+          const projected = Math.ceil((used / (this.xN[ref] as number)) * this.samplesPerChunk * 1.05) + XOR_MAX_SAMPLE_BYTES + 1;
+          handle = this.moveOpenChunk(ref, Math.max(cls + 1, classFor(projected)));
         } else {
           this.cutChunk(ref);
           handle = this.openChunk(ref, t);
@@ -339,7 +365,7 @@ export class Head implements Appendable, Queryable {
   }
 
   private openChunk(ref: number, t: number): number {
-    const handle = this.slabs.alloc(INITIAL_CLASS);
+    const handle = this.slabs.alloc(this.sizeHint[ref] as number);
     this.oSlot[ref] = handle;
     this.oBitPos[ref] = XOR_HEADER_BYTES * 8;
     this.oMinT[ref] = t;
@@ -373,6 +399,7 @@ export class Head implements Appendable, Queryable {
     const handle = this.oSlot[ref] as number;
     const len = ((this.oBitPos[ref] as number) + 7) >>> 3;
     const ah = this.arena.put(this.slabs.buffer(handle), this.slabs.offset(handle), len);
+    this.sizeHint[ref] = classFor(len + XOR_MAX_SAMPLE_BYTES + 1);
     this.slabs.release(handle);
     this.oSlot[ref] = -1;
     const id = this.allocChunkId();
@@ -524,6 +551,12 @@ export class Head implements Appendable, Queryable {
       this.sMinT[ref] = first;
       if (maxT > -Infinity && first < newMin) newMin = first;
     }
+    for (const [ref, list] of this.tombstones) {
+      const keep: number[] = [];
+      for (let i = 0; i < list.length; i += 2) if ((list[i + 1] as number) >= mint) keep.push(list[i] as number, list[i + 1] as number);
+      if (keep.length === 0 || !this.exists(ref)) this.tombstones.delete(ref);
+      else this.tombstones.set(ref, keep);
+    }
     if (deleted.length > 0) {
       this.postings.delete(deleted, (r) => ((this.flags[r] as number) & FLAG_DELETED) !== 0);
       const used = new Set<string>();
@@ -547,10 +580,25 @@ export class Head implements Appendable, Queryable {
     }
   }
 
+  /** Hides the series' samples in [mint, maxt] from queries and compaction. */
+  addTombstone(ref: number, mint: number, maxt: number): void {
+    if (!this.exists(ref)) return;
+    const list = this.tombstones.get(ref);
+    if (list === undefined) this.tombstones.set(ref, [mint, maxt]);
+    else list.push(mint, maxt);
+  }
+
   /** Every live ref, ascending. */
   *refs(): IterableIterator<SeriesRef> {
     for (let ref = 1; ref < this.nextRef; ref++) if (this.labels[ref] !== undefined) yield ref;
   }
+}
+
+/** The smallest slab size class holding `bytes`. */
+function classFor(bytes: number): number {
+  let c = 0;
+  while (c + 1 < SLAB_CLASSES && classSize(c) < bytes) c++;
+  return c;
 }
 
 function validateLabels(labels: Labels): void {

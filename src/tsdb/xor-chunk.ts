@@ -121,23 +121,27 @@ function writeValue(buf: Uint8Array, p: number, st: XorAppendState, hi: number, 
   let lead = clz64(xHi, xLo);
   if (lead >= 32) lead = 31;
   const trail = ctz64(xHi, xLo);
-  let useLead: number;
-  let useTrail: number;
   if (st.lead !== NO_WINDOW && lead >= st.lead && trail >= st.trail) {
-    p = writeBits(buf, p, 0b10, 2);
-    useLead = st.lead;
-    useTrail = st.trail;
-  } else {
-    const sig = 64 - lead - trail;
-    p = writeBits(buf, p, (0b11 << 11) | (lead << 6) | (sig & 63), 13);
-    st.lead = useLead = lead;
-    st.trail = useTrail = trail;
+    // Reuse the window: `10` then the bits between it.
+    const sig = 64 - st.lead - st.trail;
+    st.alignedByteTail = ((p + 2) & 7) === 0 && (sig & 7) === 0;
+    const s = st.trail;
+    if (sig <= 22) return writeBits(buf, p, (0b10 << sig) | (s >= 32 ? xHi >>> (s - 32) : s === 0 ? xLo : (xLo >>> s) | (xHi << (32 - s))), sig + 2);
+    return writeShifted(buf, writeBits(buf, p, 0b10, 2), xHi, xLo, s, sig);
   }
-  const sig = 64 - useLead - useTrail;
+  const sig = 64 - lead - trail;
+  p = writeBits(buf, p, (0b11 << 11) | (lead << 6) | (sig & 63), 13);
+  st.lead = lead;
+  st.trail = trail;
   st.alignedByteTail = (p & 7) === 0 && (sig & 7) === 0;
-  if (useTrail === 0) return writeBits64(buf, p, xHi, xLo, sig);
-  if (useTrail < 32) return writeBits64(buf, p, xHi >>> useTrail, ((xLo >>> useTrail) | (xHi << (32 - useTrail))) >>> 0, sig);
-  return writeBits(buf, p, xHi >>> (useTrail - 32), sig);
+  return writeShifted(buf, p, xHi, xLo, trail, sig);
+}
+
+/** Writes the `sig` bits of the 64-bit (xHi, xLo) shifted right by `s`. */
+function writeShifted(buf: Uint8Array, p: number, xHi: number, xLo: number, s: number, sig: number): number {
+  if (s === 0) return writeBits64(buf, p, xHi, xLo, sig);
+  if (s < 32) return writeBits64(buf, p, xHi >>> s, ((xLo >>> s) | (xHi << (32 - s))) >>> 0, sig);
+  return writeBits(buf, p, xHi >>> (s - 32), sig);
 }
 
 /** Byte length of a chunk whose stream ends at bit `endBit` (relative to the chunk start); see XorAppendState. */

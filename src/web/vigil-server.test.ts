@@ -148,3 +148,16 @@ test('POST /-/reload applies a new configuration, keeps unchanged jobs running, 
   await server.stop();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('/federate returns the newest sample of each matching series with its timestamp', async () => {
+  const { server, get } = await setup();
+  const r = await get(`/federate?match[]=temp&match[]=${encodeURIComponent('http_requests_total{code="500"}')}`);
+  assert.equal(r.status, 200);
+  assert.equal(
+    r.text,
+    '# TYPE http_requests_total untyped\nhttp_requests_total{code="500",instance="",job="api"} 10 1700000150000\n' +
+      '# TYPE temp untyped\ntemp{instance="",job="db",site="a<b"} 0.5 1700000150000\n',
+  );
+  assert.equal((await get('/federate')).status, 400);
+  await server.stop();
+});

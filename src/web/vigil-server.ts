@@ -3,7 +3,7 @@
 import { hostname as osHostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { PrometheusConfig } from '../config/prometheus-config.js';
-import { parsePrometheusConfig } from '../config/prometheus-config-loading.js';
+import { loadPrometheusConfig, parsePrometheusConfig } from '../config/prometheus-config-loading.js';
 import type { Clock } from '../model/clock.js';
 import { formatDuration } from '../model/duration.js';
 import type { Logger } from '../model/logger.js';
@@ -26,6 +26,11 @@ import { registerManagementHandlers } from './management-handlers.js';
 import type { QueryService } from './query-service.js';
 import type { ServerFlags } from './server-flags.js';
 import { WebApp } from './web-app.js';
+import { registerAdminHandlers } from './admin-handlers.js';
+import { registerFederateHandler } from './federate-handler.js';
+import { Labels } from '../model/labels.js';
+import { registerTsdbMetrics } from './tsdb-metrics.js';
+import type { TsdbStats } from '../tsdb/tsdb-stats.js';
 import { registerUiRoutes, UiAssets } from './ui-assets.js';
 import { readFile } from 'node:fs/promises';
 
@@ -45,6 +50,10 @@ export interface VigilServerOptions {
   /** Builds the PromQL query service over the storage; without it the query endpoints are absent. */
   readonly queries?: QueryService;
   readonly hostname?: string;
+  /** The TSDB's counters; exported on /metrics under Prometheus's names. */
+  readonly tsdbStats?: TsdbStats;
+  /** Takes a snapshot of the storage (admin API); absent when the storage cannot. */
+  readonly snapshot?: (skipHead: boolean) => Promise<string> | string;
 }
 
 /** The configuration `npm start` uses when no --config.file is given: scrape this server every 15s. */
@@ -89,9 +98,13 @@ export class VigilServer {
   constructor(private readonly o: VigilServerOptions) {
     this.startTime = o.clock.now();
     this.hostname = o.hostname ?? osHostname();
-    const appended = this.registry.counter('prometheus_tsdb_head_samples_appended_total', 'Total number of appended samples.', ['type']);
-    appended.inc(['float'], 0);
-    const appendable = countingAppendable(o.storage, (n) => appended.inc(['float'], n));
+    let appendable: Appendable = o.storage;
+    if (o.tsdbStats !== undefined) registerTsdbMetrics(this.registry, o.tsdbStats);
+    else {
+      const appended = this.registry.counter('prometheus_tsdb_head_samples_appended_total', 'Total number of appended samples.', ['type']);
+      appended.inc(['float'], 0);
+      appendable = countingAppendable(o.storage, (n) => appended.inc(['float'], n));
+    }
     this.scrape = new ScrapeManager({
       appendable,
       parse: expositionParser,
@@ -146,7 +159,8 @@ export class VigilServer {
     const f = this.o.flags;
     try {
       const text = f.configFile === '' ? builtinConfigYaml(f) : await readFile(f.configFile, 'utf8');
-      const cfg = parsePrometheusConfig(text, f.configFile);
+      // A file's scrape_config_files are merged in by loadPrometheusConfig.
+      const cfg = f.configFile === '' ? parsePrometheusConfig(text) : await loadPrometheusConfig(f.configFile);
       this.discovery.applyConfig(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs] as const));
       await this.scrape.applyConfig(cfg);
       // Static and unchanged providers have their groups after a tick; the rest arrive with the next update.
@@ -198,6 +212,14 @@ export class VigilServer {
       ...(o.storage.headStats !== undefined ? { headStats: () => (o.storage.headStats as () => HeadStats)() } : {}),
       hostname: this.hostname,
     });
+    registerFederateHandler(this.app, {
+      queryable: o.storage,
+      parseSelector,
+      now: () => o.clock.now(),
+      lookbackDelta: o.flags.queryLookbackDelta,
+      externalLabels: () => this.config?.global.externalLabels ?? Labels.EMPTY,
+    });
+    registerAdminHandlers(this.app, { enabled: o.flags.enableAdminApi, ...(o.snapshot !== undefined ? { snapshot: o.snapshot } : {}) });
     registerManagementHandlers(this.app, {
       registry: this.registry,
       isReady: () => this.ready,
@@ -222,6 +244,7 @@ export class VigilServer {
     }, { type: 'counter' });
     r.gaugeFunc('nodejs_heap_used_bytes', 'Bytes of the V8 heap in use.', () => process.memoryUsage().heapUsed);
     const storage = this.o.storage;
+    if (this.o.tsdbStats !== undefined) return;
     if (storage.headStats !== undefined) {
       r.gaugeFunc('prometheus_tsdb_head_series', 'Total number of series in the head block.', () => (storage.headStats as () => HeadStats)().numSeries);
     } else if ('seriesCount' in storage) {

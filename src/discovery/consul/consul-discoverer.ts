@@ -112,6 +112,8 @@ export class ConsulDiscoverer implements Discoverer {
   private async get(path: string, params: [string, string][], signal: AbortSignal, blocking: boolean): Promise<{ body: unknown; index: string }> {
     const q = new URLSearchParams(params);
     if (this.datacenter !== '') q.append('dc', this.datacenter);
+    if (this.cfg.namespace !== '') q.append('ns', this.cfg.namespace);
+    if (this.cfg.partition !== '') q.append('partition', this.cfg.partition);
     if (this.cfg.allowStale) q.append('stale', '');
     for (const [k, v] of Object.entries(this.cfg.nodeMeta)) q.append('node-meta', `${k}:${v}`);
     const qs = q.toString().replace(/(^|&)stale=(&|$)/, '$1stale$2');

@@ -16,7 +16,7 @@ async function waitFor(what: string, ok: () => boolean, ms = 5000): Promise<void
 }
 
 test('http_sd follows the HTTP SD contract: header, 200 + JSON only, __meta_url, last good state kept', async () => {
-  let reply = { status: 200, type: 'application/json; charset=utf-8', body: '[{"targets": ["a:1", "b:1"], "labels": {"env": "x"}}, {"targets": ["c:1"]}]' };
+  let reply: { status: number; type: string; body: string | Buffer } = { status: 200, type: 'application/json; charset=utf-8', body: '[{"targets": ["a:1", "b:1"], "labels": {"env": "x"}}, {"targets": ["c:1"]}]' };
   const seen: { refresh: string | undefined; auth: string | undefined }[] = [];
   const server = createServer((req, res) => {
     seen.push({ refresh: req.headers['x-prometheus-refresh-interval-seconds'] as string | undefined, auth: req.headers.authorization });
@@ -45,6 +45,7 @@ test('http_sd follows the HTTP SD contract: header, 200 + JSON only, __meta_url,
       { status: 500, type: 'application/json', body: '[]', want: /HTTP status 500/ },
       { status: 200, type: 'text/plain', body: '[]', want: /unsupported content type "text\/plain"/ },
       { status: 200, type: 'application/json', body: '[{"targets": "x"', want: /bad target groups/ },
+      { status: 200, type: 'application/json', body: Buffer.from([0x5b, 0xff, 0x5d]), want: /not valid UTF-8/ },
     ];
     for (const [i, b] of bad.entries()) {
       reply = b;

@@ -60,8 +60,14 @@ export class HttpDiscoverer implements Discoverer {
     if (res.status !== 200) throw new HttpSdError(`server returned HTTP status ${res.status} from ${url}`);
     const type = res.headers['content-type'] ?? '';
     if (!CONTENT_TYPE.test(type)) throw new HttpSdError(`unsupported content type ${JSON.stringify(type)} from ${url}`);
+    let text: string;
     try {
-      return parseTargetGroups(body.toString('utf8'), url, url, { __meta_url: url });
+      text = new TextDecoder('utf-8', { fatal: true }).decode(body);
+    } catch (err) {
+      throw new HttpSdError(`response from ${url} is not valid UTF-8`, { cause: err });
+    }
+    try {
+      return parseTargetGroups(text, url, url, { __meta_url: url });
     } catch (err) {
       throw new HttpSdError(`bad target groups from ${url}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }

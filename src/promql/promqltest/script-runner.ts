@@ -15,7 +15,9 @@ import { Engine } from '../engine.js';
 import { ALL_FEATURES, parseExpr } from '../parser.js';
 import type { QueryResult } from '../engine.js';
 import type { QueryValue } from '../value.js';
-import { parseSeriesLine, type SeriesValue } from './series-line.js';
+import type { SequenceValue } from '../series-notation.js';
+import { isStartTimestampLine } from '../series-notation.js';
+import { parseSeriesLine } from './series-line.js';
 import { parseScript, type AnnotationExpectation, type EvalCommand, type LoadCommand } from './test-script.js';
 
 export type EvalStatus = 'passed' | 'failed' | 'skipped';
@@ -88,22 +90,20 @@ export async function runScript(text: string, file: string, options: RunOptions 
 }
 
 async function load(storage: MemoryStorage, cmd: LoadCommand, nhSeries: Labels[]): Promise<void> {
-  const bySeries = new Map<string, { labels: Labels; values: SeriesValue[] }>();
+  const bySeries = new Map<string, { labels: Labels; values: SequenceValue[]; hasHistogram: boolean }>();
   for (const l of cmd.lines) {
-    if (/^\S+@st\s/.test(l.text) || /\}@st\s/.test(l.text)) continue; // start timestamps are not stored
+    if (isStartTimestampLine(l.text)) continue; // start timestamps are not stored (the storage seams have none)
     const s = parseSeriesLine(l.text);
     bySeries.set(s.labels.flat.join('\xff'), s);
   }
   const app = storage.appender();
   for (const s of bySeries.values()) {
-    let hasHistogram = false;
     s.values.forEach((v, i) => {
       const t = i * cmd.interval;
-      if (v.kind === 'float') app.append(0, s.labels, t, v.v);
+      if (v.kind === 'float') app.append(0, s.labels, t, v.value);
       else if (v.kind === 'stale') app.append(0, s.labels, t, STALE_NAN);
-      else if (v.kind === 'histogram') hasHistogram = true;
     });
-    if (hasHistogram) nhSeries.push(s.labels);
+    if (s.hasHistogram) nhSeries.push(s.labels);
     if (cmd.withNhcb) {
       const m = /^(.*)_(bucket|count|sum)$/.exec(s.labels.metricName);
       if (m !== null) nhSeries.push(s.labels.without('le').with('__name__', m[1] as string));
@@ -241,7 +241,7 @@ export function almostEqual(a: number, b: number): boolean {
 
 interface Expected {
   labels: Labels;
-  values: SeriesValue[];
+  values: SequenceValue[];
   line: number;
 }
 
@@ -303,9 +303,9 @@ function compareInstant(cmd: EvalCommand, v: QueryValue): void {
     const e = exp[idx] as Expected;
     if (cmd.ordered && idx !== pos) throw new EvalFailure(`series ${s.metric.toString()} at position ${pos}, expected ${idx}`);
     if (e.values.length !== 1) throw new EvalFailure(`expected line ${e.line} must have exactly one value`);
-    const ev = e.values[0] as SeriesValue;
+    const ev = e.values[0] as SequenceValue;
     if (ev.kind !== 'float') throw new EvalFailure(`expected line ${e.line}: unsupported value`);
-    if (!almostEqual(ev.v, s.f)) throw new EvalFailure(`${s.metric.toString()}: expected ${fmt(ev.v)}, got ${fmt(s.f)}`);
+    if (!almostEqual(ev.value, s.f)) throw new EvalFailure(`${s.metric.toString()}: expected ${fmt(ev.value)}, got ${fmt(s.f)}`);
   });
 }
 
@@ -322,7 +322,7 @@ function compareMatrix(cmd: EvalCommand, series: { metric: Labels; ts: number[];
     e.values.forEach((v, i) => {
       if (v.kind === 'float') {
         wantT.push(start + i * step);
-        wantV.push(v.v);
+        wantV.push(v.value);
       } else if (v.kind === 'stale') {
         wantT.push(start + i * step);
         wantV.push(STALE_NAN);

@@ -1,0 +1,226 @@
+// Block storage figures on realistic data (../shared/bench/targets.mjs scraped on a simulated clock):
+// bytes per sample of three 2h blocks and of the 6h block compacted from them, compaction time, and
+// select-and-iterate throughput and memory for both chunk access modes.
+//
+// Env: BENCH_TARGETS (2), BENCH_SERIES per target (1000), BENCH_HOURS (6), BENCH_INTERVAL_S (15),
+// BENCH_TARGETS_MJS (path of targets.mjs; default ../shared/bench/targets.mjs next to the repo or /work/shared).
+
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { Labels } from '../src/model/labels.js';
+import { Matcher } from '../src/model/matcher.js';
+import type { ChunkData, SeriesData } from '../src/tsdb/block.js';
+import { openBlocks } from '../src/tsdb/block-dir.js';
+import { openBlock } from '../src/tsdb/block-reader.js';
+import type { ChunkAccess } from '../src/tsdb/chunk-segments.js';
+import { writeBlock } from '../src/tsdb/block-writer.js';
+import { compactBlocks } from '../src/tsdb/compactor.js';
+import { XorAppender } from '../src/tsdb/xor-chunk.js';
+
+const TARGETS = Number(process.env.BENCH_TARGETS ?? '2');
+const SERIES = Number(process.env.BENCH_SERIES ?? '1000');
+const HOURS = Number(process.env.BENCH_HOURS ?? '6');
+const INTERVAL = Number(process.env.BENCH_INTERVAL_S ?? '15') * 1000;
+const T0 = 1700006400000; // aligned to 2h
+const BLOCK = 2 * 3_600_000;
+
+function targetsScript(): string | undefined {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const candidates = [process.env.BENCH_TARGETS_MJS, resolve(here, '../../../shared/bench/targets.mjs'), resolve(here, '../../shared/bench/targets.mjs'), '/work/shared/bench/targets.mjs'];
+  return candidates.find((p) => p !== undefined && existsSync(p));
+}
+
+/** Starts targets.mjs with Date.now() driven by an `x-sim-time` request header, so scrapes happen on a simulated clock. */
+async function startTargets(script: string, work: string): Promise<{ port: number; stop: () => void }> {
+  const preload = join(work, 'sim-clock.mjs');
+  writeFileSync(
+    preload,
+    `import http from 'node:http';
+let sim = ${T0};
+Date.now = () => sim;
+const create = http.createServer;
+http.createServer = (handler) => create((req, res) => { const t = req.headers['x-sim-time']; if (t) sim = Number(t); handler(req, res); });
+`,
+  );
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, ['--import', preload, script, '--targets', String(TARGETS), '--series', String(SERIES), '--layout', 'paths', '--base-port', String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const rl = createInterface({ input: child.stdout });
+  await new Promise<void>((ok, fail) => {
+    rl.once('line', () => ok());
+    child.once('exit', (code) => fail(new Error(`targets.mjs exited with ${code}`)));
+  });
+  return { port, stop: () => child.kill('SIGTERM') };
+}
+
+/** Labels of an exposition line's series part: `name{a="b",c="d\\"e"}`. Only for the generator's output. */
+function parseSeries(text: string): Labels {
+  const brace = text.indexOf('{');
+  if (brace < 0) return Labels.from({ __name__: text });
+  const pairs: [string, string][] = [['__name__', text.slice(0, brace)]];
+  let i = brace + 1;
+  while (i < text.length && text[i] !== '}') {
+    const eq = text.indexOf('=', i);
+    const name = text.slice(i, eq);
+    let j = eq + 2;
+    let v = '';
+    while (text[j] !== '"') {
+      if (text[j] === '\\') {
+        const c = text[j + 1];
+        v += c === 'n' ? '\n' : (c as string);
+        j += 2;
+      } else v += text[j++];
+    }
+    pairs.push([name, v]);
+    i = j + 1;
+    if (text[i] === ',') i++;
+  }
+  return Labels.from(pairs);
+}
+
+interface SeriesState {
+  labels: Labels;
+  app: XorAppender | undefined;
+  mint: number;
+  maxt: number;
+  chunks: ChunkData[];
+}
+
+/** Cuts chunks as the head does for 15 s data: at 120 samples or at the 2h block boundary. */
+function append(s: SeriesState, t: number, v: number): void {
+  if (s.app !== undefined && (s.app.numSamples >= 120 || Math.floor(t / BLOCK) !== Math.floor(s.mint / BLOCK))) cut(s);
+  if (s.app === undefined) {
+    s.app = new XorAppender();
+    s.mint = t;
+  }
+  s.app.append(t, v);
+  s.maxt = t;
+}
+
+function cut(s: SeriesState): void {
+  if (s.app === undefined) return;
+  s.chunks.push({ mint: s.mint, maxt: s.maxt, bytes: s.app.bytes() });
+  s.app = undefined;
+}
+
+function mb(n: number): string {
+  return `${(n / 1048576).toFixed(1)} MiB`;
+}
+
+async function main(): Promise<void> {
+  const script = targetsScript();
+  if (script === undefined) {
+    console.log('skipped: targets.mjs not found (set BENCH_TARGETS_MJS)');
+    return;
+  }
+  const work = mkdtempSync(join(tmpdir(), 'vigil-bench-blocks-'));
+  const targets = await startTargets(script, work);
+  const series = new Map<string, SeriesState>();
+  let samples = 0;
+  const genStart = performance.now();
+  try {
+    const steps = (HOURS * 3_600_000) / INTERVAL;
+    for (let k = 0; k < steps; k++) {
+      const t = T0 + k * INTERVAL;
+      for (let i = 0; i < TARGETS; i++) {
+        const res = await fetch(`http://127.0.0.1:${targets.port}/t/${i}/metrics`, { headers: { 'x-sim-time': String(t) } });
+        const text = await res.text();
+        let pos = 0;
+        while (pos < text.length) {
+          let nl = text.indexOf('\n', pos);
+          if (nl < 0) nl = text.length;
+          if (text.charCodeAt(pos) !== 35 /* # */ && nl > pos) {
+            const sp = text.lastIndexOf(' ', nl);
+            const key = `${i}/${text.slice(pos, sp)}`;
+            let s = series.get(key);
+            if (s === undefined) {
+              s = { labels: parseSeries(text.slice(pos, sp)).with('instance', `target-${i}`), app: undefined, mint: 0, maxt: 0, chunks: [] };
+              series.set(key, s);
+            }
+            append(s, t, Number(text.slice(sp + 1, nl)));
+            samples++;
+          }
+          pos = nl + 1;
+        }
+      }
+    }
+  } finally {
+    targets.stop();
+  }
+  for (const s of series.values()) cut(s);
+  console.log(`data: ${series.size} series × ${HOURS}h at ${INTERVAL / 1000}s = ${samples} samples (generated in ${((performance.now() - genStart) / 1000).toFixed(1)} s)`);
+
+  // Level-1 blocks, one per 2h, as head compaction writes them.
+  const data = join(work, 'data');
+  let l1Bytes = 0;
+  const writeStart = performance.now();
+  for (let b = T0; b < T0 + HOURS * 3_600_000; b += BLOCK) {
+    const blockSeries: SeriesData[] = [];
+    for (const s of series.values()) {
+      const chunks = s.chunks.filter((c) => c.mint >= b && c.mint < b + BLOCK);
+      if (chunks.length > 0) blockSeries.push({ labels: s.labels, chunks });
+    }
+    writeBlock(data, { mint: b, maxt: b + BLOCK, series: blockSeries });
+  }
+  const writeMs = performance.now() - writeStart;
+  series.clear();
+  const l1 = openBlocks(data).blocks;
+  for (const b of l1) l1Bytes += b.size();
+  const l1Chunks = l1.reduce((a, b) => a + b.chunks.size(), 0);
+  console.log(`level-1 blocks: ${l1.length}, ${(l1Bytes / samples).toFixed(3)} bytes/sample (chunks ${(l1Chunks / samples).toFixed(3)}), written in ${writeMs.toFixed(0)} ms`);
+
+  const compactStart = performance.now();
+  const ulid = compactBlocks(data, l1) as string;
+  const compactMs = performance.now() - compactStart;
+  for (const b of l1) b.close();
+  const compacted = openBlock(join(data, ulid));
+  const size = compacted.size();
+  console.log(
+    `compacted ${HOURS}h block: ${mb(size)}, ${(size / compacted.meta.stats.numSamples).toFixed(3)} bytes/sample ` +
+      `(chunks ${(compacted.chunks.size() / compacted.meta.stats.numSamples).toFixed(3)}, index ${(compacted.index.size() / compacted.meta.stats.numSamples).toFixed(3)}), ` +
+      `compaction ${compactMs.toFixed(0)} ms (${((compacted.meta.stats.numSamples / compactMs) * 1000 / 1e6).toFixed(1)} M samples/s)`,
+  );
+  compacted.close();
+  for (const verifyIndex of [true, false]) {
+    const t = performance.now();
+    openBlock(join(data, ulid), { verifyIndex }).close();
+    console.log(`open compacted block (${verifyIndex ? 'every index CRC checked' : 'TOC, symbols, postings table checked'}): ${(performance.now() - t).toFixed(1)} ms`);
+  }
+
+  // Select and iterate: every series of the block, and a selective matcher.
+  const selections: [string, Matcher[]][] = [
+    ['all series', [new Matcher('=~', '__name__', '.+')]],
+    ['container_cpu.*', [new Matcher('=~', '__name__', 'container_cpu.*'), new Matcher('=', 'container', 'app')]],
+  ];
+  for (const access of ['buffer', 'pread'] as ChunkAccess[]) {
+    for (const [name, matchers] of selections) {
+      const block = openBlock(join(data, ulid), { chunkAccess: access });
+      const start = performance.now();
+      let n = 0;
+      let nSeries = 0;
+      let sink = 0;
+      const ss = block.querier(-Infinity, Infinity).select(matchers);
+      while (ss.next()) {
+        nSeries++;
+        const it = ss.at().iterator();
+        while (it.next()) {
+          sink += it.atV();
+          n++;
+        }
+      }
+      const ms = performance.now() - start;
+      console.log(
+        `select+iterate ${name} (${access}): ${nSeries} series, ${n} samples in ${ms.toFixed(0)} ms = ${((n / ms) * 1000 / 1e6).toFixed(1)} M samples/s; ` +
+          `chunk bytes held in memory: ${mb(block.chunks.loadedBytes())} of ${mb(block.chunks.size())}, index ${mb(block.index.size())}${sink === 0.5 ? ' ' : ''}`,
+      );
+      block.close();
+    }
+  }
+  if (process.env.BENCH_KEEP === undefined) rmSync(work, { recursive: true, force: true });
+  else console.log(`kept ${data}`);
+}
+
+await main();

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { DEFAULT_HTTP_CLIENT } from '../config/http-client-decoding.js';
+import { DiscoveryHttpError, readBody, sendRequest } from './http-client.js';
+
+test('auth settings become headers; redirects follow the config; unsupported settings are refused', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-http-'));
+  writeFileSync(join(dir, 'pw'), 'from-file\n');
+  const seen: IncomingHttpHeaders[] = [];
+  const server = createServer((req, res) => {
+    seen.push(req.headers);
+    if (req.url === '/old') res.writeHead(302, { location: '/new' }).end();
+    else res.writeHead(200).end(`at ${req.url}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const signal = new AbortController().signal;
+  try {
+    const basic = { ...DEFAULT_HTTP_CLIENT, basicAuth: { username: 'u', usernameFile: '', password: '', passwordFile: join(dir, 'pw') } };
+    const r1 = await sendRequest(`${base}/old`, { client: basic, signal });
+    assert.equal((await readBody(r1)).toString(), 'at /new');
+    assert.equal(seen[0]?.authorization, `Basic ${Buffer.from('u:from-file').toString('base64')}`);
+    assert.equal(seen[1]?.authorization, seen[0]?.authorization);
+
+    const noFollow = { ...DEFAULT_HTTP_CLIENT, followRedirects: false, httpHeaders: { 'X-Team': { values: ['a', 'b'], secrets: [], files: [] } } };
+    const r2 = await sendRequest(`${base}/old`, { client: noFollow, signal });
+    await readBody(r2);
+    assert.equal(r2.status, 302);
+    assert.equal(seen[2]?.['x-team'], 'a, b');
+
+    await assert.rejects(sendRequest(base, { client: { ...DEFAULT_HTTP_CLIENT, proxyUrl: 'http://proxy:3128' }, signal }), (e: unknown) => e instanceof DiscoveryHttpError && /proxy_url is not supported/.test(e.message));
+    await assert.rejects(sendRequest(`http://127.0.0.1:1/`, { client: DEFAULT_HTTP_CLIENT, signal }), (e: unknown) => e instanceof DiscoveryHttpError && /ECONNREFUSED/.test(e.message));
+  } finally {
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('oauth2 client credentials: the token is fetched once, sent as a bearer token, and failures are errors', async () => {
+  const tokenRequests: { auth: string | undefined; body: string }[] = [];
+  let tokenStatus = 200;
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString()));
+    req.on('end', () => {
+      if (req.url === '/token') {
+        tokenRequests.push({ auth: req.headers.authorization, body });
+        if (tokenStatus !== 200) return res.writeHead(tokenStatus).end('{"error": "invalid_client"}');
+        return res.writeHead(200, { 'content-type': 'application/json' }).end('{"access_token": "tok-1", "token_type": "bearer", "expires_in": 3600}');
+      }
+      if (req.headers.authorization !== 'Bearer tok-1') return res.writeHead(401).end();
+      res.writeHead(200).end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const signal = new AbortController().signal;
+  const oauth2 = {
+    clientId: 'id 1', clientSecret: 's&cret', clientSecretFile: '', scopes: ['read', 'write'], tokenUrl: `${base}/token`,
+    endpointParams: { audience: 'vigil' }, tlsConfig: DEFAULT_HTTP_CLIENT.tlsConfig, proxyUrl: '',
+  };
+  try {
+    for (let i = 0; i < 2; i++) {
+      const r = await sendRequest(`${base}/sd`, { client: { ...DEFAULT_HTTP_CLIENT, oauth2 }, signal });
+      assert.equal((await readBody(r)).toString(), 'ok');
+    }
+    assert.equal(tokenRequests.length, 1, 'the token is reused until it expires');
+    assert.equal(tokenRequests[0]?.auth, `Basic ${Buffer.from('id%201:s%26cret').toString('base64')}`);
+    assert.deepEqual(Object.fromEntries(new URLSearchParams(tokenRequests[0]?.body)), { grant_type: 'client_credentials', scope: 'read write', audience: 'vigil' });
+    tokenStatus = 401;
+    await assert.rejects(
+      sendRequest(`${base}/sd`, { client: { ...DEFAULT_HTTP_CLIENT, oauth2: { ...oauth2 } }, signal }),
+      (e: unknown) => e instanceof DiscoveryHttpError && /token request .* returned HTTP status 401/.test(e.message),
+    );
+  } finally {
+    server.close();
+  }
+});
