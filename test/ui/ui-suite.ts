@@ -182,6 +182,12 @@ export function uiSuite(backend: UiBackend): void {
         assert.ok((await page.locator('body').innerText()).includes(path.startsWith('/graph') ? EVIL_LABEL_VALUE : text), path);
         assert.equal(await page.locator('img').count(), 0, `${path}: the label value became an element`);
       }
+      // ...and in the editor's completions of label values.
+      await page.goto(`${stack.uiUrl}/query`);
+      await page.click('.cm-content');
+      await page.keyboard.type('up{evil="', { delay: 20 });
+      await page.locator('.cm-tooltip-autocomplete li', { hasText: EVIL_LABEL_VALUE }).first().waitFor({ timeout: 10_000 });
+      assert.equal(await page.locator('img').count(), 0, 'the completion became an element');
       assert.deepEqual(watched.dialogs, []);
     });
 
