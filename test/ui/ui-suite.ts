@@ -195,6 +195,9 @@ export function uiSuite(backend: UiBackend): void {
       await page.goto(`${stack.uiUrl}/service-discovery`);
       await page.locator('.sd-table').first().waitFor({ timeout: 10_000 });
       assert.ok((await page.getByText('Dropped').count()) >= 1, 'the relabel-dropped target is listed');
+      await page.locator('.pool-index a').last().click();
+      await page.waitForURL(/\/service-discovery#pool-/);
+      assert.ok((await page.locator('.sd-table').count()) > 0, 'following a pool link stays on the page');
 
       const build = await api<{ version: string }>('status/buildinfo');
       await page.goto(`${stack.uiUrl}/status`);

@@ -32,6 +32,8 @@ const NAV: [string, string][] = [
 
 const main = h('main', { id: 'content' });
 let current: Page | null = null;
+/** Path and query string of the page on screen. */
+let rendered = '';
 
 function render(): void {
   let path = window.location.pathname.replace(/\/+$/, '') || '/';
@@ -43,6 +45,7 @@ function render(): void {
   const make = ROUTES[path];
   current = make ? make() : { root: h('div', { class: 'page' }, h('h1', null, 'Not found'), h('p', null, `There is no page at ${path}.`)), title: 'Not found' };
   replaceChildren(main, current.root);
+  rendered = window.location.pathname + window.location.search;
   document.title = `${current.title} · Vigil`;
   for (const a of nav.querySelectorAll('a')) {
     const href = a.getAttribute('href');
@@ -57,6 +60,8 @@ function onLinkClick(e: MouseEvent): void {
   if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
   const a = (e.target as Element | null)?.closest('a');
   if (!a || a.target !== '' || a.origin !== window.location.origin || ROUTES[a.pathname] === undefined) return;
+  // An anchor on this page (#pool-...) is the browser's to follow.
+  if (a.hash !== '' && a.pathname + a.search === window.location.pathname + window.location.search) return;
   e.preventDefault();
   if (a.pathname + a.search !== window.location.pathname + window.location.search) window.history.pushState(null, '', a.pathname + a.search);
   render();
@@ -78,5 +83,8 @@ const header = h('header', { class: 'topbar' }, h('a', { class: 'brand', href: '
 const app = document.getElementById('app') ?? document.body;
 replaceChildren(app, header, main);
 document.addEventListener('click', onLinkClick);
-window.addEventListener('popstate', render);
+// Going back or forward re-draws the page, unless only the #anchor changed.
+window.addEventListener('popstate', () => {
+  if (window.location.pathname + window.location.search !== rendered) render();
+});
 render();
