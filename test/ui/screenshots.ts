@@ -24,6 +24,7 @@ try {
     ['tsdb-status', '/tsdb-status', 'dark', 1280],
     ['flags', '/flags', 'light', 1280],
     ['config', '/config', 'light', 1280],
+    ['targets-phone', '/targets', 'light', 390],
     ['query-phone', '/graph?g0.expr=rate(node_network_receive_bytes_total%5B15s%5D)&g0.tab=0&g0.range_input=1m', 'light', 390],
   ];
   for (const [name, path, theme, width] of shots) {

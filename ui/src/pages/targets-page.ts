@@ -20,12 +20,12 @@ function targetRow(t: Target, now: number): HTMLElement {
   return h(
     'tr',
     { class: 'target-row', 'data-health': t.health },
-    h('td', { class: 'endpoint' }, httpLink(t.globalUrl ?? t.scrapeUrl, t.scrapeUrl)),
-    h('td', null, h('span', { class: `badge health-${t.health}` }, t.health.toUpperCase())),
-    h('td', null, labelChips(t.labels), discovered),
-    h('td', { class: 'nowrap' }, formatAgo(t.lastScrape, now)),
-    h('td', { class: 'nowrap' }, formatSeconds(t.lastScrapeDuration)),
-    h('td', { class: 'target-error' }, t.lastError),
+    h('td', { class: 'endpoint', 'data-label': 'Endpoint' }, httpLink(t.globalUrl ?? t.scrapeUrl, t.scrapeUrl)),
+    h('td', { 'data-label': 'State' }, h('span', { class: `badge health-${t.health}` }, t.health.toUpperCase())),
+    h('td', { 'data-label': 'Labels' }, labelChips(t.labels), discovered),
+    h('td', { class: 'nowrap', 'data-label': 'Last scrape' }, formatAgo(t.lastScrape, now)),
+    h('td', { class: 'nowrap', 'data-label': 'Scrape duration' }, formatSeconds(t.lastScrapeDuration)),
+    h('td', { class: 'target-error', 'data-label': 'Error' }, t.lastError),
   );
 }
 
