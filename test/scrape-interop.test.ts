@@ -24,6 +24,7 @@ interface ActiveTarget {
   lastError: string;
   scrapePool: string;
   scrapeUrl: string;
+  globalUrl: string;
   scrapeInterval: string;
   scrapeTimeout: string;
 }
@@ -139,7 +140,7 @@ ${[badJob('garbage'), badJob('hang'), badJob('500'), badJob('loop'), badJob('lim
   test('/api/v1/targets describes every target as Prometheus does', async () => {
     const [p, v] = await Promise.all([promUrl, vigilUrl].map((u) => getJson<TargetsAnswer>(`${u}/api/v1/targets`)));
     const pick = (t: ActiveTarget): unknown => ({
-      discoveredLabels: t.discoveredLabels, labels: t.labels, scrapePool: t.scrapePool, scrapeUrl: t.scrapeUrl,
+      discoveredLabels: t.discoveredLabels, labels: t.labels, scrapePool: t.scrapePool, scrapeUrl: t.scrapeUrl, globalUrl: t.globalUrl,
       scrapeInterval: t.scrapeInterval, scrapeTimeout: t.scrapeTimeout, health: t.health,
     });
     const byPool = (a: TargetsAnswer | undefined): unknown[] => (a?.data.activeTargets ?? []).map(pick).sort((x, y) => ((x as ActiveTarget).scrapePool < (y as ActiveTarget).scrapePool ? -1 : 1));

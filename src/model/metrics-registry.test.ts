@@ -20,3 +20,20 @@ test('families are exposed sorted, with HELP/TYPE and quoted labels', () => {
   );
   assert.throws(() => r.gauge('prometheus_tsdb_head_series', 'again'), /registered twice/);
 });
+
+test('histograms expose cumulative buckets, sum and count', () => {
+  const r = new MetricsRegistry();
+  const h = r.histogram('prometheus_http_request_duration_seconds', 'Histogram of latencies for HTTP requests.', ['handler'], [0.1, 1]);
+  h.observe(['/metrics'], 0.05);
+  h.observe(['/metrics'], 0.5);
+  h.observe(['/metrics'], 7);
+  assert.equal(
+    r.expose(),
+    '# HELP prometheus_http_request_duration_seconds Histogram of latencies for HTTP requests.\n# TYPE prometheus_http_request_duration_seconds histogram\n' +
+      'prometheus_http_request_duration_seconds_bucket{handler="/metrics",le="0.1"} 1\n' +
+      'prometheus_http_request_duration_seconds_bucket{handler="/metrics",le="1"} 2\n' +
+      'prometheus_http_request_duration_seconds_bucket{handler="/metrics",le="+Inf"} 3\n' +
+      'prometheus_http_request_duration_seconds_sum{handler="/metrics"} 7.55\n' +
+      'prometheus_http_request_duration_seconds_count{handler="/metrics"} 3\n',
+  );
+});

@@ -2,7 +2,7 @@
 
 import { quoteLabelValue } from './labels.js';
 
-type MetricType = 'counter' | 'gauge';
+type MetricType = 'counter' | 'gauge' | 'histogram';
 
 interface Family {
   readonly name: string;
@@ -52,9 +52,39 @@ export class MetricVec {
   }
 }
 
+/** A histogram with fixed buckets and label names: cumulative `_bucket{le}`, `_sum` and `_count` per child. */
+export class HistogramVec {
+  private readonly children = new Map<string, { values: readonly string[]; counts: Float64Array; sum: number; count: number }>();
+
+  constructor(readonly labelNames: readonly string[], readonly buckets: readonly number[]) {}
+
+  observe(values: readonly string[], v: number): void {
+    const key = values.join('\xff');
+    let c = this.children.get(key);
+    if (c === undefined) {
+      c = { values: [...values], counts: new Float64Array(this.buckets.length), sum: 0, count: 0 };
+      this.children.set(key, c);
+    }
+    for (let i = 0; i < this.buckets.length; i++) if (v <= (this.buckets[i] as number)) c.counts[i] = (c.counts[i] as number) + 1;
+    c.sum += v;
+    c.count++;
+  }
+
+  /** Samples as (suffix, label values incl. `le` for buckets, value). */
+  *samples(): Iterable<readonly [string, readonly string[], number]> {
+    for (const c of this.children.values()) {
+      for (let i = 0; i < this.buckets.length; i++) yield ['_bucket', [...c.values, formatSampleValue(this.buckets[i] as number)], c.counts[i] as number];
+      yield ['_bucket', [...c.values, '+Inf'], c.count];
+      yield ['_sum', c.values, c.sum];
+      yield ['_count', c.values, c.count];
+    }
+  }
+}
+
 /** Holds every family; `expose()` writes them in the Prometheus text format 0.0.4, sorted by name. */
 export class MetricsRegistry {
   private readonly families = new Map<string, Family>();
+  private readonly histograms = new Map<string, { help: string; vec: HistogramVec }>();
 
   private register(f: Family): void {
     if (this.families.has(f.name)) throw new Error(`metric ${f.name} registered twice`);
@@ -70,6 +100,13 @@ export class MetricsRegistry {
   gauge(name: string, help: string, labelNames: readonly string[] = []): MetricVec {
     const vec = new MetricVec(labelNames);
     this.register({ name, help, type: 'gauge', labelNames, collect: () => vec.entries() });
+    return vec;
+  }
+
+  histogram(name: string, help: string, labelNames: readonly string[], buckets: readonly number[]): HistogramVec {
+    if (this.families.has(name) || this.histograms.has(name)) throw new Error(`metric ${name} registered twice`);
+    const vec = new HistogramVec(labelNames, buckets);
+    this.histograms.set(name, { help, vec });
     return vec;
   }
 
@@ -99,7 +136,12 @@ export class MetricsRegistry {
 
   expose(): string {
     const out: string[] = [];
-    for (const name of [...this.families.keys()].sort()) {
+    for (const name of [...this.families.keys(), ...this.histograms.keys()].sort()) {
+      const h = this.histograms.get(name);
+      if (h !== undefined) {
+        out.push(exposeHistogram(name, h.help, h.vec));
+        continue;
+      }
       const f = this.families.get(name) as Family;
       const samples = [...f.collect()];
       if (samples.length === 0) continue;
@@ -112,6 +154,18 @@ export class MetricsRegistry {
     }
     return out.join('');
   }
+}
+
+function exposeHistogram(name: string, help: string, vec: HistogramVec): string {
+  const samples = [...vec.samples()];
+  if (samples.length === 0) return '';
+  let out = `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} histogram\n`;
+  for (const [suffix, values, v] of samples) {
+    const names = suffix === '_bucket' ? [...vec.labelNames, 'le'] : vec.labelNames;
+    const labels = names.map((n, i) => `${n}=${quoteLabelValue(values[i] ?? '')}`).join(',');
+    out += `${name}${suffix}${labels === '' ? '' : `{${labels}}`} ${formatSampleValue(v)}\n`;
+  }
+  return out;
 }
 
 function formatSampleValue(v: number): string {

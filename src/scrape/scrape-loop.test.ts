@@ -187,3 +187,20 @@ test('targets with different labels get different phases', () => {
   for (let i = 0; i < 20; i++) phases.add(target({ instance: `h${i}` }).offset(0, 0));
   assert.ok(phases.size > 15, `phases spread: ${phases.size}`);
 });
+
+test('honor_timestamps: false stamps every sample with the scrape time', async () => {
+  const st = new MemoryStorage();
+  const l = loop(st, ['a 1 500\n'], { honorTimestamps: false });
+  await l.scrapeOnce(1000);
+  assert.deepEqual(samples(st, 'a'), [['a{instance="host:9100", job="node"}', 1000, 1]]);
+});
+
+test('a target going away before its first scrape writes nothing', async () => {
+  const clock = new FakeClock(0);
+  const st = new MemoryStorage();
+  const l = loop(st, ['a 1\n'], {}, clock);
+  const done = l.start();
+  await l.stop('gone');
+  await done;
+  assert.deepEqual(samples(st, 'up'), []);
+});

@@ -125,7 +125,8 @@ export class ScrapeLoop {
         error = err instanceof Error ? err : new Error(String(err));
       }
     }
-    if (signal.aborted && this.stopReason !== 'gone') {
+    if (signal.aborted) {
+      // Stopped mid-scrape: the scrape is dropped; a 'gone' stop writes the staleness markers after the loop.
       return { error: error ?? new Error('scrape canceled'), seconds: 0, samplesScraped: 0, samplesPostRelabel: 0, seriesAdded: 0, outOfOrder: 0, duplicates: 0, outOfBounds: 0 };
     }
     let app = this.o.appendable.appender();

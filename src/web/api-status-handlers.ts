@@ -1,5 +1,6 @@
 // /api/v1/status/{config,flags,buildinfo,runtimeinfo,tsdb}.
 
+import { availableParallelism } from 'node:os';
 import { compareStrings } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import type { Queryable } from '../storage/queryable.js';
@@ -66,7 +67,7 @@ export function registerStatusHandlers(app: WebApp, deps: StatusHandlerDeps): vo
         lastConfigTime: rfc3339(r.lastConfigTime),
         corruptionCount: r.corruptionCount,
         goroutineCount: 0,
-        GOMAXPROCS: 1,
+        GOMAXPROCS: availableParallelism(),
         GOMEMLIMIT: 0,
         GOGC: '',
         GODEBUG: '',

@@ -118,11 +118,11 @@ export class VigilServer {
       onError: (err, jobs) => o.logger.warn('Service discovery failed', { jobs: jobs.join(','), err }),
     });
     const requests = this.registry.counter('prometheus_http_requests_total', 'Counter of HTTP requests.', ['code', 'handler']);
-    const durations = this.registry.counter('vigil_http_request_duration_seconds_total', 'Total seconds spent answering HTTP requests.', ['handler']);
+    const durations = this.registry.histogram('prometheus_http_request_duration_seconds', 'Histogram of latencies for HTTP requests.', ['handler'], [0.1, 0.2, 0.4, 1, 3, 8, 20, 60, 120]);
     this.app = new WebApp({
       observe: (i) => {
         requests.inc([String(i.status), i.handler]);
-        durations.inc([i.handler], i.seconds);
+        durations.observe([i.handler], i.seconds);
       },
       onInternalError: (err, req) => o.logger.error('Internal error answering a request', { path: req.path, err: err instanceof Error ? err : String(err) }),
     });

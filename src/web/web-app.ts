@@ -9,6 +9,7 @@ import type { Handler, WebRequest, WebResponse } from './http-exchange.js';
 import { makeRequest, textResponse } from './http-exchange.js';
 import { Router } from './router.js';
 import { VigilError } from '../model/errors.js';
+import { StorageError } from '../storage/storage-error.js';
 
 /** Called once per answered request (for metrics and logs). `handler` is the route pattern, or '' when none matched. */
 export type RequestObserver = (info: { handler: string; method: string; status: number; seconds: number }) => void;
@@ -65,6 +66,7 @@ export class WebApp {
   private errorResponse(err: unknown, req: WebRequest): WebResponse {
     let apiErr: ApiError;
     if (err instanceof ApiError) apiErr = err;
+    else if (err instanceof StorageError) apiErr = new ApiError('internal', err.message);
     else if (err instanceof VigilError) apiErr = new ApiError('bad_data', err.message);
     else {
       this.options.onInternalError?.(err, req);
