@@ -83,6 +83,8 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
+const loaded = new Map<string, { stamp: number; assets: UiAssets }>();
+
 /**
  * The built UI, read into memory once (it is small). `resolve` answers a request for an asset or a UI route, or
  * returns null for every path it does not own (the API, /metrics, ...), so the server can route those itself.
@@ -93,8 +95,21 @@ export class UiAssets {
     readonly dir: string,
   ) {}
 
-  /** Reads every file under `dir`. A missing `dir` gives assets that explain on the UI routes how to build the UI. */
+  /**
+   * Reads every file under `dir` (compressing once: a process that starts several servers shares the result while
+   * index.html is unchanged). A missing `dir` gives assets that explain on the UI routes how to build the UI.
+   */
   static load(dir: string = defaultUiDir()): UiAssets {
+    const index = join(dir, 'index.html');
+    const stamp = existsSync(index) ? statSync(index).mtimeMs : -1;
+    const cached = loaded.get(dir);
+    if (cached !== undefined && cached.stamp === stamp) return cached.assets;
+    const assets = UiAssets.read(dir);
+    loaded.set(dir, { stamp, assets });
+    return assets;
+  }
+
+  private static read(dir: string): UiAssets {
     const files = new Map<string, Asset>();
     if (existsSync(dir)) {
       const walk = (d: string): void => {
