@@ -17,6 +17,7 @@ try {
   await new Promise((r) => setTimeout(r, 45_000));
   const shots: [string, string, 'light' | 'dark', number][] = [
     ['query', '/graph?g0.expr=rate(node_cpu_seconds_total%7Bmode!%3D%22idle%22%7D%5B15s%5D)&g0.tab=0&g0.stacked=1&g0.range_input=1m&g1.expr=up&g1.tab=1', 'light', 1280],
+    ['query-autocomplete', '/query', 'dark', 1280],
     ['query-dark', '/graph?g0.expr=rate(prometheus_http_requests_total%5B15s%5D)&g0.tab=0&g0.range_input=1m', 'dark', 1280],
     ['targets', '/targets', 'light', 1280],
     ['service-discovery', '/service-discovery', 'light', 1280],
@@ -33,7 +34,13 @@ try {
     await page.goto(`${stack.uiUrl}${path}`);
     await page.waitForLoadState('networkidle');
     await page.waitForTimeout(500);
-    await page.mouse.move(width < 600 ? 300 : 1000, width < 600 ? 450 : 360, { steps: 4 });
+    if (name === 'query-autocomplete') {
+      await page.click('.cm-content');
+      await page.keyboard.type('sum by (mode) (rate(node_cpu_sec', { delay: 30 });
+      await page.locator('.cm-tooltip-autocomplete').waitFor();
+    } else {
+      await page.mouse.move(width < 600 ? 300 : 1000, width < 600 ? 450 : 360, { steps: 4 });
+    }
     await page.waitForTimeout(200);
     await page.screenshot({ path: `${OUT}/ui-${name}.png`, fullPage: false });
     console.log(`${OUT}/ui-${name}.png`);

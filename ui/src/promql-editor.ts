@@ -32,6 +32,9 @@ const editorTheme = EditorView.theme({
   '.cm-tooltip': { backgroundColor: 'var(--bg-raised)', color: 'var(--fg)', border: '1px solid var(--border)' },
   '.cm-tooltip-autocomplete > ul > li[aria-selected]': { backgroundColor: 'var(--accent)', color: 'var(--accent-fg)' },
   '.cm-completionDetail': { color: 'var(--fg-muted)', marginLeft: '0.5em' },
+  '.cm-tooltip-autocomplete > ul > li[aria-selected] .cm-completionDetail': { color: 'inherit' },
+  // Leave the typed text's underscores visible above the list.
+  '.cm-tooltip.cm-tooltip-autocomplete': { marginTop: '4px' },
   '.cm-diagnostic-error': { borderLeftColor: 'var(--danger)' },
 });
 
