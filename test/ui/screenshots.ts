@@ -1,4 +1,4 @@
-// `npm run screenshots`: draws each page of the UI against a real Prometheus and saves PNGs in docs/ (for the README).
+// `npm run screenshots`: draws each page of the UI served by vigil server (VIGIL_UI_BACKEND=prometheus: in front of Prometheus) into docs/ui-*.png.
 
 import { mkdirSync } from 'node:fs';
 import { launchChromium } from './browser.js';
