@@ -1,4 +1,5 @@
-// `npm run screenshots`: draws each page of the UI served by vigil server (VIGIL_UI_BACKEND=prometheus: in front of Prometheus) into docs/ui-*.png.
+// `npm run screenshots`: draws each page of the UI, served by vigil server (or with VIGIL_UI_BACKEND=prometheus
+// in front of Prometheus), into docs/ui-*.png for the README.
 
 import { mkdirSync } from 'node:fs';
 import { launchChromium } from './browser.js';
