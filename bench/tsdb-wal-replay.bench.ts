@@ -24,7 +24,9 @@ try {
   const again = await Db.open(dir, { logger: () => undefined });
   const t = stop();
   const samples = SERIES * ROUNDS;
+  const replayed = again.head.numSeries;
   await again.close();
+  if (replayed !== SERIES) throw new Error(`replayed ${replayed} series, wrote ${SERIES}`);
   console.log(`WAL replay: ${rate(samples, t)}  (${SERIES} series × ${ROUNDS} samples, snappy)`);
 } finally {
   rmSync(dir, { recursive: true, force: true });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { FakeClock } from '../src/model/clock.js';
 import { Labels } from '../src/model/labels.js';
+import { Matcher } from '../src/model/matcher.js';
 import { NOP_LOGGER } from '../src/model/logger.js';
 import { Db } from '../src/tsdb/db.js';
 import { makeRequest } from '../src/web/http-exchange.js';
@@ -18,7 +19,7 @@ import { findProgram, runProgram } from './support/programs.js';
 const promtool = findProgram('promtool');
 const T0 = 1_700_000_000_000;
 
-test('snapshots hold the head as a block promtool can dump; without the flag the admin API is unavailable', { skip: promtool.skip ?? false }, async () => {
+test('snapshots hold the head as a block promtool can dump; delete_series removes samples; without the flag the admin API is unavailable', { skip: promtool.skip ?? false }, async () => {
   const dir = mkdtempSync(join(tmpdir(), 'vigil-snapshot-'));
   const db = await Db.open(join(dir, 'data'), { logger: () => undefined });
   const app = db.appender();
@@ -31,6 +32,9 @@ test('snapshots hold the head as a block promtool can dump; without the flag the
       clock: new FakeClock(T0),
       storage: { appender: () => db.appender(), querier: (a, b) => db.querier(a, b), close: () => undefined },
       snapshot: (skipHead) => snapshotDb(db, skipHead, T0),
+      deleteSeries: (ms, mint, maxt) => {
+        db.delete(ms, mint, maxt);
+      },
     });
   const off = await make(false).app.handle(makeRequest('POST', '/api/v1/admin/tsdb/snapshot'));
   assert.equal(off.status, 503);
@@ -46,6 +50,24 @@ test('snapshots hold the head as a block promtool can dump; without the flag the
   assert.equal(dump.status, 0, dump.stderr);
   const lines = dump.stdout.trim().split('\n').filter((l) => l.includes('snap_metric'));
   assert.deepEqual(lines, [0, 1, 2, 3, 4].map((i) => `{__name__="snap_metric", job="x"} ${i} ${T0 + i * 1000}`));
+
+  // delete_series: samples in [start, end] of matching series are gone from queries.
+  const server = make(true);
+  const del = await server.app.handle(makeRequest('POST', `/api/v1/admin/tsdb/delete_series?match[]=snap_metric&start=${T0 / 1000}&end=${(T0 + 2000) / 1000}`));
+  assert.equal(del.status, 204, String(del.body));
+  const q = db.querier(0, T0 + 10_000);
+  const set = q.select([new Matcher('=', '__name__', 'snap_metric')]);
+  const left: number[] = [];
+  while (set.next()) {
+    const it = set.at().iterator();
+    while (it.next()) left.push(it.atV());
+  }
+  q.close();
+  assert.deepEqual(left, [3, 4]);
+  const none = await server.app.handle(makeRequest('POST', '/api/v1/admin/tsdb/delete_series'));
+  assert.equal(JSON.parse(String(none.body)).error, 'no match[] parameter provided');
+  const off2 = await make(false).app.handle(makeRequest('POST', '/api/v1/admin/tsdb/delete_series?match[]=x'));
+  assert.equal(off2.status, 503);
   await db.close();
   rmSync(dir, { recursive: true, force: true });
 });

@@ -9,6 +9,8 @@ import { test } from 'node:test';
 import { Entry, ExpositionParser } from '../src/model/exposition-parser.js';
 import { ExpositionError } from '../src/model/exposition-error.js';
 import { formatFromContentType } from '../src/model/exposition-format.js';
+import { ExpositionWriter } from '../src/model/exposition-writer.js';
+import { Labels } from '../src/model/labels.js';
 import { findProgram } from './support/programs.js';
 import { prometheusVerdicts } from './support/prometheus-scrape.js';
 import type { ScrapeBody } from './support/prometheus-scrape.js';
@@ -138,6 +140,33 @@ const EDGE_CASES: Array<[string, string, string | Buffer]> = [
   ['om_interleaved', OM, '# TYPE a gauge\na 1\n# TYPE b gauge\nb 1\na 2\n# EOF\n'],
 ];
 
+/** A varied exposition from Vigil's writer: every type, special values, escapes, UTF-8, timestamps, exemplars. */
+function writeSample(format: 'text' | 'openmetrics'): string {
+  const w = new ExpositionWriter(format);
+  const now = Date.now();
+  w.family({ name: 'http_requests', type: 'counter', help: 'Requests "served".\nBy code \\ method.' });
+  for (const code of ['200', '500', 'q"uote', 'new\nline', 'ünï☃']) {
+    w.sample(Labels.from({ __name__: format === 'openmetrics' ? 'http_requests_total' : 'http_requests', code }), 7, {
+      timestamp: now - 1500,
+      exemplar: { labels: Labels.from({ trace_id: 'abc' }), value: 0.5, timestamp: now - 2000 },
+    });
+  }
+  w.family({ name: 'temperature_celsius', type: 'gauge', unit: 'celsius', help: 'Temperature.' });
+  for (const v of [NaN, Infinity, -Infinity, -0, 5e-324, 1.7976931348623157e308, -12.5]) w.sample(Labels.from({ __name__: 'temperature_celsius', v: String(v) }), v);
+  w.family({ name: 'rpc_seconds', type: 'histogram', help: 'Latency.' });
+  w.sample(Labels.from({ __name__: 'rpc_seconds_bucket', le: '0.1' }), 1, { exemplar: { labels: Labels.EMPTY, value: 0.05 } });
+  w.sample(Labels.from({ __name__: 'rpc_seconds_bucket', le: '+Inf' }), 2);
+  w.sample(Labels.from({ __name__: 'rpc_seconds_sum' }), 0.3);
+  w.sample(Labels.from({ __name__: 'rpc_seconds_count' }), 2);
+  w.family({ name: 'gc_seconds', type: 'summary', help: 'GC.' });
+  w.sample(Labels.from({ __name__: 'gc_seconds', quantile: '0.5' }), 0.01);
+  w.sample(Labels.from({ __name__: 'gc_seconds_sum' }), 1);
+  w.sample(Labels.from({ __name__: 'gc_seconds_count' }), 3);
+  w.family({ name: 'misc', type: 'unknown' });
+  w.sample(Labels.from({ __name__: 'misc' }), 1);
+  return w.finish();
+}
+
 /** Sample count under Vigil's lenient parser, or undefined when it refuses the body. */
 function vigilLenient(contentType: string, body: Buffer): number | undefined {
   try {
@@ -166,6 +195,10 @@ test('lenient parsing accepts and rejects what Prometheus 2.42 does when it scra
     for (const f of readdirSync(join(expfmt, 'fuzz-corpus'))) bodies.push({ job: `expfmt_${f}`, contentType: TEXT, body: readFileSync(join(expfmt, 'fuzz-corpus', f)) });
     bodies.push({ job: 'expfmt_testdata_text', contentType: TEXT, body: readFileSync(join(expfmt, 'testdata', 'text')) });
   }
+  // What Vigil's writers produce, in both formats.
+  for (const format of ['text', 'openmetrics'] as const) {
+    bodies.push({ job: `vigil_writer_${format}`, contentType: format === 'text' ? TEXT : OM, body: Buffer.from(writeSample(format)) });
+  }
   const textparse = sharedPath('conformance/textparse');
   if (textparse !== undefined) {
     for (const f of readdirSync(textparse)) {
@@ -181,6 +214,10 @@ test('lenient parsing accepts and rejects what Prometheus 2.42 does when it scra
     const oursText = ours === undefined ? 'rejects' : `accepts (${ours} samples)`;
     t.diagnostic(`${b.job}: Prometheus ${theirsText}, Vigil ${oursText}`);
     if (theirsText !== oursText) differences.push(`${b.job}: Prometheus ${theirsText}, Vigil ${oursText}`);
+  }
+  for (const format of ['text', 'openmetrics'] as const) {
+    const v = verdicts.get(`vigil_writer_${format}`);
+    assert.deepEqual(v, { up: 1, samples: 20 }, `Prometheus reads all ${format} Vigil writes`);
   }
   // Quoted UTF-8 names are Prometheus 3 syntax, which Vigil reads on purpose; Prometheus 2.42 refuses them.
   assert.deepEqual(differences, [

@@ -200,3 +200,53 @@ test('vigil refuses a data directory a running prometheus holds locked', { skip:
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('prometheus serves a whole vigil data directory: blocks from head compaction, a WAL checkpoint and segments', { skip: prometheus.skip }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-interop-'));
+  try {
+    const data = join(dir, 'vigil');
+    const H = 3_600_000;
+    const end = Math.floor(Date.now() / 1000) * 1000;
+    const start = end - 5 * H;
+    const db = await Db.open(data, { logger: () => undefined, walSegmentSize: 64 * 1024, walCompression: false });
+    const labels = Array.from({ length: 20 }, (_, i) => Labels.from({ __name__: 'vigil_full', i: String(i) }));
+    const refs = new Array<number>(labels.length).fill(0);
+    for (let t = start; t <= end - 60_000; t += 15_000) {
+      const app = db.appender();
+      labels.forEach((l, i) => (refs[i] = app.append(refs[i] as number, l, t, (t - start) / 1000 + i)));
+      await app.commit();
+    }
+    await db.compact();
+    assert.ok(db.blocks.length >= 2, `${db.blocks.length} blocks`);
+    assert.equal(db.stats.checkpointCreationsTotal, 1);
+    const q = db.querier(start, end);
+    const want = new Map<string, number>();
+    const set = q.select([new Matcher('=', '__name__', 'vigil_full')]);
+    while (set.next()) {
+      const it = set.at().iterator();
+      let n = 0;
+      while (it.next()) {
+        assert.equal(it.atV(), (it.atT() - start) / 1000 + Number(set.at().labels.get('i')));
+        n++;
+      }
+      want.set(set.at().labels.get('i'), n);
+    }
+    q.close();
+    await db.close();
+
+    const { prom, port } = await startPrometheus(dir, data, 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
+    try {
+      const got = await query(port, 'vigil_full[6h]', end);
+      assert.equal(got.length, 20);
+      for (const r of got) {
+        const vals = r.values ?? [];
+        assert.equal(vals.length, want.get(r.metric.i as string), `series ${r.metric.i}`);
+        for (const [t, v] of vals) assert.equal(Number(v), (Math.round(t * 1000) - start) / 1000 + Number(r.metric.i));
+      }
+    } finally {
+      await prom.stop();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

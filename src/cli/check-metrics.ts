@@ -18,9 +18,11 @@ HELP present, counters named *_total, base units, no ':' in names, snake_case, n
 Exit status: 0 clean, 3 parses but has lint problems (listed on stderr), 1 does not parse (error on stderr).
 
 Flags:
-  --format text|openmetrics  the input's format; by default detected (OpenMetrics when it ends with "# EOF")
-  --strict                   apply every OpenMetrics 1.0 rule to OpenMetrics input (without it, OpenMetrics is
-                             read as Prometheus scrapes it). Text is always read by the rules of promtool's parser.
+  --format text|openmetrics  the input's format; by default read as promtool reads it (the text format), and as
+                             OpenMetrics when that fails and the input ends with "# EOF" 
+  --strict                   apply every OpenMetrics 1.0 rule to OpenMetrics input (input ending with "# EOF"
+                             is then read as OpenMetrics first); without it, OpenMetrics is read as Prometheus
+                             scrapes it. Text is always read by the rules of promtool's parser.
 `;
 
 export const checkMetricsCommand: Command = {
@@ -40,8 +42,7 @@ export const checkMetricsCommand: Command = {
     const input = await readAll(io.stdin, signal);
     let problems: LintProblem[];
     try {
-      const format = (values.format as ExpositionFormat | undefined) ?? detectFormat(input);
-      problems = lintFamilies(collectFamilies(input, format, values.strict === true));
+      problems = lintFamilies(collectFamiliesAnyFormat(input, values.format as ExpositionFormat | undefined, values.strict === true));
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
       io.stderr.write(`error while linting: ${err.message}\n`);
@@ -51,6 +52,23 @@ export const checkMetricsCommand: Command = {
     return problems.length === 0 ? 0 : 3;
   },
 };
+
+/**
+ * Families of `input` in `format`, or, when no format is given, as promtool reads it (the text format) and, should that
+ * fail on input that looks like OpenMetrics (ends with `# EOF`), as OpenMetrics. With `strict`, input that looks like
+ * OpenMetrics is read as OpenMetrics straight away, so that its rules apply.
+ */
+function collectFamiliesAnyFormat(input: Uint8Array, format: ExpositionFormat | undefined, strict: boolean): LintFamily[] {
+  if (format !== undefined) return collectFamilies(input, format, strict);
+  const detected = detectFormat(input);
+  if (detected === 'openmetrics' && strict) return collectFamilies(input, 'openmetrics', true);
+  try {
+    return collectFamilies(input, 'text', strict);
+  } catch (err) {
+    if (err instanceof ExpositionError && detected === 'openmetrics') return collectFamilies(input, 'openmetrics', strict);
+    throw err;
+  }
+}
 
 /** Parses the whole input and gathers what the linter needs per family. Throws ExpositionError. */
 export function collectFamilies(input: Uint8Array, format: ExpositionFormat, strict: boolean): LintFamily[] {

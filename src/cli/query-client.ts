@@ -1,7 +1,7 @@
 // Shared by `vigil query instant|range|series|labels`: calling a server's API and printing answers as promtool does.
 
 import { quoteLabelValue } from '../model/labels.js';
-import { jsonString } from '../web/json-format.js';
+import { formatFloatF, jsonString } from '../web/json-format.js';
 import { parseTime } from '../web/api-params.js';
 import type { CommandIO } from './command.js';
 import { UsageError } from './command.js';
@@ -96,24 +96,6 @@ export function headerFlags(values: readonly string[] | undefined): Record<strin
     out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   return out;
-}
-
-/** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent. */
-export function formatFloatF(v: number): string {
-  if (v !== v) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  const [mant, expText] = v.toExponential().split('e') as [string, string];
-  const neg = mant.startsWith('-');
-  const digits = mant.replace('-', '').replace('.', '');
-  const exp = Number(expText);
-  let out: string;
-  if (exp < 0) out = `0.${'0'.repeat(-exp - 1)}${digits}`;
-  else if (digits.length <= exp + 1) out = digits + '0'.repeat(exp + 1 - digits.length);
-  else out = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
-  return neg ? `-${out}` : out;
 }
 
 /** A timestamp in seconds as Go's model.Time prints it (shortest, no trailing zeros). */

@@ -66,6 +66,9 @@ export const serverCommand: Command = {
     const server = new VigilServer({
       flags, logger, clock: systemClock, storage, queries, tsdbStats: db.stats,
       snapshot: (skipHead) => snapshotDb(db, skipHead, Date.now()),
+      deleteSeries: (matchers, mint, maxt) => {
+        db.delete(matchers, mint, maxt);
+      },
     });
     try {
       await server.start();

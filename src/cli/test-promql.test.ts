@@ -1,3 +1,5 @@
+// Tests of `vigil test promql`: counts, exit codes, skips and usage errors.
+
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,6 +29,13 @@ eval instant at 5m rate(hist[5m])
 
 eval instant at 0 foo +
   expect fail
+
+ignore
+
+eval instant at 0 this_would_fail
+  {} 1
+
+resume
 `;
 
 test('vigil test promql prints per-file and total counts and exits 1 on a failure', async () => {
@@ -38,14 +47,14 @@ test('vigil test promql prints per-file and total counts and exits 1 on a failur
     const code = await main(['test', 'promql', file], io);
     assert.equal(code, 1);
     const out = io.out();
-    assert.match(out, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 3 passed, 1 failed, 2 skipped`));
-    assert.match(out, /total: 3 passed, 1 failed, 2 skipped/);
+    assert.match(out, new RegExp(`${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: 3 passed, 1 failed, 3 skipped`));
+    assert.match(out, /total: 3 passed, 1 failed, 3 skipped/);
     assert.match(out, /FAIL .*sample\.test:12: .*expected 51, got 50/);
 
     await writeFile(file, SCRIPT.replace('} 51', '} 50'));
     const io2 = captureIO();
     assert.equal(await main(['test', 'promql', file], io2), 0);
-    assert.match(io2.out(), /total: 4 passed, 0 failed, 2 skipped/);
+    assert.match(io2.out(), /total: 4 passed, 0 failed, 3 skipped/);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

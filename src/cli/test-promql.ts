@@ -13,13 +13,14 @@ function counts(outcomes: readonly EvalOutcome[]): string {
 export const testPromqlCommand: Command = {
   path: ['test', 'promql'],
   summary: 'Run PromQL test scripts (the promqltest language) against the engine',
-  help: `usage: vigil test promql [--verbose] [--no-range-check] FILE...
+  help: `usage: vigil test promql [--verbose] [--no-range-check] [--no-at-check] [--list-failures] FILE...
 
 Runs each file (load/clear/eval commands, Prometheus's promqltest language) on a fresh in-memory storage
 and prints, per file and in total, "N passed, N failed, N skipped". Exit code 1 when any eval fails.
 
-  --verbose          print every failed eval with its reason (failures are always printed)
+  --verbose          also print each skipped eval with the reason (failed evals are always printed)
   --no-range-check   do not re-run instant evals as range queries
+  --no-at-check      do not re-run instant evals with every selector pinned by @ at other times
   --list-failures    print failed evals as FILE:LINE only, one per line, after the counts`,
 
   async run(args: string[], io: CommandIO, signal: AbortSignal): Promise<number> {
@@ -28,7 +29,12 @@ and prints, per file and in total, "N passed, N failed, N skipped". Exit code 1 
       parsed = parseArgs({
         args,
         allowPositionals: true,
-        options: { verbose: { type: 'boolean' }, 'no-range-check': { type: 'boolean' }, 'list-failures': { type: 'boolean' } },
+        options: {
+          verbose: { type: 'boolean' },
+          'no-range-check': { type: 'boolean' },
+          'no-at-check': { type: 'boolean' },
+          'list-failures': { type: 'boolean' },
+        },
       });
     } catch (err) {
       throw new UsageError(err instanceof Error ? err.message : String(err));
@@ -46,9 +52,10 @@ and prints, per file and in total, "N passed, N failed, N skipped". Exit code 1 
         all.push({ file, line: 0, status: 'failed', message: 'cannot read file' });
         continue;
       }
-      const outcomes = await runScript(text, file, { rangeCheck: parsed.values['no-range-check'] !== true, signal });
+      const outcomes = await runScript(text, file, { rangeCheck: parsed.values['no-range-check'] !== true, atCheck: parsed.values['no-at-check'] !== true, signal });
       for (const o of outcomes) {
         if (o.status === 'failed') io.stdout.write(`FAIL ${o.file}:${o.line}: ${o.message ?? ''}\n`);
+        else if (o.status === 'skipped' && parsed.values.verbose === true) io.stdout.write(`SKIP ${o.file}:${o.line}: ${o.message ?? ''}\n`);
       }
       io.stdout.write(`${file}: ${counts(outcomes)}\n`);
       all.push(...outcomes);

@@ -24,7 +24,8 @@ export const DEFAULT_HTTP_CLIENT: HttpClientConfig = {
 export function resolvePath(d: YamlDecoder, p: string): string {
   if (p === '' || isAbsolute(p) || d.file === '') return p;
   const slash = d.file.lastIndexOf('/');
-  return slash < 0 ? p : join(d.file.slice(0, slash), p);
+  // Go's filepath.Join: joined and cleaned (`./a` and `b/../a` both become `a`).
+  return join(slash < 0 ? '.' : d.file.slice(0, slash), p);
 }
 
 /** Decodes and validates the HTTP client keys of `f` (Prometheus's messages for conflicting settings). */

@@ -2,11 +2,14 @@
 
 import { readFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
-import type { IncomingMessage } from 'node:http';
+import type { ClientRequest, IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import type { Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
 import { DEFAULT_HTTP_CLIENT as DEFAULT_CLIENT } from '../config/http-client-decoding.js';
 import type { HttpClientConfig, OAuth2 } from '../config/prometheus-config.js';
 import { VigilError } from '../model/errors.js';
+import { proxyFor } from './http-proxy.js';
 
 /** A discovery request that failed: transport error, timeout, or a body over the size limit. */
 export class DiscoveryHttpError extends VigilError {
@@ -53,7 +56,7 @@ async function oauth2Token(o: OAuth2, signal: AbortSignal): Promise<{ token: str
   const form = new URLSearchParams({ grant_type: 'client_credentials' });
   if (o.scopes.length > 0) form.set('scope', o.scopes.join(' '));
   for (const [k, v] of Object.entries(o.endpointParams)) form.set(k, v);
-  const client: HttpClientConfig = { ...DEFAULT_CLIENT, tlsConfig: o.tlsConfig };
+  const client: HttpClientConfig = { ...DEFAULT_CLIENT, tlsConfig: o.tlsConfig, proxyUrl: o.proxyUrl };
   const url = new URL(o.tokenUrl);
   const basic = `${encodeURIComponent(o.clientId)}:${encodeURIComponent(secret)}`;
   const res = await once(url, { method: 'POST', body: form.toString(), client, signal, timeoutMs: 30_000 }, {
@@ -115,23 +118,11 @@ async function tlsOptions(c: HttpClientConfig): Promise<Record<string, unknown>>
 }
 
 /**
- * Settings of the HTTP client config that discovery requests do not implement; a request with one of them
- * fails with a clear error instead of going out without it.
- */
-function unsupportedSetting(c: HttpClientConfig): string | undefined {
-  if (c.proxyUrl !== '') return 'proxy_url';
-  if (c.proxyFromEnvironment) return 'proxy_from_environment';
-  return undefined;
-}
-
-/**
  * Sends one request (following redirects when the config allows) and resolves with the response head.
- * Supports basic_auth, authorization / bearer tokens, oauth2 (client credentials), http_headers and
- * tls_config; proxies are refused with a DiscoveryHttpError.
+ * Supports basic_auth, authorization / bearer tokens, oauth2 (client credentials), http_headers, tls_config
+ * and proxies (proxy_url / no_proxy / proxy_from_environment / proxy_connect_header; CONNECT for https).
  */
 export async function sendRequest(url: string, options: HttpRequestOptions): Promise<HttpResponse> {
-  const unsupported = unsupportedSetting(options.client);
-  if (unsupported !== undefined) throw new DiscoveryHttpError(`${unsupported} is not supported for service discovery requests (${new URL(url).origin})`);
   const headers = { ...(await authHeaders(options.client, options.signal)), ...options.headers };
   const tls = await tlsOptions(options.client);
   let current = new URL(url);
@@ -147,16 +138,54 @@ export async function sendRequest(url: string, options: HttpRequestOptions): Pro
   }
 }
 
-function once(url: URL, options: HttpRequestOptions, headers: Record<string, string>, tls: Record<string, unknown>): Promise<HttpResponse> {
+function proxyAuthorization(proxy: URL): Record<string, string> {
+  if (proxy.username === '' && proxy.password === '') return {};
+  const cred = `${decodeURIComponent(proxy.username)}:${decodeURIComponent(proxy.password)}`;
+  return { 'proxy-authorization': `Basic ${Buffer.from(cred).toString('base64')}` };
+}
+
+/** Opens a CONNECT tunnel through `proxy` to the host of `url` and resolves with the raw socket. */
+function connectTunnel(url: URL, proxy: URL, options: HttpRequestOptions): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-    const body = options.body === undefined ? undefined : Buffer.from(options.body);
-    const req = send(url, {
-      method: options.method ?? 'GET',
-      headers: { 'user-agent': 'Vigil', ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(body.length) }), ...headers },
-      signal: options.signal,
-      ...(url.protocol === 'https:' ? tls : {}),
+    const target = `${url.hostname.includes(':') ? `[${url.hostname}]` : url.hostname}:${url.port || '443'}`;
+    const connectHeaders: Record<string, string> = { host: target, ...proxyAuthorization(proxy) };
+    for (const [k, v] of Object.entries(options.client.proxyConnectHeader)) connectHeaders[k.toLowerCase()] = v.join(', ');
+    const req = (proxy.protocol === 'https:' ? httpsRequest : httpRequest)({
+      host: proxy.hostname, port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80), method: 'CONNECT', path: target, headers: connectHeaders, signal: options.signal,
     });
+    req.once('connect', (res, socket) => {
+      if (res.statusCode === 200) return resolve(socket);
+      socket.destroy();
+      reject(new DiscoveryHttpError(`proxy ${proxy.host} refused CONNECT to ${target}: HTTP status ${res.statusCode ?? 0}`));
+    });
+    req.once('error', (err) => reject(new DiscoveryHttpError(`proxy ${proxy.host}: ${err.message}`, { cause: err })));
+    req.end();
+  });
+}
+
+async function once(url: URL, options: HttpRequestOptions, headers: Record<string, string>, tls: Record<string, unknown>): Promise<HttpResponse> {
+  const proxy = proxyFor(url, options.client);
+  let tunnel: Socket | undefined;
+  if (proxy !== undefined && url.protocol === 'https:') tunnel = await connectTunnel(url, proxy, options);
+  return new Promise((resolve, reject) => {
+    const body = options.body === undefined ? undefined : Buffer.from(options.body);
+    const allHeaders: Record<string, string> = {
+      'user-agent': 'Vigil', ...(body === undefined ? {} : { 'content-type': 'application/json', 'content-length': String(body.length) }), ...headers,
+    };
+    const common = { method: options.method ?? 'GET', signal: options.signal };
+    let req: ClientRequest;
+    if (tunnel !== undefined) {
+      const socket = tunnel;
+      req = httpsRequest(url, { ...common, headers: allHeaders, ...tls, agent: false, createConnection: () => tlsConnect({ ...tls, socket, servername: (tls.servername as string | undefined) ?? url.hostname }) });
+    } else if (proxy !== undefined) {
+      // Plain HTTP through a proxy: the absolute URL as the request target.
+      req = (proxy.protocol === 'https:' ? httpsRequest : httpRequest)({
+        ...common, host: proxy.hostname, port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80), path: url.href,
+        headers: { host: url.host, ...proxyAuthorization(proxy), ...allHeaders },
+      });
+    } else {
+      req = (url.protocol === 'https:' ? httpsRequest : httpRequest)(url, { ...common, headers: allHeaders, ...(url.protocol === 'https:' ? tls : {}) });
+    }
     let timer: NodeJS.Timeout | undefined;
     if (options.timeoutMs !== undefined && options.timeoutMs > 0) {
       timer = setTimeout(() => req.destroy(new DiscoveryHttpError(`request to ${url.origin}${url.pathname} timed out after ${options.timeoutMs} ms`)), options.timeoutMs);

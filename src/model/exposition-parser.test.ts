@@ -131,3 +131,26 @@ test('the strict text format follows expfmt: one HELP and TYPE per family, TYPE 
   assert.equal(p.familyName(), 's');
   assert.equal(p.familyType(), 'summary');
 });
+
+test('strict OpenMetrics rules beyond the suite: reserved names, duplicate samples', () => {
+  assert.match(failure('a{_b="1"} 1\n# EOF\n', 'openmetrics', true).message, /reserved/);
+  assert.match(failure('_a 1\n# EOF\n', 'openmetrics', true).message, /reserved/);
+  assert.match(failure('a 1\na 2\n# EOF\n', 'openmetrics', true).message, /got a again/);
+});
+
+test('created timestamps: per series, for histograms and summaries, only within the family', () => {
+  const text =
+    '# TYPE h histogram\nh_bucket{a="1",le="1"} 1\nh_bucket{a="1",le="+Inf"} 2\nh_sum{a="1"} 3\nh_count{a="1"} 2\nh_created{a="1"} 10.5\n' +
+    'h_bucket{a="2",le="+Inf"} 0\nh_sum{a="2"} 0\nh_count{a="2"} 0\nh_created{a="2"} 20\n' +
+    '# TYPE s summary\ns{quantile="0.5"} 1\ns_sum 1\ns_count 1\n# TYPE g gauge\ng 1\n# TYPE s2 summary\ns2_created 30\n# EOF\n';
+  for (const strict of [false, true]) {
+    const p = parser(text, 'openmetrics', strict);
+    const got: Array<string | number | undefined> = [];
+    for (let k = p.next(); k !== Entry.End; k = p.next()) if (k === Entry.Series) got.push(`${p.seriesKey()}=${p.createdTimestamp()}`);
+    assert.deepEqual(got, [
+      'h_bucket{a="1",le="1"}=10500', 'h_bucket{a="1",le="+Inf"}=10500', 'h_sum{a="1"}=10500', 'h_count{a="1"}=10500', 'h_created{a="1"}=undefined',
+      'h_bucket{a="2",le="+Inf"}=20000', 'h_sum{a="2"}=20000', 'h_count{a="2"}=20000', 'h_created{a="2"}=undefined',
+      's{quantile="0.5"}=undefined', 's_sum=undefined', 's_count=undefined', 'g=undefined', 's2_created=undefined',
+    ]);
+  }
+});

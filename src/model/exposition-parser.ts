@@ -6,7 +6,8 @@
 //   must not change `bytes` while the parser is in use. Strings the accessors return are copies and stay valid.
 // - `next()` advances to the next entry and returns its kind (`Entry.*`); `Entry.End` (0) when the input is done.
 //   It throws `ExpositionError` (code `bad_exposition`, with line and column) on bad input and on nothing else;
-//   after a throw the parser is spent. `next()` allocates nothing for a sample with only ASCII in it.
+//   after a throw the parser is spent. `next()` allocates nothing for an ASCII sample whose value has at most 15
+//   significant digits (longer values are read through one short string).
 // - Accessors describe the entry `next()` just returned and are valid until the following `next()`:
 //     after Series: `metricName()`, `seriesKey()`, `seriesText()`, `seriesStart`/`seriesEnd` (byte offsets of the
 //       name and labels exactly as written, e.g. `http_requests_total{code="200"}`), `value` (float64, exactly as
@@ -150,6 +151,11 @@ export class ExpositionParser {
   private exHasTs = false;
   private exTs = 0;
   private textStart = 0;
+  /** createdTimestamp() cache: the family it was read for, the byte range it covers, label set → ms. */
+  private ctFamily: string | undefined;
+  private ctFrom = 0;
+  private ctTo = -1;
+  private ctValues: Map<string, number> | undefined;
   private valueStart = 0;
   private valueEnd = 0;
   private textEnd = 0;
@@ -213,7 +219,7 @@ export class ExpositionParser {
 
   /** The metric name of the current sample (decoded when it was quoted). */
   metricName(): string {
-    return this.nameQuoted ? this.decodeQuoted(this.nameStart, this.nameEnd) : internAscii(this.buf, this.nameStart, this.nameEnd, this.latin1);
+    return this.nameQuoted ? this.decodeQuoted(this.nameStart, this.nameEnd) : this.dec.latin1Slice(this.nameStart, this.nameEnd);
   }
 
   /** The name and labels exactly as written, as one latin1 string of the bytes: a cheap, exact cache key. */
@@ -312,7 +318,7 @@ export class ExpositionParser {
   /**
    * The created timestamp (ms) of the current sample's series, from its family's `_created` sample with the same
    * labels (OpenMetrics counters, histograms and summaries), looked up ahead in the input; undefined when absent.
-   * Costs a scan of the rest of the family: call it only when needed.
+   * The first call in a family reads ahead to the family's end once; later calls in the same family are lookups.
    */
   createdTimestamp(): number | undefined {
     if (!this.om) return undefined;
@@ -320,19 +326,32 @@ export class ExpositionParser {
     const famType = this.familyType();
     if (famType !== 'counter' && famType !== 'histogram' && famType !== 'summary') return undefined;
     const want = famName + '_created';
-    const mine = this.labels().without(METRIC_NAME, 'le', 'quantile');
     if (this.metricName() === want) return undefined;
+    if (this.ctFamily !== famName || this.pos < this.ctFrom || this.pos > this.ctTo) this.scanCreated(famName, famType, want);
+    return this.ctValues?.get(this.labels().without(METRIC_NAME, 'le', 'quantile').toString());
+  }
+
+  /** Reads the `_created` samples of the family from here to its end, once per family: label set → ms. */
+  private scanCreated(famName: string, famType: MetricType, want: string): void {
+    this.ctFamily = famName;
+    this.ctFrom = this.pos;
+    const values = new Map<string, number>();
+    this.ctValues = values;
     const ahead = new ExpositionParser(this.buf.subarray(this.pos), { format: 'openmetrics' });
     ahead.famName = famName;
     ahead.famType = famType;
+    let last = 0;
     try {
       while (ahead.next() === Entry.Series && ahead.familyName() === famName) {
-        if (ahead.metricName() === want && ahead.labels().without(METRIC_NAME).equals(mine)) return ahead.secondsToMs(ahead.valueStart, ahead.valueEnd, ahead.value);
+        last = ahead.pos;
+        if (ahead.metricName() !== want) continue;
+        const key = ahead.labels().without(METRIC_NAME).toString();
+        if (!values.has(key)) values.set(key, ahead.secondsToMs(ahead.valueStart, ahead.valueEnd, ahead.value));
       }
     } catch (err) {
       if (!(err instanceof ExpositionError)) throw err;
     }
-    return undefined;
+    this.ctTo = this.pos + last;
   }
 
   /** Throws an ExpositionError about the current entry (used by the strict rule checkers). */

@@ -8,7 +8,8 @@
 // summary quantiles lie in [0, 1]. Histograms: buckets in increasing `le`, cumulative, ending with `le="+Inf"`,
 // `_count` equal to the `+Inf` bucket, `_sum` and `_count` together (`_gsum`/`_gcount` for gauge histograms), no
 // `_sum` when a bucket is negative, a negative `_gsum` only with a negative bucket. Exemplars only on counter
-// `_total` and histogram `_bucket` samples, with at most 128 characters of label names and values.
+// `_total` and histogram `_bucket` samples, with at most 128 characters of label names and values. Names beginning
+// with `_` are reserved.
 
 import { Entry, FAMILY_SUFFIXES } from './exposition-parser.js';
 import type { EntryKind, ExpositionParser, MetricType } from './exposition-parser.js';
@@ -97,6 +98,7 @@ export class OpenMetricsRules {
   }
 
   private openFamily(name: string): Family {
+    if (name.startsWith('_')) this.parser.failEntry(`expected a family name not beginning with "_" (reserved), got "${name}"`);
     const f: Family = { name, type: 'unknown', help: false, typed: false, unit: undefined, registered: false, samples: false, metricKeys: new Set() };
     this.fam = f;
     return f;
@@ -140,6 +142,9 @@ export class OpenMetricsRules {
     const name = p.metricName();
     const suffix = name.slice(f.name.length);
     const labels = p.labels();
+    for (let k = 0; k < p.labelsWritten; k++) {
+      if (p.labelName(k).startsWith('_')) p.failEntry(`expected label names not beginning with "_" (reserved), got "${p.labelName(k)}"`);
+    }
     const v = p.value;
     const type = f.type;
     let special = '';
@@ -211,7 +216,7 @@ export class OpenMetricsRules {
     }
     if (m.count > 0 && p.hasTimestamp !== m.hasTs) p.failEntry(`expected every sample of ${f.name}${key} ${m.hasTs ? 'with' : 'without'} a timestamp`);
     if (p.hasTimestamp && m.count > 0 && p.timestamp < m.lastTs) p.failEntry(`expected timestamps of ${f.name}${key} not to go backwards`);
-    const id = `${name}${labels.toString()}`;
+    const id = labels.toString();
     if (!p.hasTimestamp && m.seen.has(id)) p.failEntry(`expected each sample once (or with increasing timestamps), got ${id} again`);
     m.seen.add(id);
     m.count++;

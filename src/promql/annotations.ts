@@ -13,11 +13,6 @@ export class Annotations {
     this.infos.add(`PromQL info: ${text}`);
   }
 
-  merge(other: Annotations): void {
-    for (const w of other.warnings) this.warnings.add(w);
-    for (const i of other.infos) this.infos.add(i);
-  }
-
   /** Storage warnings are passed on as they are. */
   addStorageWarning(text: string): void {
     this.warnings.add(text);

@@ -51,6 +51,48 @@ function elem(op: BinaryOp, l: number, r: number): [number, boolean] {
   }
 }
 
+/** An arithmetic operator's value, without allocating. */
+function arithmetic(op: BinaryOp, l: number, r: number): number {
+  switch (op) {
+    case '+':
+      return l + r;
+    case '-':
+      return l - r;
+    case '*':
+      return l * r;
+    case '/':
+      return l / r;
+    case '%':
+      return l % r;
+    case '^':
+      return goPow(l, r);
+    case 'atan2':
+      return Math.atan2(l, r);
+    default:
+      throw execError(`operator ${op} not allowed here`);
+  }
+}
+
+/** A comparison operator's outcome, without allocating. */
+function compare(op: BinaryOp, l: number, r: number): boolean {
+  switch (op) {
+    case '==':
+      return l === r;
+    case '!=':
+      return l !== r;
+    case '>':
+      return l > r;
+    case '<':
+      return l < r;
+    case '>=':
+      return l >= r;
+    case '<=':
+      return l <= r;
+    default:
+      throw execError(`operator ${op} not allowed here`);
+  }
+}
+
 export function scalarBinop(op: BinaryOp, l: number, r: number): number {
   const [v, keep] = elem(op, l, r);
   if (isComparison(op)) return keep ? 1 : 0;
@@ -334,82 +376,141 @@ export function vectorBinopSeries(
   const oneToMany = matching.card === 'one-to-many';
   const many = oneToMany ? rhs : lhs;
   const one = oneToMany ? lhs : rhs;
-  // Dense "one" side per signature: the owning series and value at each step.
+  // The "one" side per signature: a single series (read by walking its points), or, when several series share
+  // the signature, the owning series and value at each step (which is where duplicates are found).
   interface OneSide {
-    owner: Int32Array;
-    value: Float64Array;
+    single: number;
+    owner?: Int32Array;
+    value?: Float64Array;
   }
   const oneBySig = new Map<string, OneSide>();
+  const multiBySig = new Map<string, number[]>();
   one.forEach((s, idx) => {
     const k = sig(s);
-    let o = oneBySig.get(k);
+    const o = oneBySig.get(k);
     if (o === undefined) {
-      o = { owner: new Int32Array(steps).fill(-1), value: new Float64Array(steps) };
-      oneBySig.set(k, o);
+      oneBySig.set(k, { single: idx });
+      return;
     }
-    for (let j = 0; j < s.ts.length; j++) {
-      const i = stepOf(s.ts[j] as number);
-      const prev = o.owner[i] as number;
-      if (prev >= 0) {
-        const dup = one[prev] as Series;
-        throw execError(
-          `found duplicate series for the match group ${matchLabels(s.metric, matching).toString()} on the ${oneToMany ? 'left' : 'right'} hand-side of the operation: [${s.metric.toString()}, ${dup.metric.toString()}];many-to-many matching not allowed: matching labels must be unique on one side`,
-        );
-      }
-      o.owner[i] = idx;
-      o.value[i] = s.fs[j] as number;
+    let list = multiBySig.get(k);
+    if (list === undefined) {
+      list = [o.single];
+      multiBySig.set(k, list);
+      o.single = -1;
     }
+    list.push(idx);
   });
+  for (const [k, multi] of multiBySig) {
+    const o = oneBySig.get(k) as OneSide;
+    const owner = new Int32Array(steps).fill(-1);
+    const value = new Float64Array(steps);
+    for (const idx of multi) {
+      const s = one[idx] as Series;
+      for (let j = 0; j < s.ts.length; j++) {
+        const i = stepOf(s.ts[j] as number);
+        const prev = owner[i] as number;
+        if (prev >= 0) {
+          const dup = one[prev] as Series;
+          throw execError(
+            `found duplicate series for the match group ${matchLabels(s.metric, matching).toString()} on the ${oneToMany ? 'left' : 'right'} hand-side of the operation: [${s.metric.toString()}, ${dup.metric.toString()}];many-to-many matching not allowed: matching labels must be unique on one side`,
+          );
+        }
+        owner[i] = idx;
+        value[i] = s.fs[j] as number;
+      }
+    }
+    o.owner = owner;
+    o.value = value;
+  }
+  // Many-side series per signature: only a shared signature can produce the cardinality errors.
+  const manyCount = new Map<string, number>();
+  for (const ms of many) {
+    const k = sig(ms);
+    manyCount.set(k, (manyCount.get(k) ?? 0) + 1);
+  }
   // Cardinality bookkeeping per signature and step.
   const manySeen = new Map<string, Int32Array>(); // one-to-one: which many series matched at a step
   const resultSeen = new Map<string, Map<number, Uint8Array>>(); // many-to-one: result label hashes per step
   const drop = dropsName(op) || returnBool;
+  const cmp = isComparison(op);
   const out: Series[] = [];
   for (const ms of many) {
     const k = sig(ms);
     const o = oneBySig.get(k);
     if (o === undefined) continue;
     const bySeries = new Map<number, Series>();
+    const shared = (manyCount.get(k) as number) > 1;
+    const single = o.single >= 0 ? (one[o.single] as Series) : undefined;
+    let p = 0;
+    // The "one" series matched is usually the same at every step: keep its derived state between steps.
+    let lastOi = -1;
+    let res: Series | undefined;
+    let metric = ms.metric;
+    let seen: Uint8Array | Int32Array | undefined;
     for (let j = 0; j < ms.ts.length; j++) {
       const t = ms.ts[j] as number;
-      const i = stepOf(t);
-      const oi = o.owner[i] as number;
-      if (oi < 0) continue;
-      const os = one[oi] as Series;
-      const metric = cache.resultMetric(ms.metric, os.metric, op, matching, returnBool, delayed);
-      if (matching.card === 'one-to-one') {
-        let seen = manySeen.get(k);
-        if (seen === undefined) {
-          seen = new Int32Array(steps);
-          manySeen.set(k, seen);
-        }
-        if (seen[i] === 1) throw execError('multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)');
-        seen[i] = 1;
+      let i = 0;
+      let oi: number;
+      let fOne: number;
+      if (single !== undefined) {
+        while (p < single.ts.length && (single.ts[p] as number) < t) p++;
+        if (p >= single.ts.length || single.ts[p] !== t) continue;
+        oi = o.single;
+        fOne = single.fs[p] as number;
+        if (shared) i = stepOf(t);
       } else {
-        let bySig = resultSeen.get(k);
-        if (bySig === undefined) {
-          bySig = new Map();
-          resultSeen.set(k, bySig);
-        }
-        const h = metric.hash();
-        let seen = bySig.get(h);
-        if (seen === undefined) {
-          seen = new Uint8Array(steps);
-          bySig.set(h, seen);
-        }
-        if (seen[i] === 1) throw execError('multiple matches for labels: grouping labels must ensure unique matches');
-        seen[i] = 1;
+        i = stepOf(t);
+        oi = (o.owner as Int32Array)[i] as number;
+        if (oi < 0) continue;
+        fOne = (o.value as Float64Array)[i] as number;
       }
-      let fl = ms.fs[j] as number;
-      let fr = o.value[i] as number;
-      if (oneToMany) [fl, fr] = [fr, fl];
-      let [v, keep] = elem(op, fl, fr);
-      if (returnBool) {
-        v = keep ? 1 : 0;
-        keep = true;
+      if (oi !== lastOi) {
+        lastOi = oi;
+        res = bySeries.get(oi);
+        const os = one[oi] as Series;
+        metric = cache.resultMetric(ms.metric, os.metric, op, matching, returnBool, delayed);
+        if (!shared) seen = undefined;
+        else if (matching.card === 'one-to-one') {
+          let m = manySeen.get(k);
+          if (m === undefined) {
+            m = new Int32Array(steps);
+            manySeen.set(k, m);
+          }
+          seen = m;
+        } else {
+          let bySig = resultSeen.get(k);
+          if (bySig === undefined) {
+            bySig = new Map();
+            resultSeen.set(k, bySig);
+          }
+          const h = metric.hash();
+          let m = bySig.get(h);
+          if (m === undefined) {
+            m = new Uint8Array(steps);
+            bySig.set(h, m);
+          }
+          seen = m;
+        }
       }
-      if (!keep) continue;
-      let res = bySeries.get(oi);
+      if (seen !== undefined && seen[i] === 1) {
+        throw execError(
+          matching.card === 'one-to-one'
+            ? 'multiple matches for labels: many-to-one matching must be explicit (group_left/group_right)'
+            : 'multiple matches for labels: grouping labels must ensure unique matches',
+        );
+      }
+      if (seen !== undefined) seen[i] = 1;
+      const fl = oneToMany ? fOne : (ms.fs[j] as number);
+      const fr = oneToMany ? (ms.fs[j] as number) : fOne;
+      let v: number;
+      if (cmp) {
+        const keep = compare(op, fl, fr);
+        if (returnBool) v = keep ? 1 : 0;
+        else if (!keep) continue;
+        else v = fl;
+      } else {
+        v = arithmetic(op, fl, fr);
+      }
       if (res === undefined) {
         res = { metric, ts: [], fs: [], dropName: delayed ? ms.dropName || drop : false };
         bySeries.set(oi, res);

@@ -1,3 +1,5 @@
+// Tests of the engine: lookback, staleness, range evaluation, limits, timeout, cancellation, RE2 matchers.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Labels } from '../model/labels.js';
@@ -31,6 +33,8 @@ test('instant queries look back 5m and stop at staleness markers', async () => {
   assert.deepEqual(at130.value.type === 'vector' && at130.value.samples.map((s) => s.metric.get('job')), ['b'], 'a is stale');
   const late = await e.instantQuery(st, q('up'), 300_001);
   assert.deepEqual(late.value.type === 'vector' && late.value.samples, [], 'lookback is left-open (t-5m, t]');
+  const short = await e.instantQuery(st, q('up'), 90_000, { lookbackDelta: 20_000 });
+  assert.deepEqual(short.value.type === 'vector' && short.value.samples.map((s) => s.metric.get('job')), [], 'a per-query lookback of 20s sees neither');
 });
 
 test('range queries evaluate every step and sort series by labels', async () => {
@@ -107,4 +111,37 @@ test('a range query or subquery with absurdly many steps is refused, not allocat
   const e = new Engine({ maxSamples: 1_000_000 });
   await assert.rejects(e.rangeQuery(st, q('x'), 0, 365 * 86_400_000, 1), (err: unknown) => err instanceof QueryError && err.code === 'too_many_samples');
   await assert.rejects(e.instantQuery(st, q('max_over_time(x[1y:1ms])'), 0), (err: unknown) => err instanceof QueryError && err.code === 'too_many_samples');
+});
+
+test('an abort raised while a long query runs stops it', async () => {
+  const pts: Array<[number, number]> = [];
+  for (let t = 0; t < 3_600_000; t += 15_000) pts.push([t, t]);
+  const series: Record<string, Array<[number, number]>> = {};
+  for (let i = 0; i < 200; i++) series[`x/${i}`] = pts;
+  const st = await storageWith(series);
+  const ac = new AbortController();
+  setTimeout(() => ac.abort(), 20);
+  let nested = 'x';
+  for (let i = 0; i < 200; i++) nested = `(${nested} + 1)`;
+  const started = Date.now();
+  await assert.rejects(new Engine().rangeQuery(st, q(`sum(rate(${nested}[5m:15s]))`), 0, 3_600_000, 15_000, { signal: ac.signal }), (err: unknown) => err instanceof QueryError && err.code === 'query_canceled');
+  assert.ok(Date.now() - started < 20_000);
+});
+
+test('a range query with steps wider than its windows agrees with instant queries at each step', async () => {
+  const pts: Array<[number, number | 'stale']> = [];
+  for (let t = 0; t <= 7_200_000; t += 15_000) pts.push([t, t % 900_000 === 0 ? 'stale' : (t / 1000) * 3]);
+  const st = await storageWith({ 'c_total/a': pts, 'c_total/b': pts.filter(([t]) => t % 60_000 !== 0) });
+  const e = new Engine();
+  for (const text of ['rate(c_total[1m])', 'c_total', 'count_over_time(c_total[2m])']) {
+    const range = await e.rangeQuery(st, q(text), 600_000, 7_200_000, 720_000);
+    assert.equal(range.value.type, 'matrix');
+    if (range.value.type !== 'matrix') return;
+    for (let t = 600_000; t <= 7_200_000; t += 720_000) {
+      const inst = await e.instantQuery(st, q(text), t);
+      const want = inst.value.type === 'vector' ? inst.value.samples.map((s) => `${s.metric.toString()} ${s.f}`).sort() : [];
+      const got = range.value.series.flatMap((s) => s.ts.flatMap((pt, k) => (pt === t ? [`${s.metric.toString()} ${s.fs[k] as number}`] : []))).sort();
+      assert.deepEqual(got, want, `${text} at ${t}`);
+    }
+  }
 });

@@ -11,7 +11,10 @@ import type { QueryValue, Sample, Series } from './value.js';
 export interface EngineOptions {
   /** How far back an instant selector looks for a sample (ms). Default 5m. */
   lookbackDelta?: number;
-  /** Most samples a query may hold in memory at once. Default 50,000,000. */
+  /**
+   * Sample limit (Prometheus's `query.max-samples`), checked per node: the points one node produces, the
+   * samples all windows of one step hold, and the number of steps. Default 50,000,000.
+   */
   maxSamples?: number;
   /** Longest a query may run (ms). Default 2m. */
   timeout?: number;
@@ -33,6 +36,8 @@ export interface QueryResult {
 
 export interface QueryOptions {
   signal?: AbortSignal;
+  /** This query's lookback delta in ms (the HTTP API's `lookback_delta`); the engine's when absent or 0. */
+  lookbackDelta?: number;
 }
 
 /** A counting semaphore whose waiters give up when their signal aborts. */
@@ -114,17 +119,27 @@ export class Engine {
         if (signal?.aborted === true) throw new QueryError('query_canceled', 'query was canceled');
         if (this.now() > deadline) throw new QueryError('query_timeout', `query timed out after ${this.timeout}ms`);
       };
+      // Evaluation gives the event loop a turn every ~10ms (at node boundaries), so an abort raised by another
+      // event (a client that went away) is seen while the query runs, and other work is not starved.
+      let lastYield = performance.now();
+      const yieldToEventLoop = (): Promise<void> | undefined => {
+        const t = performance.now();
+        if (t - lastYield < 10) return undefined;
+        lastYield = t;
+        return new Promise((resolve) => setImmediate(resolve));
+      };
       const ev = new Evaluator(
         queryable,
         start,
         end,
         step === 0 ? 1 : step,
         {
-          lookbackDelta: this.lookbackDelta,
+          lookbackDelta: options.lookbackDelta !== undefined && options.lookbackDelta > 0 ? options.lookbackDelta : this.lookbackDelta,
           defaultSubqueryStep: this.defaultSubqueryStep,
           maxSamples: this.maxSamples,
           enableDelayedNameRemoval: this.enableDelayedNameRemoval,
           checkInterrupt,
+          yieldToEventLoop,
         },
         { start, end, step },
       );
@@ -132,7 +147,7 @@ export class Engine {
       await Promise.resolve();
       let v: Evaluated;
       try {
-        v = ev.eval(expr);
+        v = await ev.eval(expr);
       } catch (err) {
         if (err instanceof RangeError) {
           // Stack overflow on a deeply nested query, or an allocation too large for the process.

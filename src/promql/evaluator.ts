@@ -38,6 +38,8 @@ export interface EvalOptions {
   enableDelayedNameRemoval: boolean;
   /** Throws when the query must stop (timeout, cancel). Called often enough to keep a stop prompt. */
   checkInterrupt: () => void;
+  /** A promise to await before the next node when the query should let the event loop run; else undefined. */
+  yieldToEventLoop?: () => Promise<void> | undefined;
 }
 
 /** What a node evaluated to, over all steps. */
@@ -58,10 +60,19 @@ interface RawSeries {
 
 /** Where a range function reads its series from: streamed from storage, or a subquery's materialised result. */
 interface RawSource {
-  forEach(fn: (s: RawSeries) => void): void;
+  forEach(fn: (s: RawSeries) => void): Promise<void>;
   refs: Float64Array;
   range: number;
   selector?: VectorSelector;
+}
+
+/** Classic buckets of one histogram (series equal but for `le`) at one step. */
+interface BucketGroup {
+  metric: Labels;
+  dropName: boolean;
+  buckets: Bucket[];
+  /** Metric name of the bucket series, for annotations. */
+  name: string;
 }
 
 /** What a query did, for the API and benchmarks. */
@@ -144,7 +155,9 @@ export class Evaluator {
     }
   }
 
-  eval(e: Expr): Evaluated {
+  async eval(e: Expr): Promise<Evaluated> {
+    const pause = this.opts.yieldToEventLoop?.();
+    if (pause !== undefined) await pause;
     this.opts.checkInterrupt();
     switch (e.type) {
       case 'NumberLiteral':
@@ -153,9 +166,9 @@ export class Evaluator {
         return { kind: 'string', s: e.val };
       case 'ParenExpr':
       case 'StepInvariantExpr':
-        return this.eval(e.expr);
+        return await this.eval(e.expr);
       case 'UnaryExpr': {
-        const v = this.eval(e.expr);
+        const v = await this.eval(e.expr);
         if (e.op === '+') return v;
         if (v.kind === 'scalar') return { kind: 'scalar', vals: v.vals.map((x) => -x) };
         if (v.kind === 'vector') {
@@ -168,17 +181,17 @@ export class Evaluator {
         throw execError(`unary minus is not defined on ${v.kind}`);
       }
       case 'VectorSelector':
-        return { kind: 'vector', series: this.evalVectorSelector(e) };
+        return { kind: 'vector', series: await this.evalVectorSelector(e) };
       case 'MatrixSelector':
-        return { kind: 'matrix', series: this.evalMatrixTopLevel(e) };
+        return { kind: 'matrix', series: await this.evalMatrixTopLevel(e) };
       case 'SubqueryExpr':
-        return { kind: 'matrix', series: this.evalSubqueryTopLevel(e) };
+        return { kind: 'matrix', series: await this.evalSubqueryTopLevel(e) };
       case 'Call':
-        return this.evalCall(e);
+        return await this.evalCall(e);
       case 'AggregateExpr':
-        return this.evalAggregate(e);
+        return await this.evalAggregate(e);
       case 'BinaryExpr':
-        return this.evalBinary(e);
+        return await this.evalBinary(e);
     }
   }
 
@@ -249,23 +262,38 @@ export class Evaluator {
    * Streams the series that match, with their samples in [mint, maxt], to `fn` one at a time, in label order.
    * The sample arrays are reused for the next series: `fn` must copy what it keeps.
    */
-  private forEachFetched(matchers: readonly Matcher[], mint: number, maxt: number, fn: (s: RawSeries) => void): void {
+  private async forEachFetched(
+    matchers: readonly Matcher[],
+    mint: number,
+    maxt: number,
+    fn: (s: RawSeries) => void,
+    /** Step reference times and window width; only samples inside some (ref - width, ref] are needed. */
+    needed?: { refs: Float64Array; width: number },
+  ): Promise<void> {
+    const windows = needed !== undefined && Evaluator.disjoint(needed.refs, needed.width) ? needed : undefined;
     const q = this.queryable.querier(mint, maxt);
     try {
       const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
       let ts = this.buffers.ts;
       let vs = this.buffers.vs;
       let read = 0;
+      let count = 0;
       while (set.next()) {
+        if ((++count & 255) === 0) {
+          const pause = this.opts.yieldToEventLoop?.();
+          if (pause !== undefined) await pause;
+        }
         this.opts.checkInterrupt();
         const s = set.at();
         const it = s.iterator();
         let n = 0;
         let staleAt: number[] | undefined;
-        if (it.seek(mint)) {
+        // Reads samples in [from, to] from the iterator's position on; false when the series is exhausted.
+        const readRange = (from: number, to: number): boolean => {
+          if (!it.seek(from)) return false;
           do {
             const t = it.atT();
-            if (t > maxt) break;
+            if (t > to) return true;
             const v = it.atV();
             if (n === ts.length) {
               const nts = new Float64Array(n * 2);
@@ -282,6 +310,15 @@ export class Evaluator {
             vs[n] = v;
             n++;
           } while (it.next());
+          return false;
+        };
+        if (windows === undefined) readRange(mint, maxt);
+        else {
+          // Disjoint windows (step wider than the range): read only (ref - width, ref] of each step.
+          for (let i = 0; i < windows.refs.length; i++) {
+            const ref = windows.refs[i] as number;
+            if (!readRange(ref - windows.width + 1, ref)) break;
+          }
         }
         const err = it.err();
         if (err !== undefined) throw err;
@@ -303,6 +340,13 @@ export class Evaluator {
     }
   }
 
+  /** True when the windows (ref - width, ref] of consecutive steps do not overlap, so reading them one by one skips samples. */
+  private static disjoint(refs: Float64Array, width: number): boolean {
+    if (refs.length < 2) return false;
+    for (let i = 1; i < refs.length; i++) if ((refs[i] as number) - (refs[i - 1] as number) < width) return false;
+    return true;
+  }
+
   /** Drops staleness markers from raw series (range selections never include them). */
   private static withoutStale(s: RawSeries): RawSeries {
     if (s.stale === undefined) return s;
@@ -320,7 +364,7 @@ export class Evaluator {
 
   // ---- selectors
 
-  private evalVectorSelector(e: VectorSelector, sampleTimeAsValue = false): Series[] {
+  private async evalVectorSelector(e: VectorSelector, sampleTimeAsValue = false): Promise<Series[]> {
     const refs = this.refTimes(this.atOf(e.timestamp, e.startOrEnd), this.offsetOf(e));
     const lookback = this.opts.lookbackDelta;
     const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
@@ -328,7 +372,8 @@ export class Evaluator {
     const out: Series[] = [];
     const n = this.steps;
     let points = 0;
-    this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
+    const needed = e.smoothed ? undefined : { refs, width: lookback };
+    await this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
       const ts: number[] = [];
       const fs: number[] = [];
       let j = -1;
@@ -353,7 +398,7 @@ export class Evaluator {
         points += ts.length;
         out.push({ metric: s.metric, ts, fs, dropName: false });
       }
-    });
+    }, needed);
     this.account(points);
     return out;
   }
@@ -363,7 +408,7 @@ export class Evaluator {
   }
 
   /** The raw series and per-step windows behind a range-vector argument (matrix selector or subquery). */
-  private rangeSource(e: Expr): RawSource {
+  private async rangeSource(e: Expr): Promise<RawSource> {
     while (e.type === 'ParenExpr' || e.type === 'StepInvariantExpr') e = e.expr;
     if (e.type === 'MatrixSelector') {
       const vs = e.vectorSelector;
@@ -376,13 +421,14 @@ export class Evaluator {
       const after = vs.smoothed ? this.opts.lookbackDelta : 0;
       const mint = minRef - range - extra + 1;
       const maxt = maxRef + after;
-      return { forEach: (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s))), refs, range, selector: vs };
+      const needed = vs.anchored || vs.smoothed ? undefined : { refs, width: range };
+      return { forEach: async (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s)), needed), refs, range, selector: vs };
     }
-    if (e.type === 'SubqueryExpr') return this.subquerySource(e);
+    if (e.type === 'SubqueryExpr') return await this.subquerySource(e);
     throw execError(`expected a range vector, got ${e.type}`);
   }
 
-  private subquerySource(e: SubqueryExpr): RawSource {
+  private async subquerySource(e: SubqueryExpr): Promise<RawSource> {
     const range = this.rangeOf(e);
     const offset = this.offsetOf(e);
     let step = e.stepExpr !== undefined ? this.durationMs(e.stepExpr) : e.step;
@@ -393,9 +439,9 @@ export class Evaluator {
     const from = minRef - range;
     let start = step * Math.trunc(from / step);
     if (start <= from) start += step;
-    if (start > maxRef) return { forEach: () => undefined, refs, range };
+    if (start > maxRef) return { forEach: async () => undefined, refs, range };
     const inner = this.withSteps(start, maxRef, step);
-    const v = inner.eval(e.expr);
+    const v = await inner.eval(e.expr);
     const series: RawSeries[] = [];
     if (v.kind === 'vector') {
       for (const s of v.series) {
@@ -410,14 +456,20 @@ export class Evaluator {
     } else {
       throw execError('subquery is only allowed on instant vector');
     }
-    return { forEach: (fn) => series.forEach((x) => fn(x)), refs, range };
+    return {
+      forEach: async (fn) => {
+        for (const x of series) fn(x);
+      },
+      refs,
+      range,
+    };
   }
 
   /** Windows (ref - range, ref] of each series at each step. Calls fn(series, step, lo, hi); `series` arrays are only valid during the call. */
-  private windows(src: RawSource, fn: (s: RawSeries, step: number, lo: number, hi: number) => void): void {
+  private async windows(src: RawSource, fn: (s: RawSeries, step: number, lo: number, hi: number) => void): Promise<void> {
     const n = this.steps;
     let count = 0;
-    src.forEach((s) => {
+    await src.forEach((s) => {
       if ((++count & 255) === 0) this.opts.checkInterrupt();
       let lo = 0;
       let hi = 0;
@@ -436,20 +488,20 @@ export class Evaluator {
     });
   }
 
-  private evalMatrixTopLevel(e: MatrixSelector): Series[] {
-    return this.rawWindowAtFirstStep(this.rangeSource(e), true);
+  private async evalMatrixTopLevel(e: MatrixSelector): Promise<Series[]> {
+    return await this.rawWindowAtFirstStep(await this.rangeSource(e));
   }
 
-  private evalSubqueryTopLevel(e: SubqueryExpr): Series[] {
-    return this.rawWindowAtFirstStep(this.subquerySource(e), false);
+  private async evalSubqueryTopLevel(e: SubqueryExpr): Promise<Series[]> {
+    return await this.rawWindowAtFirstStep(await this.subquerySource(e));
   }
 
   /** A range vector as a value (instant queries only): the raw samples of the window at the first step. */
-  private rawWindowAtFirstStep(src: RawSource, _selector: boolean): Series[] {
+  private async rawWindowAtFirstStep(src: RawSource): Promise<Series[]> {
     const out: Series[] = [];
     const ref = src.refs[0] as number;
     let points = 0;
-    src.forEach((s) => {
+    await src.forEach((s) => {
       const ts: number[] = [];
       const fs: number[] = [];
       for (let i = 0; i < s.ts.length; i++) {
@@ -532,7 +584,7 @@ export class Evaluator {
 
   // ---- calls
 
-  private evalCall(e: Call): Evaluated {
+  private async evalCall(e: Call): Promise<Evaluated> {
     const name = e.func.name;
     const args = e.args;
     switch (name) {
@@ -542,8 +594,8 @@ export class Evaluator {
         return this.scalarPerStep(() => Math.PI);
       case 'min_of':
       case 'max_of': {
-        const a = this.evalScalar(args[0] as Expr);
-        const b = this.evalScalar(args[1] as Expr);
+        const a = await this.evalScalar(args[0] as Expr);
+        const b = await this.evalScalar(args[1] as Expr);
         const pick = name === 'min_of' ? Math.min : Math.max;
         return { kind: 'scalar', vals: a.map((x, i) => pick(x, b[i] as number)) };
       }
@@ -556,43 +608,43 @@ export class Evaluator {
       case 'range':
         return this.scalarPerStep(() => (this.query.end - this.query.start) / 1000);
       case 'timestamp':
-        return this.evalTimestamp(args[0] as Expr);
+        return await this.evalTimestamp(args[0] as Expr);
       case 'absent':
-        return this.evalAbsent(args[0] as Expr);
+        return await this.evalAbsent(args[0] as Expr);
       case 'absent_over_time':
-        return this.evalAbsentOverTime(args[0] as Expr);
+        return await this.evalAbsentOverTime(args[0] as Expr);
       case 'label_replace':
-        return this.evalLabelReplace(e);
+        return await this.evalLabelReplace(e);
       case 'label_join':
-        return this.evalLabelJoin(e);
+        return await this.evalLabelJoin(e);
       case 'vector': {
-        const v = this.evalScalar(args[0] as Expr);
+        const v = await this.evalScalar(args[0] as Expr);
         const ts: number[] = [];
         for (let i = 0; i < this.steps; i++) ts.push(this.stepTime(i));
         return { kind: 'vector', series: [{ metric: Labels.EMPTY, ts, fs: Array.from(v), dropName: false }] };
       }
       case 'scalar': {
-        const per = this.stepVectors(this.evalVector(args[0] as Expr));
+        const per = this.stepVectors(await this.evalVector(args[0] as Expr));
         return { kind: 'scalar', vals: Float64Array.from(per, (v) => (v.length === 1 ? (v[0] as Sample).f : NaN)) };
       }
       case 'sort':
       case 'sort_desc':
       case 'sort_by_label':
       case 'sort_by_label_desc':
-        return this.evalSort(e);
+        return await this.evalSort(e);
       case 'histogram_quantile':
-        return this.evalHistogramQuantile(e);
+        return await this.evalHistogramQuantile(e);
       case 'histogram_quantiles':
-        return this.evalHistogramQuantiles(e);
+        return await this.evalHistogramQuantiles(e);
       case 'histogram_fraction':
-        return this.evalHistogramFraction(e);
+        return await this.evalHistogramFraction(e);
       case 'info':
-        return this.evalInfo(e);
+        return await this.evalInfo(e);
     }
     const rangeFn = RANGE_FUNCTIONS.get(name);
-    if (rangeFn !== undefined) return this.evalRangeFunction(e, rangeFn);
+    if (rangeFn !== undefined) return await this.evalRangeFunction(e, rangeFn);
     const math = MATH_FUNCTIONS.get(name);
-    if (math !== undefined) return this.mapVector(args[0] as Expr, (v) => math(v));
+    if (math !== undefined) return await this.mapVector(args[0] as Expr, (v) => math(v));
     const date = DATE_FUNCTIONS.get(name);
     if (date !== undefined) {
       if (args.length === 0) {
@@ -604,17 +656,17 @@ export class Evaluator {
         }
         return { kind: 'vector', series: [{ metric: Labels.EMPTY, ts, fs, dropName: false }] };
       }
-      return this.mapVector(args[0] as Expr, (v) => dateValue(date, v));
+      return await this.mapVector(args[0] as Expr, (v) => dateValue(date, v));
     }
     switch (name) {
       case 'round': {
-        const to = args[1] === undefined ? undefined : this.evalScalar(args[1]);
-        return this.mapVector(args[0] as Expr, (v, i) => roundTo(v, to === undefined ? 1 : (to[i] as number)));
+        const to = args[1] === undefined ? undefined : await this.evalScalar(args[1]);
+        return await this.mapVector(args[0] as Expr, (v, i) => roundTo(v, to === undefined ? 1 : (to[i] as number)));
       }
       case 'clamp': {
-        const lo = this.evalScalar(args[1] as Expr);
-        const hi = this.evalScalar(args[2] as Expr);
-        return this.mapVector(args[0] as Expr, (v, i) => {
+        const lo = await this.evalScalar(args[1] as Expr);
+        const hi = await this.evalScalar(args[2] as Expr);
+        return await this.mapVector(args[0] as Expr, (v, i) => {
           const min = lo[i] as number;
           const max = hi[i] as number;
           if (max < min) return undefined;
@@ -622,12 +674,12 @@ export class Evaluator {
         });
       }
       case 'clamp_min': {
-        const lo = this.evalScalar(args[1] as Expr);
-        return this.mapVector(args[0] as Expr, (v, i) => Math.max(lo[i] as number, v));
+        const lo = await this.evalScalar(args[1] as Expr);
+        return await this.mapVector(args[0] as Expr, (v, i) => Math.max(lo[i] as number, v));
       }
       case 'clamp_max': {
-        const hi = this.evalScalar(args[1] as Expr);
-        return this.mapVector(args[0] as Expr, (v, i) => Math.min(hi[i] as number, v));
+        const hi = await this.evalScalar(args[1] as Expr);
+        return await this.mapVector(args[0] as Expr, (v, i) => Math.min(hi[i] as number, v));
       }
     }
     throw execError(`function ${JSON.stringify(name)} is not supported for float samples`);
@@ -639,27 +691,27 @@ export class Evaluator {
     return { kind: 'scalar', vals };
   }
 
-  evalScalar(e: Expr): Float64Array {
-    const v = this.eval(e);
+  async evalScalar(e: Expr): Promise<Float64Array> {
+    const v = await this.eval(e);
     if (v.kind !== 'scalar') throw execError(`expected scalar, got ${v.kind}`);
     return v.vals;
   }
 
-  evalVector(e: Expr): Series[] {
-    const v = this.eval(e);
+  async evalVector(e: Expr): Promise<Series[]> {
+    const v = await this.eval(e);
     if (v.kind !== 'vector') throw execError(`expected instant vector, got ${v.kind}`);
     return v.series;
   }
 
-  private evalString(e: Expr): string {
-    const v = this.eval(e);
+  private async evalString(e: Expr): Promise<string> {
+    const v = await this.eval(e);
     if (v.kind !== 'string') throw execError(`expected string, got ${v.kind}`);
     return v.s;
   }
 
   /** Applies fn to every point (undefined drops it); the metric name is dropped. */
-  private mapVector(arg: Expr, fn: (v: number, step: number) => number | undefined): Evaluated {
-    const series = this.evalVector(arg);
+  private async mapVector(arg: Expr, fn: (v: number, step: number) => number | undefined): Promise<Evaluated> {
+    const series = await this.evalVector(arg);
     const out: Series[] = [];
     for (const s of series) {
       const ts: number[] = [];
@@ -737,19 +789,19 @@ export class Evaluator {
     return this.collect(this.stepVectors(series));
   }
 
-  private evalTimestamp(arg: Expr): Evaluated {
+  private async evalTimestamp(arg: Expr): Promise<Evaluated> {
     let inner = arg;
     while (inner.type === 'ParenExpr' || inner.type === 'StepInvariantExpr') inner = inner.expr;
     if (inner.type === 'VectorSelector') {
-      const series = this.evalVectorSelector(inner, true);
+      const series = await this.evalVectorSelector(inner, true);
       for (const s of series) this.dropName(s);
       return { kind: 'vector', series: this.mergeAfterNameDrop(series) };
     }
-    return this.mapVectorWithTime(arg, (_v, t) => t / 1000);
+    return await this.mapVectorWithTime(arg, (_v, t) => t / 1000);
   }
 
-  private mapVectorWithTime(arg: Expr, fn: (v: number, t: number) => number): Evaluated {
-    const series = this.evalVector(arg);
+  private async mapVectorWithTime(arg: Expr, fn: (v: number, t: number) => number): Promise<Evaluated> {
+    const series = await this.evalVector(arg);
     for (const s of series) {
       s.fs = s.fs.map((v, k) => fn(v, s.ts[k] as number));
       this.dropName(s);
@@ -782,8 +834,8 @@ export class Evaluator {
     return b.labels();
   }
 
-  private evalAbsent(arg: Expr): Evaluated {
-    const per = this.stepVectors(this.evalVector(arg));
+  private async evalAbsent(arg: Expr): Promise<Evaluated> {
+    const per = this.stepVectors(await this.evalVector(arg));
     const metric = this.absentLabels(arg);
     const ts: number[] = [];
     const fs: number[] = [];
@@ -796,10 +848,10 @@ export class Evaluator {
     return { kind: 'vector', series: ts.length === 0 ? [] : [{ metric, ts, fs, dropName: false }] };
   }
 
-  private evalAbsentOverTime(arg: Expr): Evaluated {
-    const src = this.rangeSource(arg);
+  private async evalAbsentOverTime(arg: Expr): Promise<Evaluated> {
+    const src = await this.rangeSource(arg);
     const present = new Uint8Array(this.steps);
-    this.windows(src, (_s, i, lo, hi) => {
+    await this.windows(src, (_s, i, lo, hi) => {
       if (hi > lo) present[i] = 1;
     });
     const ts: number[] = [];
@@ -813,7 +865,7 @@ export class Evaluator {
     return { kind: 'vector', series: ts.length === 0 ? [] : [{ metric: this.absentLabels(arg), ts, fs, dropName: false }] };
   }
 
-  private evalRangeFunction(e: Call, fn: (w: RangeWindow) => number | undefined): Evaluated {
+  private async evalRangeFunction(e: Call, fn: (w: RangeWindow) => number | undefined): Promise<Evaluated> {
     const name = e.func.name;
     const argTypes = e.func.argTypes;
     let matrixIdx = argTypes.indexOf('matrix');
@@ -821,9 +873,9 @@ export class Evaluator {
     const params: Float64Array[] = [];
     for (let a = 0; a < e.args.length; a++) {
       if (a === matrixIdx) continue;
-      params.push(this.evalScalar(e.args[a] as Expr));
+      params.push(await this.evalScalar(e.args[a] as Expr));
     }
-    const src = this.rangeSource(e.args[matrixIdx] as Expr);
+    const src = await this.rangeSource(e.args[matrixIdx] as Expr);
     const anchored = src.selector?.anchored === true;
     const smoothed = src.selector?.smoothed === true;
     if (anchored || smoothed) {
@@ -852,7 +904,7 @@ export class Evaluator {
     const counterNames = new Map<string, boolean>();
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
-    this.windows(src, (s, i, lo, hi) => {
+    await this.windows(src, (s, i, lo, hi) => {
       if (s !== current) {
         current = s;
         currentOut = undefined;
@@ -873,7 +925,7 @@ export class Evaluator {
       if (counterCheck) {
         const mn = w.metricName;
         if (!counterNames.has(mn)) {
-          const looksLikeCounter = /_(total|sum|count|bucket)$/.test(mn);
+          const looksLikeCounter = mn === '' || /_(total|sum|count|bucket)$/.test(mn);
           counterNames.set(mn, looksLikeCounter);
           if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
         }
@@ -895,12 +947,12 @@ export class Evaluator {
     return { kind: 'vector', series: this.mergeAfterNameDrop(res) };
   }
 
-  private evalLabelReplace(e: Call): Evaluated {
-    const series = this.evalVector(e.args[0] as Expr);
-    const dst = this.evalString(e.args[1] as Expr);
-    const repl = this.evalString(e.args[2] as Expr);
-    const src = this.evalString(e.args[3] as Expr);
-    const regexText = this.evalString(e.args[4] as Expr);
+  private async evalLabelReplace(e: Call): Promise<Evaluated> {
+    const series = await this.evalVector(e.args[0] as Expr);
+    const dst = await this.evalString(e.args[1] as Expr);
+    const repl = await this.evalString(e.args[2] as Expr);
+    const src = await this.evalString(e.args[3] as Expr);
+    const regexText = await this.evalString(e.args[4] as Expr);
     let re: AnchoredRegex;
     try {
       re = new AnchoredRegex(regexText);
@@ -919,12 +971,12 @@ export class Evaluator {
     return { kind: 'vector', series: this.checkedRelabel(series) };
   }
 
-  private evalLabelJoin(e: Call): Evaluated {
-    const series = this.evalVector(e.args[0] as Expr);
-    const dst = this.evalString(e.args[1] as Expr);
-    const sep = this.evalString(e.args[2] as Expr);
+  private async evalLabelJoin(e: Call): Promise<Evaluated> {
+    const series = await this.evalVector(e.args[0] as Expr);
+    const dst = await this.evalString(e.args[1] as Expr);
+    const sep = await this.evalString(e.args[2] as Expr);
     const srcs: string[] = [];
-    for (let a = 3; a < e.args.length; a++) srcs.push(this.evalString(e.args[a] as Expr));
+    for (let a = 3; a < e.args.length; a++) srcs.push(await this.evalString(e.args[a] as Expr));
     if (!isValidLabelName(dst)) throw execError(`invalid destination label name in label_join(): ${dst}`);
     for (const s of series) {
       const value = srcs.map((n) => s.metric.get(n)).join(sep);
@@ -934,14 +986,14 @@ export class Evaluator {
     return { kind: 'vector', series: this.checkedRelabel(series) };
   }
 
-  /** Relabelled series may collide: merge per step, failing when two share a step. */
+  /** Relabelled series may collide: merge them, failing when two share a step. */
   private checkedRelabel(series: Series[]): Series[] {
-    return this.collect(this.stepVectors(series));
+    return this.mergeSameLabels(series);
   }
 
-  private evalSort(e: Call): Evaluated {
+  private async evalSort(e: Call): Promise<Evaluated> {
     const name = e.func.name;
-    const series = this.evalVector(e.args[0] as Expr);
+    const series = await this.evalVector(e.args[0] as Expr);
     if (this.steps > 1) {
       this.annotations.warn(`sort is ineffective for range queries since results are always ordered by labels`);
       return { kind: 'vector', series };
@@ -957,7 +1009,7 @@ export class Evaluator {
       });
     } else {
       const labels: string[] = [];
-      for (let a = 1; a < e.args.length; a++) labels.push(this.evalString(e.args[a] as Expr));
+      for (let a = 1; a < e.args.length; a++) labels.push(await this.evalString(e.args[a] as Expr));
       const desc = name === 'sort_by_label_desc';
       series.sort((a, b) => {
         for (const l of labels) {
@@ -972,39 +1024,50 @@ export class Evaluator {
   }
 
   /** Groups classic bucket samples of one step by their labels without `le`. */
-  private bucketGroups(samples: Sample[]): Map<string, { metric: Labels; dropName: boolean; buckets: Bucket[]; name: string }> {
-    const groups = new Map<string, { metric: Labels; dropName: boolean; buckets: Bucket[]; name: string }>();
-    for (const s of samples) {
-      const leText = s.metric.get('le');
-      const le = parseLe(leText);
+  /** Parsed `le` and group of each bucket series' label set, reused across the steps of one query. */
+  private readonly bucketInfo = new Map<Labels, { le: number | undefined; metric: Labels; key: string }>();
+
+  /**
+   * The bucket groups of every step, built straight from the series (no object per sample besides its bucket).
+   * Per step, buckets arrive in series order, as the per-step vector would list them.
+   */
+  private bucketGroupsBySteps(series: Series[]): Array<Map<string, BucketGroup>> {
+    const per = Array.from({ length: this.steps }, () => new Map<string, BucketGroup>());
+    for (const s of series) {
+      let info = this.bucketInfo.get(s.metric);
+      if (info === undefined) {
+        let metric = s.metric.without('le');
+        if (!this.opts.enableDelayedNameRemoval) metric = dropMetricName(metric);
+        info = { le: parseLe(s.metric.get('le')), metric, key: metric.flat.join('\xff') };
+        this.bucketInfo.set(s.metric, info);
+      }
+      const le = info.le;
       if (le === undefined) {
-        this.annotations.warn(`bucket label "le" is missing or has a malformed value of ${JSON.stringify(leText)} for metric name ${JSON.stringify(s.metric.metricName)}`);
+        this.annotations.warn(`bucket label "le" is missing or has a malformed value of ${JSON.stringify(s.metric.get('le'))} for metric name ${JSON.stringify(s.metric.metricName)}`);
         continue;
       }
-      let metric = s.metric.without('le');
-      let dropName = s.dropName;
-      if (this.opts.enableDelayedNameRemoval) dropName = true;
-      else metric = dropMetricName(metric);
-      const key = metric.flat.join('\xff');
-      let g = groups.get(key);
-      if (g === undefined) {
-        g = { metric, dropName, buckets: [], name: s.metric.metricName };
-        groups.set(key, g);
+      const dropName = this.opts.enableDelayedNameRemoval ? true : s.dropName;
+      for (let k = 0; k < s.ts.length; k++) {
+        const groups = per[this.stepOf(s.ts[k] as number)] as Map<string, BucketGroup>;
+        let g = groups.get(info.key);
+        if (g === undefined) {
+          g = { metric: info.metric, dropName, buckets: [], name: s.metric.metricName };
+          groups.set(info.key, g);
+        }
+        g.buckets.push({ upperBound: le, count: s.fs[k] as number });
       }
-      g.buckets.push({ upperBound: le, count: s.f });
     }
-    return groups;
+    return per;
   }
 
-  private evalHistogramQuantile(e: Call): Evaluated {
-    const q = this.evalScalar(e.args[0] as Expr);
-    const per = this.stepVectors(this.evalVector(e.args[1] as Expr));
+  private async evalHistogramQuantile(e: Call): Promise<Evaluated> {
+    const q = await this.evalScalar(e.args[0] as Expr);
+    const per = this.bucketGroupsBySteps(await this.evalVector(e.args[1] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
       const qi = q[i] as number;
-      const samples = per[i] as Sample[];
       if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
-      for (const g of this.bucketGroups(samples).values()) {
+      for (const g of (per[i] as Map<string, BucketGroup>).values()) {
         const r = bucketQuantile(qi, g.buckets);
         if (r.forcedMonotonic) {
           this.annotations.info(
@@ -1018,14 +1081,14 @@ export class Evaluator {
   }
 
   /** `histogram_quantiles(v, "label", q1, q2, ...)`: one output series per quantile, told apart by the label. */
-  private evalHistogramQuantiles(e: Call): Evaluated {
-    const per = this.stepVectors(this.evalVector(e.args[0] as Expr));
-    const label = this.evalString(e.args[1] as Expr);
+  private async evalHistogramQuantiles(e: Call): Promise<Evaluated> {
+    const per = this.bucketGroupsBySteps(await this.evalVector(e.args[0] as Expr));
+    const label = await this.evalString(e.args[1] as Expr);
     const qs: Float64Array[] = [];
-    for (let a = 2; a < e.args.length; a++) qs.push(this.evalScalar(e.args[a] as Expr));
+    for (let a = 2; a < e.args.length; a++) qs.push(await this.evalScalar(e.args[a] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
-      const groups = [...this.bucketGroups(per[i] as Sample[]).values()];
+      const groups = [...(per[i] as Map<string, BucketGroup>).values()];
       for (const q of qs) {
         const qi = q[i] as number;
         if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
@@ -1043,13 +1106,13 @@ export class Evaluator {
     return { kind: 'vector', series: this.collect(out) };
   }
 
-  private evalHistogramFraction(e: Call): Evaluated {
-    const lower = this.evalScalar(e.args[0] as Expr);
-    const upper = this.evalScalar(e.args[1] as Expr);
-    const per = this.stepVectors(this.evalVector(e.args[2] as Expr));
+  private async evalHistogramFraction(e: Call): Promise<Evaluated> {
+    const lower = await this.evalScalar(e.args[0] as Expr);
+    const upper = await this.evalScalar(e.args[1] as Expr);
+    const per = this.bucketGroupsBySteps(await this.evalVector(e.args[2] as Expr));
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
-      for (const g of this.bucketGroups(per[i] as Sample[]).values()) {
+      for (const g of (per[i] as Map<string, BucketGroup>).values()) {
         const f = bucketFraction(lower[i] as number, upper[i] as number, g.buckets);
         (out[i] as Sample[]).push({ metric: g.metric, t: this.stepTime(i), f, dropName: g.dropName });
       }
@@ -1058,8 +1121,8 @@ export class Evaluator {
   }
 
   /** `info(v, selector)`: adds the data labels of matching info series (default `target_info`) joined on instance/job. */
-  private evalInfo(e: Call): Evaluated {
-    const base = this.stepVectors(this.evalVector(e.args[0] as Expr));
+  private async evalInfo(e: Call): Promise<Evaluated> {
+    const base = this.stepVectors(await this.evalVector(e.args[0] as Expr));
     let nameMatchers: Matcher[] = [];
     let dataMatchers: Matcher[] = [];
     const sel = e.args[1];
@@ -1090,8 +1153,8 @@ export class Evaluator {
       bypassEmptyMatcherCheck: true,
       pos: e.pos,
     };
-    const infoPer = this.stepVectors(this.evalVectorSelector(infoSel));
-    const infoTimes = this.stepVectors(this.evalVectorSelector(infoSel, true));
+    const infoPer = this.stepVectors(await this.evalVectorSelector(infoSel));
+    const infoTimes = this.stepVectors(await this.evalVectorSelector(infoSel, true));
     const wanted = dataMatchers.length > 0 ? new Set(dataMatchers.map((m) => m.name)) : undefined;
     const out: Sample[][] = base.map(() => []);
     for (let i = 0; i < base.length; i++) {
@@ -1137,15 +1200,15 @@ export class Evaluator {
 
   // ---- aggregation and binary operators
 
-  private evalAggregate(e: AggregateExpr): Evaluated {
+  private async evalAggregate(e: AggregateExpr): Promise<Evaluated> {
     let param: Float64Array | string | undefined;
     if (e.param !== undefined) {
-      const p = this.eval(e.param);
+      const p = await this.eval(e.param);
       if (p.kind === 'scalar') param = p.vals;
       else if (p.kind === 'string') param = p.s;
       else throw execError('aggregation parameter must be a scalar or string');
     }
-    const input = this.evalVector(e.expr);
+    const input = await this.evalVector(e.expr);
     if (SERIES_AGGREGATIONS.has(e.op)) {
       return { kind: 'vector', series: aggregateSeries(e, input, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
     }
@@ -1166,9 +1229,9 @@ export class Evaluator {
     return { kind: 'vector', series: this.collect(out) };
   }
 
-  private evalBinary(e: BinaryExpr): Evaluated {
-    const l = this.eval(e.lhs);
-    const r = this.eval(e.rhs);
+  private async evalBinary(e: BinaryExpr): Promise<Evaluated> {
+    const l = await this.eval(e.lhs);
+    const r = await this.eval(e.rhs);
     if (l.kind === 'scalar' && r.kind === 'scalar') {
       const vals = new Float64Array(this.steps);
       for (let i = 0; i < vals.length; i++) vals[i] = scalarBinop(e.op, l.vals[i] as number, r.vals[i] as number);

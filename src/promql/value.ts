@@ -1,6 +1,6 @@
 // The values a PromQL query evaluates to: scalars, instant vectors, range vectors (matrices) and strings.
 
-import { compareLabels, type Labels } from '../model/labels.js';
+import type { Labels } from '../model/labels.js';
 
 /** One sample of an instant vector. `dropName` marks a name that delayed name removal will drop at the end. */
 export interface Sample {
@@ -43,16 +43,3 @@ export interface StringValue {
 
 /** The result of a query. */
 export type QueryValue = ScalarValue | VectorValue | MatrixValue | StringValue;
-
-/** Sorts series by labels, as range-query results are ordered. */
-export function sortSeries(series: Series[]): Series[] {
-  return series.sort((a, b) => compareLabels(a.metric, b.metric));
-}
-
-/** Go's strconv.FormatFloat(f, 'f', -1, 64)-like text for values in messages and labels. */
-export function formatFloat(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  return String(v);
-}

@@ -1,3 +1,5 @@
+// Tests of XXH64 against the reference vectors.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { xxhash64 } from './xxhash64.js';

@@ -1,3 +1,5 @@
+// Tests of MemoryStorage: commit visibility, ordering rules, snapshots, typed errors.
+
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Labels } from '../model/labels.js';

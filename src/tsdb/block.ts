@@ -8,21 +8,27 @@
 //       Writes `<parentDir>/<ulid>.tmp-for-creation/`, fsyncs, renames to `<parentDir>/<ulid>`.
 //       Level-1 block unless `options.compaction` says otherwise. Series may come in any order (sorted by
 //       labels → chunks are written in index order, as Prometheus does); chunks of a series in time order,
-//       not overlapping. Chunk bytes are the encoding-1 (XOR) payload from xor-chunk.ts (header + bit stream).
-//   openBlock(dir, options?) → Block                                          (block-reader.ts)
-//       Verifies the index (every CRC) and the chunk file headers; throws StorageError('corruption').
+//       not overlapping, inside [mint, maxt). Chunk bytes are the encoding-1 (XOR) payload from xor-chunk.ts.
+//   openBlock(dir, { chunkAccess: 'pread' | 'buffer', verifyChunks, verifyIndex }) → BlockReader (block-reader.ts)
+//       Checks meta.json, every index CRC (verifyIndex, default on) and the chunk file headers (every chunk CRC
+//       with verifyChunks); throws StorageError('corruption') naming the file.
 //   openBlocks(dataDir, options?) → { blocks, corrupted }                     (block-dir.ts)
-//       Every ULID-named directory; a corrupt block is set aside (logged, counted), the rest are opened.
-//       Also removes leftover `*.tmp-for-creation` / `*.tmp-for-deletion` directories.
+//       Every ULID-named directory, sorted by minTime; a corrupt block is set aside (log line, counted in
+//       blockDirCounters), the rest are opened. Removes leftover `*.tmp-for-creation` / `*.tmp-for-deletion` dirs.
 //   blocksQuerier(blocks, mint, maxt) → Querier                               (block-dir.ts)
-//       Merges the series of several blocks (overlapping blocks: samples merged, duplicates dropped).
+//       Merges the series of several blocks (overlapping blocks: samples merged, the older block wins ties).
 //   compactBlocks(parentDir, blocks, options?) → ulid | undefined             (compactor.ts)
 //       Merges blocks into one new block (level = max + 1, sources, parents); copies chunks that need no
-//       change, re-encodes overlapping or tombstoned ones. undefined when nothing is left (all deleted).
-//   planCompaction(metas, ranges) → dirs to compact                           (compaction-planner.ts)
+//       change, re-encodes overlapping or partly deleted ones. undefined when nothing is left (all deleted).
+//   compactAndReplace(blocks) / runCompaction(blocks, ranges, open) / cleanTombstones(block)   (compactor.ts)
+//       Publish the new block, then close and delete the inputs; a failed compaction marks its inputs
+//       `compaction.failed` (never planned again) and throws.
+//   compactInWorker(parentDir, dirs, signal) / runCompactionInWorker(blocks, ranges, signal)  (compaction-worker.ts)
+//       The same, with the CPU work in a worker thread (what the DB should use), abortable.
+//   planCompaction(blocks, ranges) → dirs to compact                          (compaction-planner.ts)
 //   exponentialBlockRanges(2h, 10, 3), blockRanges(retentionMs, maxBlockDurationMs?)
-//   applyRetention(blocks, { retentionMs, maxBytes, extraBytes }) → blocks to delete (oldest first) (retention.ts)
-//   deleteBlockDir(dir): rename to `.tmp-for-deletion`, then remove.
+//   blocksBeyondRetention(blocks, { retentionMs, maxBytes, extraBytes }) / applyRetention(...)   (retention.ts)
+//   deleteBlockDir(dir): rename to `.tmp-for-deletion`, then remove.                           (block-dir.ts)
 
 import type { Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';

@@ -117,6 +117,18 @@ export class ByteWriter {
     return this;
   }
 
+  /**
+   * The underlying buffer and a DataView on it, for encoders that write many values directly: call `reserve(n)`
+   * first, write at `length`…, then set `length`. Valid until the next `reserve`.
+   */
+  get raw(): Uint8Array {
+    return this.buf;
+  }
+
+  get rawView(): DataView {
+    return this.view;
+  }
+
   /** Overwrites a big-endian uint32 at `pos` (e.g. a length written before its content). */
   setBe32(pos: number, v: number): void {
     this.view.setUint32(pos, v >>> 0);

@@ -30,6 +30,33 @@ runStorageConformance('db', async () => {
   };
 });
 
+// The same suite with compaction after every commit, so reads merge blocks and head.
+runStorageConformance('db (compacting after every commit)', async () => {
+  const dir = tmp();
+  const db = await Db.open(dir, { logger: quiet, blockRange: 20_000, retentionMs: 0 });
+  const storage = {
+    appender: () => {
+      const app = db.appender();
+      return {
+        append: app.append.bind(app),
+        rollback: app.rollback.bind(app),
+        commit: async () => {
+          await app.commit();
+          await db.compact();
+        },
+      };
+    },
+    querier: db.querier.bind(db),
+  };
+  return {
+    storage,
+    close: async () => {
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+});
+
 const all = [new Matcher('=~', '__name__', '.+')];
 
 async function fill(db: Db, series: number, from: number, to: number, step: number): Promise<void> {
@@ -189,6 +216,58 @@ test('deleted samples are hidden, stay deleted across a restart (WAL tombstones)
     while (it.next()) ts.push(it.atT());
     assert.deepEqual(ts, [0, 1000, 2000, 3000, 4000, 9000]);
     q.close();
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('retention and block compaction wait while a querier reads blocks', async () => {
+  const dir = tmp();
+  try {
+    const db = await Db.open(dir, { logger: quiet, blockRange: 10_000, retentionMs: 10_000 });
+    await fill(db, 2, 0, 25_000, 500);
+    await db.compact();
+    assert.deepEqual(db.blocks.map((b) => b.meta.minTime), [0]);
+    const q = db.querier(0, 5000);
+    await fill(db, 2, 25_000, 60_000, 500);
+    await db.compact();
+    assert.equal(db.blocks[0]?.meta.minTime, 0, 'the oldest block is kept while read');
+    const set = q.select([new Matcher('=', 's', '1')]);
+    assert.ok(set.next());
+    let n = 0;
+    const it = set.at().iterator();
+    while (it.next()) n++;
+    assert.equal(n, 11);
+    q.close();
+    await db.compact();
+    assert.ok((db.blocks[0]?.meta.minTime ?? 0) > 0, 'retention ran once the querier closed');
+    assert.ok(db.stats.retentionBlocksDeletedTotal > 0);
+    await db.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a corrupt block is set aside at open with a log line and a count; the head and other blocks are served', async () => {
+  const dir = tmp();
+  const opts: DbOptions = { logger: quiet, blockRange: 10_000, retentionMs: 0 };
+  try {
+    const db = await Db.open(dir, opts);
+    await fill(db, 2, 0, 40_000, 1000);
+    await db.compact();
+    assert.ok(db.blocks.length >= 2);
+    const victim = db.blocks[0]?.dir as string;
+    await db.close();
+    writeFileSync(join(victim, 'index'), 'garbage');
+    const lines: string[] = [];
+    const stats = new TsdbStats();
+    const again = await Db.open(dir, { ...opts, stats, logger: (level, msg) => lines.push(`${level} ${msg}`) });
+    assert.equal(stats.blocksCorruptedTotal, 1);
+    assert.ok(lines.some((l) => l.startsWith('error') && l.includes(victim)), lines.join('\n'));
+    const got = readAll(again, [new Matcher('=', 's', '1')])[0]?.[1] ?? [];
+    assert.ok(got.length > 0 && (got[0]?.[0] as number) >= 10_000, 'later blocks and head served');
+    assert.equal(got[got.length - 1]?.[0], 39_000);
     await again.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -9,9 +9,9 @@ import type { Querier, Queryable } from '../storage/queryable.js';
 import { StorageError } from '../storage/storage-error.js';
 import { blocksQuerier, openBlocks } from './block-dir.js';
 import { BlockReader } from './block-reader.js';
-import { writeBlock } from './block-writer.js';
+import { BlockWriteWorker } from './block-write-worker.js';
 import { exponentialBlockRanges } from './compaction-planner.js';
-import { runCompaction } from './compactor.js';
+import { runCompactionInWorker } from './compaction-worker.js';
 import { DirLock } from './dir-lock.js';
 import { headBlockInput } from './head-block-source.js';
 import { HeadReplayer } from './head-replay.js';
@@ -61,7 +61,11 @@ export class Db implements Appendable, Queryable {
   private readonly retentionBytes: number;
   private readonly walCompression: boolean;
   private closed = false;
-  private compacting = false;
+  private compacting: Promise<void> | undefined;
+  private readonly blockWriter = new BlockWriteWorker();
+  /** Queriers over blocks not yet closed; block compaction and retention wait for them (a few rounds at most). */
+  private blockReaders = 0;
+  private deferred = 0;
 
   private constructor(dir: string, head: Head, blocks: BlockReader[], wal: WalWriter, lock: DirLock, options: DbOptions, stats: TsdbStats, logger: TsdbLogger) {
     this.dir = dir;
@@ -83,15 +87,18 @@ export class Db implements Appendable, Queryable {
     const logger = options.logger ?? stderrLogger;
     mkdirSync(dir, { recursive: true });
     const lock = DirLock.acquire(dir);
+    let blocks: BlockReader[] = [];
     try {
-      const { blocks } = openBlocks(dir, { log: (line) => logger('error', line) });
+      const opened = openBlocks(dir, { log: (line) => logger('error', line) });
+      blocks = opened.blocks;
+      stats.blocksCorruptedTotal += opened.corrupted.length;
       stats.blocksLoaded = blocks.length;
       const head = new Head({ chunkRange: options.blockRange ?? DEFAULT_CHUNK_RANGE, stats });
       for (const b of blocks) if (b.meta.maxTime > head.minValidTime) head.minValidTime = b.meta.maxTime;
       const walDir = join(dir, 'wal');
       mkdirSync(walDir, { recursive: true });
       const started = Date.now();
-      const replayer = new HeadReplayer(head, (ref, mint, maxt) => head.addTombstone(ref, mint, maxt));
+      const replayer = new HeadReplayer(head);
       const replay = replayWal(walDir, replayer, { stats, logger });
       signal?.throwIfAborted();
       logger('info', 'WAL replay completed', {
@@ -107,6 +114,7 @@ export class Db implements Appendable, Queryable {
       head.log = (batch) => db.logCommit(batch);
       return db;
     } catch (err) {
+      for (const b of blocks) b.close();
       lock.release();
       throw err;
     }
@@ -137,7 +145,18 @@ export class Db implements Appendable, Queryable {
     const blocks = this.blocks.filter((b) => b.meta.minTime <= maxt && b.meta.maxTime > mint);
     const headQ = this.head.querier(mint, maxt);
     if (blocks.length === 0) return headQ;
-    return new MergeQuerier([blocksQuerier(blocks, mint, maxt), headQ]);
+    const merged = new MergeQuerier([blocksQuerier(blocks, mint, maxt), headQ]);
+    this.blockReaders++;
+    let open = true;
+    const close = merged.close.bind(merged);
+    merged.close = (): void => {
+      if (open) {
+        open = false;
+        this.blockReaders--;
+      }
+      close();
+    };
+    return merged;
   }
 
   /**
@@ -152,7 +171,7 @@ export class Db implements Appendable, Queryable {
     const refs = head.postingsFor(matchers);
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i] as number;
-      if (!head.visible(ref) || (head.sMaxT[ref] as number) < mint || (head.sMinT[ref] as number) > maxt) continue;
+      if (!head.visible(ref) || head.maxTimeOf(ref) < mint || head.minTimeOf(ref) > maxt) continue;
       stones.push({ ref, mint, maxt });
     }
     if (stones.length > 0) {
@@ -173,39 +192,57 @@ export class Db implements Appendable, Queryable {
     return !Number.isNaN(min) && max - min > (this.blockRange / 2) * 3;
   }
 
-  /** Head → blocks while compactable, then WAL checkpoint/truncation, block compaction and retention. */
+  /**
+   * Head → blocks while compactable (each block written in a worker thread), then WAL checkpoint/truncation, block
+   * compaction and retention. Appends and queries go on meanwhile: the ranges being written are already outside
+   * the head's appendable window. A second call while one runs waits for it.
+   */
   compact(signal?: AbortSignal): Promise<void> {
-    if (this.closed || this.compacting) return Promise.resolve();
-    this.compacting = true;
+    if (this.closed) return Promise.resolve();
+    if (this.compacting !== undefined) return this.compacting;
+    const run = this.compactAll(signal).finally(() => {
+      this.compacting = undefined;
+    });
+    this.compacting = run;
+    return run;
+  }
+
+  private async compactAll(signal?: AbortSignal): Promise<void> {
     try {
       let truncated = false;
-      while (this.headCompactable()) {
+      while (this.headCompactable() && !this.closed) {
         signal?.throwIfAborted();
         const mint = this.head.minTime();
         const maxt = Math.trunc(mint / this.blockRange) * this.blockRange + this.blockRange;
-        this.compactHeadRange(mint, maxt);
+        await this.compactHeadRange(mint, maxt);
         truncated = true;
       }
+      if (this.closed) return;
       if (truncated) this.truncateWal(this.head.minValidTime);
+      // Deleting blocks under an open querier would break its reads: wait, but not forever (a leaked querier).
+      if (this.blockReaders > 0 && this.deferred < 5) {
+        this.deferred++;
+        this.logger('debug', 'block compaction and retention deferred: queriers are reading blocks', { readers: this.blockReaders });
+        return;
+      }
+      this.deferred = 0;
       const ranges = exponentialBlockRanges(this.blockRange, 10, 3).filter((r) => r === this.blockRange || this.retentionMs === 0 || r <= Math.min(31 * DAY, this.retentionMs / 10));
-      const r = runCompaction(this.blocks, ranges, (d) => new BlockReader(d));
+      const r = await runCompactionInWorker(this.blocks, ranges, signal);
       if (r.created.length > 0) this.logger('info', 'compacted blocks', { created: r.created.join(','), deleted: r.deleted.length });
       const gone = applyRetention(this.blocks, { retentionMs: this.retentionMs, maxBytes: this.retentionBytes, extraBytes: this.retentionBytes > 0 ? walBytes(join(this.dir, 'wal')) : 0 });
       for (const [ulid, why] of gone) this.logger('info', 'deleting block beyond retention', { block: ulid, reason: why });
       this.stats.retentionBlocksDeletedTotal += gone.size;
       this.stats.blocksLoaded = this.blocks.length;
-      return Promise.resolve();
     } catch (err) {
       this.stats.compactionsFailedTotal++;
-      return Promise.reject(err instanceof Error ? err : new Error(String(err)));
-    } finally {
-      this.compacting = false;
+      throw err instanceof Error ? err : new Error(String(err));
     }
   }
 
-  private compactHeadRange(mint: number, maxt: number): void {
+  private async compactHeadRange(mint: number, maxt: number): Promise<void> {
     const started = Date.now();
-    const ulid = writeBlock(this.dir, headBlockInput(this.head, mint, maxt));
+    const ulid = await this.blockWriter.write(this.dir, headBlockInput(this.head, mint, maxt));
+    if (this.closed) return;
     this.blocks.push(new BlockReader(join(this.dir, ulid)));
     this.blocks.sort((a, b) => a.meta.minTime - b.meta.minTime);
     this.stats.compactionsTotal++;
@@ -249,7 +286,8 @@ export class Db implements Appendable, Queryable {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.resolve();
+    await this.compacting?.catch(() => undefined);
+    await this.blockWriter.close();
     this.head.close();
     try {
       this.wal.close();

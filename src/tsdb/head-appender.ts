@@ -16,20 +16,26 @@ function sameBits(a: number, b: number): boolean {
 
 /** Samples are buffered in typed arrays (no object per sample) until commit. */
 export class HeadAppender implements Appender {
-  private refs: Uint32Array;
+  private refs: Float64Array;
+  /** The head slot of each pending sample's series (what applying needs; refs are what the WAL needs). */
+  private slots: Int32Array;
   private ts: Float64Array;
   private vs: Float64Array;
   private n = 0;
-  /** Series this transaction touched (each once), for the log's series records and GC protection. */
+  /** Slots of the series this transaction touched (each once), for the log's series records and GC protection. */
   private touched: number[] = [];
   private done = false;
+  /** Fixed when the transaction starts, as Prometheus's appender does. */
+  private readonly minValid: number;
 
   constructor(
     private readonly head: Head,
     private readonly txn: number,
   ) {
+    this.minValid = head.appendableMinValidTime();
     const pooled = head.takeBuffers();
-    this.refs = pooled?.refs ?? new Uint32Array(64);
+    this.refs = pooled?.refs ?? new Float64Array(64);
+    this.slots = pooled?.slots ?? new Int32Array(64);
     this.ts = pooled?.ts ?? new Float64Array(64);
     this.vs = pooled?.vs ?? new Float64Array(64);
   }
@@ -38,19 +44,23 @@ export class HeadAppender implements Appender {
     if (this.done) throw new StorageError('closed', 'appender already committed or rolled back');
     const head = this.head;
     if (!Number.isFinite(t)) throw new StorageError('out_of_bounds', `timestamp ${t} is not a finite number`);
-    if (ref === 0 || !head.exists(ref)) ref = head.getOrCreate(labels);
-    if (t < head.minValidTime) {
+    let slot = ref === 0 ? 0 : head.slotOf(ref);
+    if (slot === 0) {
+      ref = head.getOrCreate(labels);
+      slot = head.slotOf(ref);
+    }
+    if (t < this.minValid) {
       head.stats.outOfBoundSamplesTotal++;
-      throw new StorageError('out_of_bounds', `sample at ${t} for ${labels.toString()} is older than the head's minimum time ${head.minValidTime}`);
+      throw new StorageError('out_of_bounds', `sample at ${t} for ${labels.toString()} is older than the head accepts (${this.minValid})`);
     }
     let lastT: number;
     let lastV: number;
-    const mine = head.pTxn[ref] === this.txn;
+    const mine = head.pTxn[slot] === this.txn;
     if (mine) {
-      lastT = head.pT[ref] as number;
-      lastV = head.pV[ref] as number;
+      lastT = head.pT[slot] as number;
+      lastV = head.pV[slot] as number;
     } else {
-      lastT = head.sMaxT[ref] as number;
+      lastT = head.sMaxT[slot] as number;
       lastV = 0;
     }
     if (t <= lastT) {
@@ -58,20 +68,21 @@ export class HeadAppender implements Appender {
         head.stats.outOfOrderSamplesTotal++;
         throw new StorageError('out_of_order_sample', `out of order sample at ${t} for ${labels.toString()} (newest is ${lastT})`);
       }
-      if (mine ? sameBits(lastV, v) : head.sameAsLast(ref, v)) return ref;
+      if (mine ? sameBits(lastV, v) : head.sameAsLast(slot, v)) return ref;
       head.stats.duplicateSamplesTotal++;
       throw new StorageError('duplicate_sample_for_timestamp', `duplicate sample for timestamp ${t} with a different value for ${labels.toString()}`);
     }
     if (!mine) {
-      head.pTxn[ref] = this.txn;
-      head.pCount[ref] = (head.pCount[ref] as number) + 1;
-      this.touched.push(ref);
+      head.pTxn[slot] = this.txn;
+      head.pCount[slot] = (head.pCount[slot] as number) + 1;
+      this.touched.push(slot);
     }
-    head.pT[ref] = t;
-    head.pV[ref] = v;
+    head.pT[slot] = t;
+    head.pV[slot] = v;
     if (this.n === this.refs.length) this.growBuffers();
     const i = this.n++;
     this.refs[i] = ref;
+    this.slots[i] = slot;
     this.ts[i] = t;
     this.vs[i] = v;
     return ref;
@@ -79,8 +90,11 @@ export class HeadAppender implements Appender {
 
   private growBuffers(): void {
     const cap = this.refs.length * 2;
-    const refs = new Uint32Array(cap);
+    const refs = new Float64Array(cap);
     refs.set(this.refs);
+    const slots = new Int32Array(cap);
+    slots.set(this.slots);
+    this.slots = slots;
     const ts = new Float64Array(cap);
     ts.set(this.ts);
     const vs = new Float64Array(cap);
@@ -104,7 +118,7 @@ export class HeadAppender implements Appender {
     const head = this.head;
     try {
       // A commit that finished after our appends may have made some of them stale: refuse the whole batch.
-      const bad = firstStale(head, this.refs, this.ts, this.n);
+      const bad = firstStale(head, this.slots, this.ts, this.n);
       if (bad >= 0) {
         const ref = this.refs[bad] as number;
         const t = this.ts[bad] as number;
@@ -113,26 +127,28 @@ export class HeadAppender implements Appender {
           throw new StorageError('out_of_bounds', `sample at ${t} is older than the head's minimum time ${head.minValidTime}`);
         }
         head.stats.outOfOrderSamplesTotal++;
-        throw new StorageError('out_of_order_sample', `out of order sample at ${t} for ${head.labels[ref]?.toString() ?? ref}: another commit wrote newer data first`);
+        throw new StorageError('out_of_order_sample', `out of order sample at ${t} for ${head.labelsOf(ref)?.toString() ?? ref}: another commit wrote newer data first`);
       }
       if (head.log !== undefined) {
         const seriesRefs: number[] = [];
         const seriesLabels: Labels[] = [];
-        for (const ref of this.touched) {
-          if (head.takeUnlogged(ref)) {
-            seriesRefs.push(ref);
-            seriesLabels.push(head.labels[ref] as Labels);
+        const unlogged: number[] = [];
+        for (const slot of this.touched) {
+          if (head.takeUnlogged(slot)) {
+            unlogged.push(slot);
+            seriesRefs.push(head.refOfSlot[slot] as number);
+            seriesLabels.push(head.slotLabels[slot] as Labels);
           }
         }
         const batch: CommitBatch = { seriesRefs, seriesLabels, numSamples: this.n, refs: this.refs, ts: this.ts, vs: this.vs };
         try {
           await head.log(batch);
         } catch (err) {
-          for (const ref of seriesRefs) head.markUnlogged(ref);
+          for (const slot of unlogged) head.markUnlogged(slot);
           throw err;
         }
       }
-      applyAll(head, this.refs, this.ts, this.vs, this.n);
+      applyAll(head, this.slots, this.ts, this.vs, this.n);
       head.stats.headSamplesAppendedTotal += this.n;
     } finally {
       this.release();
@@ -150,7 +166,7 @@ export class HeadAppender implements Appender {
     untouch(head, this.touched, this.txn);
     this.touched = [];
     this.n = 0;
-    head.returnBuffers({ refs: this.refs, ts: this.ts, vs: this.vs });
+    head.returnBuffers({ refs: this.refs, slots: this.slots, ts: this.ts, vs: this.vs });
   }
 }
 
@@ -158,26 +174,26 @@ export class HeadAppender implements Appender {
 // on-stack-replacing (and then discarding) the code of the bigger commit function on every commit.
 
 /** Index of the first sample not newer than its series' committed data or older than the head allows, or -1. */
-function firstStale(head: Head, refs: Uint32Array, ts: Float64Array, n: number): number {
+function firstStale(head: Head, slots: Int32Array, ts: Float64Array, n: number): number {
   const maxT = head.sMaxT;
   const minValid = head.minValidTime;
   for (let i = 0; i < n; i++) {
     const t = ts[i] as number;
-    if (t <= (maxT[refs[i] as number] as number) || t < minValid) return i;
+    if (t <= (maxT[slots[i] as number] as number) || t < minValid) return i;
   }
   return -1;
 }
 
-function applyAll(head: Head, refs: Uint32Array, ts: Float64Array, vs: Float64Array, n: number): void {
-  for (let i = 0; i < n; i++) head.appendCommitted(refs[i] as number, ts[i] as number, vs[i] as number);
+function applyAll(head: Head, slots: Int32Array, ts: Float64Array, vs: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) head.appendCommitted(slots[i] as number, ts[i] as number, vs[i] as number);
 }
 
 function untouch(head: Head, touched: readonly number[], txn: number): void {
   const count = head.pCount;
   const owner = head.pTxn;
   for (let i = 0; i < touched.length; i++) {
-    const ref = touched[i] as number;
-    count[ref] = (count[ref] as number) - 1;
-    if (owner[ref] === txn) owner[ref] = 0;
+    const slot = touched[i] as number;
+    count[slot] = (count[slot] as number) - 1;
+    if (owner[slot] === txn) owner[slot] = 0;
   }
 }

@@ -16,11 +16,11 @@ export function headBlockInput(head: Head, mint: number, maxt: number): BlockInp
 function* headSeries(head: Head, lo: number, hi: number): IterableIterator<SeriesData> {
   const it = new XorIterator();
   for (const ref of head.refs()) {
-    const labels = head.labels[ref];
+    const labels = head.labelsOf(ref);
     if (labels === undefined || !head.visible(ref)) continue;
-    if ((head.sMaxT[ref] as number) < lo || (head.sMinT[ref] as number) > hi) continue;
+    if (head.maxTimeOf(ref) < lo || head.minTimeOf(ref) > hi) continue;
     const snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
-    head.snapshotChunks(ref, lo, hi, snap);
+    head.snapshotChunks(head.slotOf(ref), lo, hi, snap);
     const chunks: ChunkData[] = [];
     const stones = head.tombstones.get(ref);
     for (let c = 0; c < snap.bufs.length; c++) {

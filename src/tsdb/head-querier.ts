@@ -21,10 +21,14 @@ export class HeadQuerier implements Querier {
     const out: number[] = [];
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i] as number;
-      if (!head.visible(ref)) continue;
-      if (inRange && ((head.sMaxT[ref] as number) < this.mint || (head.sMinT[ref] as number) > this.maxt)) continue;
+      const slot = head.slotOf(ref);
+      if (slot === 0) continue;
+      const maxT = head.sMaxT[slot] as number;
+      const minT = head.sMinT[slot] as number;
+      if (maxT === -Infinity) continue; // no committed sample yet
+      if (inRange && (maxT < this.mint || minT > this.maxt)) continue;
       const stones = head.tombstones.size > 0 ? head.tombstones.get(ref) : undefined;
-      if (stones !== undefined && coveredBy(stones, Math.max(head.sMinT[ref] as number, inRange ? this.mint : -Infinity), Math.min(head.sMaxT[ref] as number, inRange ? this.maxt : Infinity))) continue;
+      if (stones !== undefined && coveredBy(stones, Math.max(minT, inRange ? this.mint : -Infinity), Math.min(maxT, inRange ? this.maxt : Infinity))) continue;
       out.push(ref);
     }
     return out;
@@ -34,8 +38,9 @@ export class HeadQuerier implements Querier {
     if (this.mint > this.maxt) return new HeadSeriesSet(this.head, [], this.mint, this.maxt);
     const refs = this.matching(matchers, true);
     if (options?.sorted === true) {
-      const labels = this.head.labels;
-      refs.sort((a, b) => compareLabels(labels[a] as Labels, labels[b] as Labels));
+      const pairs = refs.map((r): [number, Labels] => [r, this.head.labelsOf(r) as Labels]);
+      pairs.sort((a, b) => compareLabels(a[1], b[1]));
+      for (let i = 0; i < pairs.length; i++) refs[i] = (pairs[i] as [number, Labels])[0];
     }
     return new HeadSeriesSet(this.head, refs, this.mint, this.maxt);
   }
@@ -46,7 +51,7 @@ export class HeadQuerier implements Querier {
     if ((matchers === undefined || matchers.length === 0) && !head.hasInvisible) {
       for (const n of head.postings.names()) names.add(n);
     } else {
-      for (const ref of this.matching(matchers, false)) (head.labels[ref] as Labels).forEach((n) => names.add(n));
+      for (const ref of this.matching(matchers, false)) (head.labelsOf(ref) as Labels).forEach((n) => names.add(n));
     }
     return [...names].sort(compareStrings);
   }
@@ -69,7 +74,7 @@ export class HeadQuerier implements Querier {
       }
     } else {
       for (const ref of this.matching(matchers, false)) {
-        const v = (head.labels[ref] as Labels).get(name);
+        const v = (head.labelsOf(ref) as Labels).get(name);
         if (v !== '') values.add(v);
       }
     }
@@ -93,7 +98,7 @@ class HeadSeriesSet implements SeriesSet {
   next(): boolean {
     while (++this.i < this.refs.length) {
       const ref = this.refs[this.i] as number;
-      const labels = this.head.labels[ref];
+      const labels = this.head.labelsOf(ref);
       if (labels === undefined) continue; // removed by truncation since select
       this.cur = new HeadSeries(this.head, ref, labels, this.mint, this.maxt);
       return true;
@@ -125,7 +130,8 @@ class HeadSeries implements Series {
 
   iterator(): SampleIterator {
     const snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
-    this.head.snapshotChunks(this.ref, this.mint, this.maxt, snap);
+    const slot = this.head.slotOf(this.ref);
+    if (slot !== 0) this.head.snapshotChunks(slot, this.mint, this.maxt, snap);
     const it = new ChunkListIterator(snap, this.mint, this.maxt);
     const stones = this.head.tombstones.size > 0 ? this.head.tombstones.get(this.ref) : undefined;
     return stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);

@@ -7,7 +7,7 @@ import type { RecordVisitor } from './wal-records.js';
 /**
  * Replay rules (Prometheus's): a series record whose labels are already known under another ref makes that ref
  * an alias; samples for unknown refs, older than the head's minimum valid time, or not after the series' newest
- * sample are dropped and counted.
+ * sample are dropped and counted. Tombstones go to the head (hiding the deleted samples) unless `onTombstone` is given.
  */
 export class HeadReplayer implements RecordVisitor {
   private readonly aliases = new Map<number, number>();
@@ -33,24 +33,26 @@ export class HeadReplayer implements RecordVisitor {
       return;
     }
     const got = head.getOrCreate(labels, ref);
-    head.takeUnlogged(got);
+    head.takeUnlogged(head.slotOf(got));
   }
 
   sample(ref: number, t: number, v: number): void {
     const head = this.head;
-    const r = this.aliases.get(ref) ?? ref;
-    if (r === 0 || !head.exists(r) || t < head.minValidTime || t <= (head.sMaxT[r] as number)) {
+    const r = this.aliases.size === 0 ? ref : (this.aliases.get(ref) ?? ref);
+    const slot = r === 0 ? 0 : head.slotOf(r);
+    if (slot === 0 || t < head.minValidTime || t <= (head.sMaxT[slot] as number)) {
       this.dropped++;
       head.stats.walReplaySamplesDroppedTotal++;
       return;
     }
-    head.appendCommitted(r, t, v);
+    head.appendCommitted(slot, t, v);
     this.samples++;
   }
 
   tombstone(ref: number, mint: number, maxt: number): void {
     const r = this.aliases.get(ref) ?? ref;
     this.tombstones++;
-    this.onTombstone?.(r, mint, maxt);
+    if (this.onTombstone !== undefined) this.onTombstone(r, mint, maxt);
+    else this.head.addTombstone(r, mint, maxt);
   }
 }

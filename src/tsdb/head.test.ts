@@ -89,3 +89,82 @@ test('a failed log write applies nothing and the series is logged again next tim
   assert.deepEqual(logged, [[1]]);
   assert.deepEqual(readAll(head, [new Matcher('=', '__name__', 'a')]), [['a', [[1, 1]]]]);
 });
+
+test('samples older than half a chunk range before the newest one are out of bounds, as in Prometheus', async () => {
+  const head = new Head({ chunkRange: 2000 });
+  const a = Labels.from({ __name__: 'a' });
+  const b = Labels.from({ __name__: 'b' });
+  const app = head.appender();
+  app.append(0, a, 10_000, 1);
+  await app.commit();
+  const late = head.appender();
+  assert.throws(() => late.append(0, b, 8_999, 1), { code: 'out_of_bounds' });
+  late.append(0, b, 9_000, 1);
+  await late.commit();
+  assert.equal(head.stats.outOfBoundSamplesTotal, 1);
+});
+
+test('random appends, rollbacks, series churn and truncations: the head returns exactly what a simple model holds', async () => {
+  for (let seed = 1; seed <= 25; seed++) {
+    let state = seed;
+    const rnd = (n: number): number => {
+      state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+      return (state >>> 8) % n;
+    };
+    // Small chunks and ranges so cutting, slab growth, arena packing and release all happen often.
+    const head = new Head({ chunkRange: 5000, samplesPerChunk: 8 });
+    const model = new Map<string, [number, number][]>();
+    let t = 0;
+    let cut = -Infinity;
+    for (let round = 0; round < 80; round++) {
+      t += 1 + rnd(400);
+      const pending: [string, number][] = [];
+      const app = head.appender();
+      const live = 1 + rnd(8);
+      for (let k = 0; k < live; k++) {
+        const name = `s${(round >> 3) * 3 + k}`;
+        const v = rnd(3) === 0 ? rnd(1e9) / 7 : rnd(100);
+        app.append(0, Labels.from({ __name__: 'm', k: name }), t, v);
+        pending.push([name, v]);
+      }
+      if (rnd(5) === 0) app.rollback();
+      else {
+        await app.commit();
+        for (const [name, v] of pending) model.set(name, [...(model.get(name) ?? []), [t, v]]);
+      }
+      if (rnd(12) === 0) {
+        cut = Math.max(cut, t - rnd(4000));
+        head.truncate(cut);
+      }
+      const want = [...model.entries()]
+        .map(([name, samples]): [string, [number, number][]] => [`m{k="${name}"}`, samples.filter(([ts]) => ts >= cut)])
+        .filter(([, samples]) => samples.length > 0)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      assert.deepEqual(readAll(head, [new Matcher('=', '__name__', 'm')]), want, `seed ${seed}, round ${round}`);
+    }
+  }
+});
+
+test('memory follows live series, not refs: churn reuses slots, and huge refs from a foreign WAL cost nothing', async () => {
+  const head = new Head({ chunkRange: 1000 });
+  for (let round = 0; round < 10; round++) {
+    const app = head.appender();
+    for (let i = 0; i < 1000; i++) app.append(0, Labels.from({ __name__: 'churn', pod: `r${round}-${i}` }), round * 1000, i);
+    await app.commit();
+    head.truncate(round * 1000);
+  }
+  assert.ok(head.lastRef >= 10_000);
+  assert.equal(head.numSeries, 1000);
+  assert.ok(head.refOfSlot.length <= 2048, `per-series arrays hold ${head.refOfSlot.length} slots`);
+  // A ref as a long-running Prometheus would hand out, replayed from its WAL.
+  const big = 987_654_321;
+  const ref = head.getOrCreate(Labels.from({ __name__: 'old' }), big);
+  assert.equal(ref, big);
+  const app = head.appender();
+  app.append(big, Labels.from({ __name__: 'old' }), 10_000, 42);
+  const fresh = app.append(0, Labels.from({ __name__: 'new' }), 10_000, 1);
+  await app.commit();
+  assert.equal(fresh, big + 1);
+  assert.deepEqual(readAll(head, [new Matcher('=~', '__name__', 'old|new')]), [['new', [[10_000, 1]]], ['old', [[10_000, 42]]]]);
+  assert.ok(head.refOfSlot.length <= 2048);
+});

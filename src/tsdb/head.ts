@@ -34,14 +34,15 @@ export interface CommitBatch {
   readonly seriesRefs: readonly number[];
   readonly seriesLabels: readonly Labels[];
   readonly numSamples: number;
-  readonly refs: Uint32Array;
+  readonly refs: Float64Array;
   readonly ts: Float64Array;
   readonly vs: Float64Array;
 }
 
 /** An appender's sample buffers, recycled across transactions so a scrape's commit allocates nothing. */
 export interface AppendBuffers {
-  refs: Uint32Array;
+  refs: Float64Array;
+  slots: Int32Array;
   ts: Float64Array;
   vs: Float64Array;
 }
@@ -56,8 +57,9 @@ export interface ChunkSnapshot {
 }
 
 const FLAG_LOGGED = 1;
-const FLAG_DELETED = 2;
 const NO_WINDOW = 0xff;
+/** Refs per page of the ref → slot table. */
+const PAGE = 65536;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
@@ -69,6 +71,9 @@ function idiv(a: number, b: number): number {
 
 /**
  * Contract: series refs are positive and never reused while the process runs (replay keeps the WAL's refs).
+ * Internally a series lives in a slot: per-series state is in typed arrays indexed by slot, slots are reused after
+ * a series is removed, and a paged table maps refs to slots — so memory follows the live series, not the highest
+ * ref ever handed out (a Prometheus WAL after months of churn has refs in the millions).
  * Appends are validated at `append` against committed data and the transaction's own samples; commits run one
  * at a time (WAL first, then memory). A ref passed to `append` is trusted to belong to the labels it came with.
  */
@@ -78,8 +83,14 @@ export class Head implements Appendable, Queryable {
   readonly samplesPerChunk: number;
   log: ((batch: CommitBatch) => Promise<void>) | undefined;
 
-  /** @internal Labels by ref; undefined for unused or deleted refs. */
-  readonly labels: (Labels | undefined)[] = [undefined];
+  /** @internal Labels by slot; undefined for free slots. */
+  readonly slotLabels: (Labels | undefined)[] = [undefined];
+  /** @internal The ref of the series in each slot (0 for free slots). */
+  refOfSlot = new Float64Array(0);
+  private readonly slotPages: (Int32Array | undefined)[] = [];
+  private readonly pageLive: number[] = [];
+  private readonly freeSlots: number[] = [];
+  private nextSlot = 1;
   private readonly byHash = new Map<number, number | number[]>();
   /** @internal */
   readonly postings = new MemPostings();
@@ -94,7 +105,7 @@ export class Head implements Appendable, Queryable {
   private invisible = 0;
   private closed = false;
 
-  // Per-series state, indexed by ref.
+  // Per-series state, indexed by slot.
   /** @internal Newest committed timestamp; -Infinity before the first commit. */
   sMaxT = new Float64Array(0);
   /** @internal Oldest timestamp still in memory. */
@@ -165,6 +176,15 @@ export class Head implements Appendable, Queryable {
     return this.stats.headSeries;
   }
 
+  /**
+   * The oldest timestamp an appender accepts: the minimum valid time, and no older than half a chunk range before
+   * the newest sample (Prometheus's rule), so nothing lands in a range that compaction may be writing out.
+   */
+  appendableMinValidTime(): number {
+    const max = this.stats.headMaxTime;
+    return Number.isNaN(max) ? this.minValidTime : Math.max(this.minValidTime, max - this.chunkRange / 2);
+  }
+
   /** Oldest and newest sample time in the head (NaN when empty). */
   minTime(): number {
     return this.stats.headMinTime;
@@ -189,6 +209,7 @@ export class Head implements Appendable, Queryable {
       if (fill !== undefined) next.fill(fill, a.length);
       return next;
     };
+    this.refOfSlot = f(this.refOfSlot);
     this.sMaxT = f(this.sMaxT, -Infinity);
     this.sMinT = f(this.sMinT, Infinity);
     this.flags = f(this.flags);
@@ -212,22 +233,65 @@ export class Head implements Appendable, Queryable {
     this.cap = cap;
   }
 
+  /** @internal The slot of series `ref`, 0 when there is no such live series. */
+  slotOf(ref: number): number {
+    const page = this.slotPages[Math.floor(ref / PAGE)];
+    return page === undefined ? 0 : (page[ref % PAGE] as number);
+  }
+
+  private setSlot(ref: number, slot: number): void {
+    const p = Math.floor(ref / PAGE);
+    let page = this.slotPages[p];
+    if (page === undefined) {
+      page = this.slotPages[p] = new Int32Array(PAGE);
+      this.pageLive[p] = 0;
+    }
+    if (slot !== 0) {
+      page[ref % PAGE] = slot;
+      this.pageLive[p] = (this.pageLive[p] as number) + 1;
+      return;
+    }
+    page[ref % PAGE] = 0;
+    const left = (this.pageLive[p] as number) - 1;
+    this.pageLive[p] = left;
+    if (left === 0) this.slotPages[p] = undefined;
+  }
+
   /** True when `ref` names a live series. */
   exists(ref: number): boolean {
-    return ref > 0 && ref < this.nextRef && ((this.flags[ref] as number) & FLAG_DELETED) === 0 && this.labels[ref] !== undefined;
+    return ref > 0 && this.slotOf(ref) !== 0;
   }
 
   /** True when the series has committed samples (queriers only see those). */
   visible(ref: number): boolean {
-    return (this.sMaxT[ref] as number) > -Infinity && ((this.flags[ref] as number) & FLAG_DELETED) === 0;
+    const slot = this.slotOf(ref);
+    return slot !== 0 && (this.sMaxT[slot] as number) > -Infinity;
+  }
+
+  /** The series' labels, undefined when `ref` is not a live series. */
+  labelsOf(ref: number): Labels | undefined {
+    const slot = this.slotOf(ref);
+    return slot === 0 ? undefined : this.slotLabels[slot];
+  }
+
+  /** Newest committed timestamp of the series (-Infinity when none). */
+  maxTimeOf(ref: number): number {
+    const slot = this.slotOf(ref);
+    return slot === 0 ? -Infinity : (this.sMaxT[slot] as number);
+  }
+
+  /** Oldest timestamp the head still holds for the series (Infinity when none). */
+  minTimeOf(ref: number): number {
+    const slot = this.slotOf(ref);
+    return slot === 0 ? Infinity : (this.sMinT[slot] as number);
   }
 
   /** The ref of the series with these labels, or 0. */
   lookup(labels: Labels): number {
     const hit = this.byHash.get(labels.hash());
     if (hit === undefined) return 0;
-    if (typeof hit === 'number') return (this.labels[hit] as Labels).equals(labels) ? hit : 0;
-    for (const r of hit) if ((this.labels[r] as Labels).equals(labels)) return r;
+    if (typeof hit === 'number') return (this.labelsOf(hit) as Labels).equals(labels) ? hit : 0;
+    for (const r of hit) if ((this.labelsOf(r) as Labels).equals(labels)) return r;
     return 0;
   }
 
@@ -238,26 +302,32 @@ export class Head implements Appendable, Queryable {
     validateLabels(labels);
     const ref = wantRef > 0 ? wantRef : this.nextRef;
     if (ref >= this.nextRef) this.nextRef = ref + 1;
-    if (ref >= this.cap) this.grow(ref + 1);
-    const flat = labels.flat.map((s) => this.interner.intern(s));
+    let slot = this.freeSlots.pop();
+    if (slot === undefined) {
+      slot = this.nextSlot++;
+      if (slot >= this.cap) this.grow(slot + 1);
+    }
+    this.setSlot(ref, slot);
+    this.refOfSlot[slot] = ref;
+    const flat = labels.flat.map((x) => this.interner.intern(x));
     const interned = Labels.fromSortedFlat(flat);
-    this.labels[ref] = interned;
+    this.slotLabels[slot] = interned;
     const h = labels.hash();
     const hit = this.byHash.get(h);
     if (hit === undefined) this.byHash.set(h, ref);
     else if (typeof hit === 'number') this.byHash.set(h, [hit, ref]);
     else hit.push(ref);
     this.postings.add(ref, flat);
-    this.flags[ref] = 0;
-    this.sMaxT[ref] = -Infinity;
-    this.sMinT[ref] = Infinity;
-    this.oSlot[ref] = -1;
-    this.xN[ref] = 0;
-    this.cFirst[ref] = -1;
-    this.sizeHint[ref] = 0;
-    this.cLast[ref] = -1;
-    this.pTxn[ref] = 0;
-    this.pCount[ref] = 0;
+    this.flags[slot] = 0;
+    this.sMaxT[slot] = -Infinity;
+    this.sMinT[slot] = Infinity;
+    this.oSlot[slot] = -1;
+    this.xN[slot] = 0;
+    this.cFirst[slot] = -1;
+    this.sizeHint[slot] = 0;
+    this.cLast[slot] = -1;
+    this.pTxn[slot] = 0;
+    this.pCount[slot] = 0;
     this.invisible++;
     this.stats.headSeries++;
     this.stats.headSeriesCreatedTotal++;
@@ -269,23 +339,23 @@ export class Head implements Appendable, Queryable {
     return this.invisible > 0;
   }
 
-  /** @internal Last committed value's bits equal those of `v`. */
-  sameAsLast(ref: number, v: number): boolean {
+  /** @internal Last committed value's bits (of the series in `slot`) equal those of `v`. */
+  sameAsLast(slot: number, v: number): boolean {
     f64[0] = v;
-    return u32[1] === this.xVHi[ref] && u32[0] === this.xVLo[ref];
+    return u32[1] === this.xVHi[slot] && u32[0] === this.xVLo[slot];
   }
 
-  /** @internal Whether the log has seen the series; marks it seen. */
-  takeUnlogged(ref: number): boolean {
-    const f = this.flags[ref] as number;
+  /** @internal Whether the log has seen the series in `slot`; marks it seen. */
+  takeUnlogged(slot: number): boolean {
+    const f = this.flags[slot] as number;
     if ((f & FLAG_LOGGED) !== 0) return false;
-    this.flags[ref] = f | FLAG_LOGGED;
+    this.flags[slot] = f | FLAG_LOGGED;
     return true;
   }
 
   /** @internal Undoes takeUnlogged after a failed log write. */
-  markUnlogged(ref: number): void {
-    this.flags[ref] = (this.flags[ref] as number) & ~FLAG_LOGGED;
+  markUnlogged(slot: number): void {
+    this.flags[slot] = (this.flags[slot] as number) & ~FLAG_LOGGED;
   }
 
   /** @internal */
@@ -306,112 +376,112 @@ export class Head implements Appendable, Queryable {
   }
 
   /**
-   * @internal Adds a committed sample to the series' chunks. The caller has checked t > sMaxT[ref].
+   * @internal Adds a committed sample to the chunks of the series in `slot`. The caller has checked t > sMaxT[slot].
    */
-  appendCommitted(ref: number, t: number, v: number): void {
-    let handle = this.oSlot[ref] as number;
+  appendCommitted(slot: number, t: number, v: number): void {
+    let handle = this.oSlot[slot] as number;
     if (handle < 0) {
-      handle = this.openChunk(ref, t);
+      handle = this.openChunk(slot, t);
     } else {
-      const n = this.xN[ref] as number;
+      const n = this.xN[slot] as number;
       if (n === this.samplesPerChunk >> 2) {
-        const start = this.oMinT[ref] as number;
-        const max = this.oNextAt[ref] as number;
-        const k = idiv(max - start, ((this.sMaxT[ref] as number) - start + 1) * 4);
-        if (k > 1) this.oNextAt[ref] = start + idiv(max - start, k);
+        const start = this.oMinT[slot] as number;
+        const max = this.oNextAt[slot] as number;
+        const k = idiv(max - start, ((this.sMaxT[slot] as number) - start + 1) * 4);
+        if (k > 1) this.oNextAt[slot] = start + idiv(max - start, k);
       }
-      if (t >= (this.oNextAt[ref] as number) || n >= this.samplesPerChunk * 2 || n >= XOR_MAX_SAMPLES) {
-        this.cutChunk(ref);
-        handle = this.openChunk(ref, t);
-      } else if (((this.oBitPos[ref] as number) >>> 3) + XOR_MAX_SAMPLE_BYTES + 1 > classSize(SlabAllocator.classOf(handle))) {
+      if (t >= (this.oNextAt[slot] as number) || n >= this.samplesPerChunk * 2 || n >= XOR_MAX_SAMPLES) {
+        this.cutChunk(slot);
+        handle = this.openChunk(slot, t);
+      } else if (((this.oBitPos[slot] as number) >>> 3) + XOR_MAX_SAMPLE_BYTES + 1 > classSize(SlabAllocator.classOf(handle))) {
         const cls = SlabAllocator.classOf(handle);
         if (cls + 1 < SLAB_CLASSES) {
           // Grow straight to the size the whole chunk will probably need, judging by the bytes per sample so far.
-          const used = ((this.oBitPos[ref] as number) + 7) >>> 3;
-          const projected = Math.ceil((used / (this.xN[ref] as number)) * this.samplesPerChunk * 1.05) + XOR_MAX_SAMPLE_BYTES + 1;
-          handle = this.moveOpenChunk(ref, Math.max(cls + 1, classFor(projected)));
+          const used = ((this.oBitPos[slot] as number) + 7) >>> 3;
+          const projected = Math.ceil((used / (this.xN[slot] as number)) * this.samplesPerChunk * 1.05) + XOR_MAX_SAMPLE_BYTES + 1;
+          handle = this.moveOpenChunk(slot, Math.max(cls + 1, classFor(projected)));
         } else {
-          this.cutChunk(ref);
-          handle = this.openChunk(ref, t);
+          this.cutChunk(slot);
+          handle = this.openChunk(slot, t);
         }
       }
     }
     const st = this.st;
-    st.numSamples = this.xN[ref] as number;
-    st.t = this.sMaxT[ref] as number;
-    st.tDelta = this.xTDelta[ref] as number;
-    st.vHi = this.xVHi[ref] as number;
-    st.vLo = this.xVLo[ref] as number;
-    st.lead = this.xLead[ref] as number;
-    st.trail = this.xTrail[ref] as number;
+    st.numSamples = this.xN[slot] as number;
+    st.t = this.sMaxT[slot] as number;
+    st.tDelta = this.xTDelta[slot] as number;
+    st.vHi = this.xVHi[slot] as number;
+    st.vLo = this.xVLo[slot] as number;
+    st.lead = this.xLead[slot] as number;
+    st.trail = this.xTrail[slot] as number;
     const buf = this.slabs.buffer(handle);
     const base = this.slabs.offset(handle);
-    const end = xorAppend(buf, base, base * 8 + (this.oBitPos[ref] as number), st, t, v);
-    this.oBitPos[ref] = end - base * 8;
-    this.xN[ref] = st.numSamples;
-    this.xTDelta[ref] = st.tDelta;
-    this.xVHi[ref] = st.vHi;
-    this.xVLo[ref] = st.vLo;
-    this.xLead[ref] = st.lead;
-    this.xTrail[ref] = st.trail;
-    if ((this.sMaxT[ref] as number) === -Infinity) {
+    const end = xorAppend(buf, base, base * 8 + (this.oBitPos[slot] as number), st, t, v);
+    this.oBitPos[slot] = end - base * 8;
+    this.xN[slot] = st.numSamples;
+    this.xTDelta[slot] = st.tDelta;
+    this.xVHi[slot] = st.vHi;
+    this.xVLo[slot] = st.vLo;
+    this.xLead[slot] = st.lead;
+    this.xTrail[slot] = st.trail;
+    if ((this.sMaxT[slot] as number) === -Infinity) {
       this.invisible--;
-      this.sMinT[ref] = t;
+      this.sMinT[slot] = t;
     }
-    this.sMaxT[ref] = t;
+    this.sMaxT[slot] = t;
     const s = this.stats;
     if (!(t <= s.headMaxTime)) s.headMaxTime = t;
     if (!(t >= s.headMinTime)) s.headMinTime = t;
   }
 
-  private openChunk(ref: number, t: number): number {
-    const handle = this.slabs.alloc(this.sizeHint[ref] as number);
-    this.oSlot[ref] = handle;
-    this.oBitPos[ref] = XOR_HEADER_BYTES * 8;
-    this.oMinT[ref] = t;
-    this.oNextAt[ref] = idiv(t, this.chunkRange) * this.chunkRange + this.chunkRange;
-    this.xN[ref] = 0;
-    this.xTDelta[ref] = 0;
-    this.xVHi[ref] = 0;
-    this.xVLo[ref] = 0;
-    this.xLead[ref] = NO_WINDOW;
-    this.xTrail[ref] = 0;
+  private openChunk(slot: number, t: number): number {
+    const handle = this.slabs.alloc(this.sizeHint[slot] as number);
+    this.oSlot[slot] = handle;
+    this.oBitPos[slot] = XOR_HEADER_BYTES * 8;
+    this.oMinT[slot] = t;
+    this.oNextAt[slot] = idiv(t, this.chunkRange) * this.chunkRange + this.chunkRange;
+    this.xN[slot] = 0;
+    this.xTDelta[slot] = 0;
+    this.xVHi[slot] = 0;
+    this.xVLo[slot] = 0;
+    this.xLead[slot] = NO_WINDOW;
+    this.xTrail[slot] = 0;
     this.stats.headChunks++;
     this.stats.headChunksCreatedTotal++;
     this.stats.headChunkBytes = this.slabs.allocatedBytes + this.arena.allocatedBytes;
     return handle;
   }
 
-  private moveOpenChunk(ref: number, cls: number): number {
-    const old = this.oSlot[ref] as number;
+  private moveOpenChunk(slot: number, cls: number): number {
+    const old = this.oSlot[slot] as number;
     const handle = this.slabs.alloc(cls);
-    const len = ((this.oBitPos[ref] as number) + 7) >>> 3;
+    const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
     const from = this.slabs.offset(old);
     this.slabs.buffer(handle).set(this.slabs.buffer(old).subarray(from, from + len), this.slabs.offset(handle));
     this.slabs.release(old);
-    this.oSlot[ref] = handle;
+    this.oSlot[slot] = handle;
     this.stats.headChunkBytes = this.slabs.allocatedBytes + this.arena.allocatedBytes;
     return handle;
   }
 
   /** Moves the open chunk into the arena as a closed chunk. */
-  private cutChunk(ref: number): void {
-    const handle = this.oSlot[ref] as number;
-    const len = ((this.oBitPos[ref] as number) + 7) >>> 3;
+  private cutChunk(slot: number): void {
+    const handle = this.oSlot[slot] as number;
+    const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
     const ah = this.arena.put(this.slabs.buffer(handle), this.slabs.offset(handle), len);
-    this.sizeHint[ref] = classFor(len + XOR_MAX_SAMPLE_BYTES + 1);
+    this.sizeHint[slot] = classFor(len + XOR_MAX_SAMPLE_BYTES + 1);
     this.slabs.release(handle);
-    this.oSlot[ref] = -1;
+    this.oSlot[slot] = -1;
     const id = this.allocChunkId();
-    this.ckMinT[id] = this.oMinT[ref] as number;
-    this.ckMaxT[id] = this.sMaxT[ref] as number;
+    this.ckMinT[id] = this.oMinT[slot] as number;
+    this.ckMaxT[id] = this.sMaxT[slot] as number;
     this.ckHandle[id] = ah;
     this.ckLen[id] = len;
     this.ckNext[id] = -1;
-    const last = this.cLast[ref] as number;
-    if (last < 0) this.cFirst[ref] = id;
+    const last = this.cLast[slot] as number;
+    if (last < 0) this.cFirst[slot] = id;
     else this.ckNext[last] = id;
-    this.cLast[ref] = id;
+    this.cLast[slot] = id;
   }
 
   private allocChunkId(): number {
@@ -442,11 +512,11 @@ export class Head implements Appendable, Queryable {
   }
 
   /**
-   * The series' chunks overlapping [mint, maxt], oldest first; the open chunk is copied so later appends and
-   * garbage collection cannot change what the snapshot reads.
+   * The chunks overlapping [mint, maxt] of the series in `slot`, oldest first; the open chunk is copied so later
+   * appends and garbage collection cannot change what the snapshot reads.
    */
-  snapshotChunks(ref: number, mint: number, maxt: number, out: ChunkSnapshot): void {
-    for (let id = this.cFirst[ref] as number; id >= 0; id = this.ckNext[id] as number) {
+  snapshotChunks(slot: number, mint: number, maxt: number, out: ChunkSnapshot): void {
+    for (let id = this.cFirst[slot] as number; id >= 0; id = this.ckNext[id] as number) {
       const lo = this.ckMinT[id] as number;
       const hi = this.ckMaxT[id] as number;
       if (hi < mint || lo > maxt) continue;
@@ -458,13 +528,13 @@ export class Head implements Appendable, Queryable {
       out.minTs.push(lo);
       out.maxTs.push(hi);
     }
-    const handle = this.oSlot[ref] as number;
-    if (handle >= 0 && (this.xN[ref] as number) > 0) {
-      const lo = this.oMinT[ref] as number;
-      const hi = this.sMaxT[ref] as number;
+    const handle = this.oSlot[slot] as number;
+    if (handle >= 0 && (this.xN[slot] as number) > 0) {
+      const lo = this.oMinT[slot] as number;
+      const hi = this.sMaxT[slot] as number;
       if (hi >= mint && lo <= maxt) {
         const base = this.slabs.offset(handle);
-        const len = ((this.oBitPos[ref] as number) + 7) >>> 3;
+        const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
         out.bufs.push(this.slabs.buffer(handle).slice(base, base + len));
         out.starts.push(0);
         out.ends.push(len);
@@ -512,43 +582,46 @@ export class Head implements Appendable, Queryable {
     if (mint > this.minValidTime) this.minValidTime = mint;
     const deleted: (readonly string[])[] = [];
     let newMin = Infinity;
-    for (let ref = 1; ref < this.nextRef; ref++) {
-      const labels = this.labels[ref];
+    for (let slot = 1; slot < this.nextSlot; slot++) {
+      const labels = this.slotLabels[slot];
       if (labels === undefined) continue;
-      let id = this.cFirst[ref] as number;
+      const seriesRef = this.refOfSlot[slot] as number;
+      let id = this.cFirst[slot] as number;
       while (id >= 0 && (this.ckMaxT[id] as number) < mint) {
         const next = this.ckNext[id] as number;
         this.freeChunk(id);
         id = next;
       }
-      this.cFirst[ref] = id;
-      if (id < 0) this.cLast[ref] = -1;
-      const maxT = this.sMaxT[ref] as number;
-      if (maxT < mint && (this.pCount[ref] as number) === 0) {
-        const open = this.oSlot[ref] as number;
+      this.cFirst[slot] = id;
+      if (id < 0) this.cLast[slot] = -1;
+      const maxT = this.sMaxT[slot] as number;
+      if (maxT < mint && (this.pCount[slot] as number) === 0) {
+        const open = this.oSlot[slot] as number;
         if (open >= 0) {
           this.slabs.release(open);
-          this.oSlot[ref] = -1;
+          this.oSlot[slot] = -1;
           this.stats.headChunks--;
           this.stats.headChunksRemovedTotal++;
         }
-        for (let c = this.cFirst[ref] as number; c >= 0; ) {
+        for (let c = this.cFirst[slot] as number; c >= 0; ) {
           const next = this.ckNext[c] as number;
           this.freeChunk(c);
           c = next;
         }
-        this.cFirst[ref] = this.cLast[ref] = -1;
+        this.cFirst[slot] = this.cLast[slot] = -1;
         if (maxT === -Infinity) this.invisible--;
-        this.flags[ref] = (this.flags[ref] as number) | FLAG_DELETED;
-        this.labels[ref] = undefined;
-        this.unhash(labels, ref);
+        this.slotLabels[slot] = undefined;
+        this.refOfSlot[slot] = 0;
+        this.setSlot(seriesRef, 0);
+        this.freeSlots.push(slot);
+        this.unhash(labels, seriesRef);
         deleted.push(labels.flat);
         this.stats.headSeries--;
         this.stats.headSeriesRemovedTotal++;
         continue;
       }
-      const first = id >= 0 ? (this.ckMinT[id] as number) : (this.oSlot[ref] as number) >= 0 ? (this.oMinT[ref] as number) : Infinity;
-      this.sMinT[ref] = first;
+      const first = id >= 0 ? (this.ckMinT[id] as number) : (this.oSlot[slot] as number) >= 0 ? (this.oMinT[slot] as number) : Infinity;
+      this.sMinT[slot] = first;
       if (maxT > -Infinity && first < newMin) newMin = first;
     }
     for (const [ref, list] of this.tombstones) {
@@ -558,9 +631,9 @@ export class Head implements Appendable, Queryable {
       else this.tombstones.set(ref, keep);
     }
     if (deleted.length > 0) {
-      this.postings.delete(deleted, (r) => ((this.flags[r] as number) & FLAG_DELETED) !== 0);
+      this.postings.delete(deleted, (r) => this.slotOf(r) === 0);
       const used = new Set<string>();
-      for (const l of this.labels) if (l !== undefined) for (const s of l.flat) used.add(s);
+      for (const l of this.slotLabels) if (l !== undefined) for (const x of l.flat) used.add(x);
       this.interner.retain((s) => used.has(s));
     }
     this.stats.headMinTime = newMin === Infinity ? NaN : Math.max(newMin, mint);
@@ -588,9 +661,9 @@ export class Head implements Appendable, Queryable {
     else list.push(mint, maxt);
   }
 
-  /** Every live ref, ascending. */
+  /** Every live ref, in no particular order. */
   *refs(): IterableIterator<SeriesRef> {
-    for (let ref = 1; ref < this.nextRef; ref++) if (this.labels[ref] !== undefined) yield ref;
+    for (let slot = 1; slot < this.nextSlot; slot++) if (this.slotLabels[slot] !== undefined) yield this.refOfSlot[slot] as number;
   }
 }
 

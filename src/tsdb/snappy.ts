@@ -43,6 +43,11 @@ function emitLiteral(dst: Uint8Array, d: number, src: Uint8Array, start: number,
     dst[d++] = (n >>> 16) & 0xff;
     dst[d++] = n >>> 24;
   }
+  if (end - start < 32) {
+    // Short literals are the common case between matches: a loop beats creating a subarray.
+    for (let i = start; i < end; i++) dst[d++] = src[i] as number;
+    return d;
+  }
   dst.set(src.subarray(start, end), d);
   return d + end - start;
 }
@@ -143,7 +148,8 @@ export function decompress(src: Uint8Array, start = 0, end = src.length): Uint8A
       }
       len += 1;
       if (s + len > end || d + len > n) throw corrupt('literal runs past the input or output');
-      dst.set(src.subarray(s, s + len), d);
+      if (len < 32) for (let k = 0; k < len; k++) dst[d + k] = src[s + k] as number;
+      else dst.set(src.subarray(s, s + len), d);
       s += len;
       d += len;
       continue;
@@ -166,7 +172,7 @@ export function decompress(src: Uint8Array, start = 0, end = src.length): Uint8A
       s += 4;
     }
     if (offset === 0 || offset > d || d + len > n) throw corrupt(`bad copy (offset ${offset}, length ${len}) at output byte ${d}`);
-    if (offset >= len) dst.copyWithin(d, d - offset, d - offset + len);
+    if (offset >= len && len >= 32) dst.copyWithin(d, d - offset, d - offset + len);
     else for (let k = 0; k < len; k++) dst[d + k] = dst[d - offset + k] as number;
     d += len;
   }

@@ -17,7 +17,7 @@
  * walReplaySamplesDroppedTotal → samples skipped during replay (unknown series, out of order, too old);
  * checkpointCreationsTotal / checkpointCreationsFailedTotal / checkpointDeletionsTotal → prometheus_tsdb_checkpoint_…;
  * compactionsTotal → prometheus_tsdb_compactions_total; compactionsFailedTotal → prometheus_tsdb_compactions_failed_total;
- * blocksLoaded → prometheus_tsdb_blocks_loaded; retentionBlocksDeletedTotal → prometheus_tsdb_time_retentions_total (+ size);
+ * blocksLoaded → prometheus_tsdb_blocks_loaded; blocksCorruptedTotal → blocks set aside at open (Vigil's own); retentionBlocksDeletedTotal → prometheus_tsdb_time_retentions_total (+ size);
  * headChunkBytes → bytes of memory holding head chunks (Vigil's own).
  */
 export class TsdbStats {
@@ -48,5 +48,6 @@ export class TsdbStats {
   compactionsTotal = 0;
   compactionsFailedTotal = 0;
   blocksLoaded = 0;
+  blocksCorruptedTotal = 0;
   retentionBlocksDeletedTotal = 0;
 }

@@ -1,8 +1,9 @@
 // WAL checkpoints: the still-needed records of a run of segments rewritten into `checkpoint.N` (Prometheus's layout).
 
-import { closeSync, fsyncSync, openSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Labels } from '../model/labels.js';
+import { syncDir } from './block-writer.js';
 import { ByteWriter } from './byte-writer.js';
 import { decodeRecord, encodeSamples, encodeSeries, encodeTombstones, type Tombstone } from './wal-records.js';
 import { readSegment } from './wal-reader.js';
@@ -118,7 +119,7 @@ export function createCheckpoint(walDir: string, from: number, to: number, optio
   return { index: to, series: nSeries, samples: nSamples };
 }
 
-/** Deletes segments below `before` and checkpoints below `before - 1`… i.e. older than the newest one kept. */
+/** Deletes the segments numbered below `before`; returns their numbers. */
 export function truncateWal(walDir: string, before: number): number[] {
   const removed: number[] = [];
   for (const s of listSegments(walDir)) {
@@ -140,13 +141,4 @@ export function deleteCheckpointsBefore(walDir: string, keep: number): number {
     }
   }
   return n;
-}
-
-export function syncDir(dir: string): void {
-  const fd = openSync(dir, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -4,6 +4,7 @@ import { Labels } from '../model/labels.js';
 import { StorageError } from '../storage/storage-error.js';
 import { ByteReader } from './byte-reader.js';
 import type { ByteWriter } from './byte-writer.js';
+import { putVarint } from './varint.js';
 
 export const RECORD_SERIES = 1;
 export const RECORD_SAMPLES = 2;
@@ -30,7 +31,29 @@ export function encodeSamples(w: ByteWriter, refs: ArrayLike<number>, ts: ArrayL
   const baseT = ts[from] as number;
   w.be64(baseRef).be64(baseT);
   w.reserve((to - from) * 28);
-  for (let i = from; i < to; i++) w.varint((refs[i] as number) - baseRef).varint((ts[i] as number) - baseT).f64(vs[i] as number);
+  w.length = encodeSampleEntries(w.raw, w.rawView, w.length, refs, ts, vs, from, to, baseRef, baseT);
+}
+
+/** The per-sample part of a samples record, written straight into a reserved buffer; returns the end position. */
+function encodeSampleEntries(
+  buf: Uint8Array,
+  view: DataView,
+  pos: number,
+  refs: ArrayLike<number>,
+  ts: ArrayLike<number>,
+  vs: ArrayLike<number>,
+  from: number,
+  to: number,
+  baseRef: number,
+  baseT: number,
+): number {
+  for (let i = from; i < to; i++) {
+    pos = putVarint(buf, pos, (refs[i] as number) - baseRef);
+    pos = putVarint(buf, pos, (ts[i] as number) - baseT);
+    view.setFloat64(pos, vs[i] as number);
+    pos += 8;
+  }
+  return pos;
 }
 
 /** One deleted interval of one series, inclusive at both ends. */

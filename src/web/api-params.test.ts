@@ -27,7 +27,7 @@ test('bad parameters are bad_data naming the parameter', () => {
   const form = new URLSearchParams('time=abc&step=zz&limit=-1');
   assert.throws(
     () => timeParam(form, 'time', 0),
-    (e: unknown) => e instanceof ApiError && e.errorType === 'bad_data' && e.message === 'invalid parameter "time": cannot parse "abc" to a valid timestamp',
+    (e: unknown) => e instanceof ApiError && e.errorType === 'bad_data' && e.message === `invalid parameter "time": Invalid time value for 'time': cannot parse "abc" to a valid timestamp`,
   );
   assert.throws(() => durationParam(form, 'step'), /invalid parameter "step": cannot parse "zz" to a valid duration/);
   assert.throws(() => limitParam(form), /limit must be non-negative/);

@@ -65,10 +65,23 @@ export function parseDuration(s: string): number {
   }
 }
 
-/** `name`'s time, or `fallback` when absent/empty; bad values are `bad_data` naming the parameter. */
+/**
+ * `name`'s time, or `fallback` when absent/empty; bad values are `bad_data` naming the parameter twice, as
+ * Prometheus words it (`invalid parameter "time": Invalid time value for 'time': cannot parse ...`).
+ */
 export function timeParam(form: URLSearchParams, name: string, fallback: number): number {
   const v = form.get(name);
   if (v === null || v === '') return fallback;
+  try {
+    return parseTime(v);
+  } catch (err) {
+    throw new ApiError('bad_data', `invalid parameter ${JSON.stringify(name)}: Invalid time value for '${name}': ${(err as Error).message}`);
+  }
+}
+
+/** A required time (query_range's start and end): bad or missing values are `invalid parameter "<name>": ...`. */
+export function requiredTimeParam(form: URLSearchParams, name: string): number {
+  const v = form.get(name) ?? '';
   try {
     return parseTime(v);
   } catch (err) {

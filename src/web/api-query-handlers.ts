@@ -2,7 +2,7 @@
 
 import { ApiError } from './api-error.js';
 import { apiSuccess } from './api-envelope.js';
-import { durationParam, timeParam } from './api-params.js';
+import { durationParam, requiredTimeParam, timeParam } from './api-params.js';
 import type { WebRequest, WebResponse } from './http-exchange.js';
 import { formValues } from './http-exchange.js';
 import { jsonString } from './json-format.js';
@@ -49,22 +49,16 @@ async function instantQuery(req: WebRequest, deps: QueryHandlerDeps): Promise<We
 
 async function rangeQuery(req: WebRequest, deps: QueryHandlerDeps): Promise<WebResponse> {
   const form = formValues(req);
-  const start = requiredTime(form, 'start');
-  const end = requiredTime(form, 'end');
-  if (end < start) throw new ApiError('bad_data', 'end timestamp must not be before start time');
+  const start = requiredTimeParam(form, 'start');
+  const end = requiredTimeParam(form, 'end');
+  if (end < start) throw new ApiError('bad_data', 'invalid parameter "end": end timestamp must not be before start time');
   const stepText = form.get('step') ?? '';
   if (stepText === '') throw new ApiError('bad_data', 'invalid parameter "step": cannot parse "" to a valid duration');
   const step = durationParam(form, 'step') as number;
-  if (step <= 0) throw new ApiError('bad_data', 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  if (step <= 0) throw new ApiError('bad_data', 'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
   if ((end - start) / step > MAX_POINTS) {
     throw new ApiError('bad_data', 'exceeded maximum resolution of 11,000 points per timeseries. Try decreasing the query resolution (?step=XX)');
   }
   const answer = await deps.queries.range(form.get('query') ?? '', start, end, step, options(req, form, deps));
   return apiSuccess(queryDataJson(answer.result), answer.warnings, answer.infos);
-}
-
-function requiredTime(form: URLSearchParams, name: string): number {
-  const v = form.get(name);
-  if (v === null || v === '') throw new ApiError('bad_data', `invalid parameter ${JSON.stringify(name)}: cannot parse "" to a valid timestamp`);
-  return timeParam(form, name, 0);
 }

@@ -4,6 +4,7 @@ import { compareLabels, compareStrings } from '../model/labels.js';
 import type { Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import { VigilError } from '../model/errors.js';
+import { PromQLParseError } from '../promql/parse-error.js';
 import type { Queryable } from '../storage/queryable.js';
 import { ApiError } from './api-error.js';
 import { apiSuccess, labelsJson, stringsJson } from './api-envelope.js';
@@ -27,18 +28,27 @@ export function registerSeriesHandlers(app: WebApp, deps: SeriesHandlerDeps): vo
   app.route('GET', '/api/v1/label/:name/values', (req) => labelValues(req, deps));
 }
 
-/** The match[] selectors, parsed; each must have a matcher that does not match the empty string. */
-function matchSets(form: URLSearchParams, deps: SeriesHandlerDeps): Matcher[][] {
+const EMPTY_MATCHERS = 'match[] must contain at least one non-empty matcher';
+
+/**
+ * The match[] selectors, parsed; each must have a matcher that does not match the empty string. Errors are worded
+ * as Prometheus words them: /series prefixes `invalid parameter "match[]": `, /labels and /label/../values do not.
+ */
+function matchSets(form: URLSearchParams, deps: SeriesHandlerDeps, prefixed: boolean): Matcher[][] {
+  const prefix = prefixed ? 'invalid parameter "match[]": ' : '';
   return form.getAll('match[]').map((s) => {
     let ms: Matcher[];
     try {
       ms = deps.parseSelector(s);
     } catch (err) {
+      if (err instanceof PromQLParseError && err.detail === 'vector selector must contain at least one non-empty matcher') {
+        throw new ApiError('bad_data', prefix + EMPTY_MATCHERS);
+      }
       if (err instanceof ApiError) throw err;
-      if (err instanceof VigilError) throw new ApiError('bad_data', err.message);
+      if (err instanceof VigilError) throw new ApiError('bad_data', prefix + err.message);
       throw err;
     }
-    if (ms.every((m) => m.matchesEmpty())) throw new ApiError('bad_data', 'match[] must contain at least one non-empty matcher');
+    if (ms.every((m) => m.matchesEmpty())) throw new ApiError('bad_data', prefix + EMPTY_MATCHERS);
     return ms;
   });
 }
@@ -52,7 +62,7 @@ function series(req: WebRequest, deps: SeriesHandlerDeps): WebResponse {
   const limit = limitParam(form);
   if (form.getAll('match[]').length === 0) throw new ApiError('bad_data', 'no match[] parameter provided');
   const [start, end] = range(form);
-  const sets = matchSets(form, deps);
+  const sets = matchSets(form, deps, true);
   const q = deps.queryable.querier(start, end);
   try {
     const byHash = new Map<number, Labels[]>();
@@ -88,7 +98,7 @@ function labelNames(req: WebRequest, deps: SeriesHandlerDeps): WebResponse {
   const form = formValues(req);
   const limit = limitParam(form);
   const [start, end] = range(form);
-  const sets = matchSets(form, deps);
+  const sets = matchSets(form, deps, false);
   const q = deps.queryable.querier(start, end);
   try {
     let names: string[];
@@ -111,7 +121,7 @@ function labelValues(req: WebRequest, deps: SeriesHandlerDeps): WebResponse {
   if (!LABEL_NAME.test(name)) throw new ApiError('bad_data', `invalid label name: ${JSON.stringify(name)}`);
   const limit = limitParam(form);
   const [start, end] = range(form);
-  const sets = matchSets(form, deps);
+  const sets = matchSets(form, deps, false);
   const q = deps.queryable.querier(start, end);
   try {
     let values: string[];

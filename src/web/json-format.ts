@@ -19,6 +19,24 @@ export function formatValue(v: number): string {
   return `${mantissa}e${sign}${digits.length < 2 ? `0${digits}` : digits}`;
 }
 
+/** Go's strconv.FormatFloat(v, 'f', -1, 64): shortest digits, never an exponent (scalar results use it). */
+export function formatFloatF(v: number): string {
+  if (v !== v) return 'NaN';
+  if (v === Infinity) return '+Inf';
+  if (v === -Infinity) return '-Inf';
+  const s = String(v);
+  if (!s.includes('e')) return s;
+  const [mant, expText] = v.toExponential().split('e') as [string, string];
+  const neg = mant.startsWith('-');
+  const digits = mant.replace('-', '').replace('.', '');
+  const exp = Number(expText);
+  let out: string;
+  if (exp < 0) out = `0.${'0'.repeat(-exp - 1)}${digits}`;
+  else if (digits.length <= exp + 1) out = digits + '0'.repeat(exp + 1 - digits.length);
+  else out = `${digits.slice(0, exp + 1)}.${digits.slice(exp + 1)}`;
+  return neg ? `-${out}` : out;
+}
+
 /**
  * A millisecond timestamp as Prometheus writes it: seconds, then `.` and exactly three digits when the
  * milliseconds are not zero (1435781451780 → `1435781451.780`).

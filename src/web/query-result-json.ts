@@ -2,7 +2,7 @@
 
 import type { Labels } from '../model/labels.js';
 import { labelsJson } from './api-envelope.js';
-import { formatTimestamp, formatValue, jsonString } from './json-format.js';
+import { formatFloatF, formatTimestamp, formatValue, jsonString } from './json-format.js';
 
 /** The shapes of a query result the API writes (structurally the PromQL engine's value types). */
 export type QueryResult =
@@ -17,10 +17,11 @@ export type QueryResult =
 /** `{"resultType":...,"result":...}`. */
 export function queryDataJson(r: QueryResult): string {
   switch (r.type) {
+    // Prometheus marshals scalars and strings apart from samples: the time as a JSON float, the value with 'f'.
     case 'scalar':
-      return `{"resultType":"scalar","result":[${formatTimestamp(r.t)},"${formatValue(r.v)}"]}`;
+      return `{"resultType":"scalar","result":[${String(r.t / 1000)},"${formatFloatF(r.v)}"]}`;
     case 'string':
-      return `{"resultType":"string","result":[${formatTimestamp(r.t)},${jsonString(r.v)}]}`;
+      return `{"resultType":"string","result":[${String(r.t / 1000)},${jsonString(r.v)}]}`;
     case 'vector': {
       const parts: string[] = [];
       for (const s of r.samples) parts.push(`{"metric":${labelsJson(s.metric)},"value":[${formatTimestamp(s.t)},"${formatValue(s.f)}"]}`);

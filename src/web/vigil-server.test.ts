@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import { FakeClock } from '../model/clock.js';
 import { Labels } from '../model/labels.js';
 import { NOP_LOGGER } from '../model/logger.js';
@@ -10,6 +10,8 @@ import { parseServerFlags } from './server-flags.js';
 import { VigilServer } from './vigil-server.js';
 
 const T0 = 1_700_000_000_000;
+const servers: VigilServer[] = [];
+after(() => Promise.all(servers.map((s) => s.stop())));
 
 async function setup(extraFlags: string[] = []): Promise<{ server: VigilServer; get: (url: string, body?: string) => Promise<{ status: number; json: unknown; text: string }> }> {
   const head = new Head();
@@ -25,6 +27,7 @@ async function setup(extraFlags: string[] = []): Promise<{ server: VigilServer; 
   const queries = new PromqlQueryService({ queryable: head, timeout: flags.queryTimeout, lookbackDelta: flags.queryLookbackDelta, maxSamples: 1000, maxConcurrency: 2 });
   const server = new VigilServer({ flags, logger: NOP_LOGGER, clock, storage: head, queries, hostname: 'test-host' });
   await server.start();
+  servers.push(server);
   const get = async (url: string, body?: string) => {
     const req = body === undefined ? makeRequest('GET', url) : makeRequest('POST', url, { body, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     const res = await server.app.handle(req);
@@ -58,7 +61,8 @@ test('instant and range queries answer in Prometheus\'s JSON', async () => {
     '{"status":"success","data":{"resultType":"matrix","result":[{"metric":{"__name__":"temp","job":"db","site":"a\\u003cb"},"values":[[1700000000,"0.5"],[1700000015,"0.5"],[1700000030,"0.5"]]}]}}',
   );
   const scalar = await get('/api/v1/query?query=1e-7&time=1.5');
-  assert.equal(scalar.text, '{"status":"success","data":{"resultType":"scalar","result":[1.500,"1e-07"]}}');
+  // As Prometheus 2.42 answers (checked against it): scalars carry the time as a JSON float and the value in 'f' form.
+  assert.equal(scalar.text, '{"status":"success","data":{"resultType":"scalar","result":[1.5,"0.0000001"]}}');
   await server.stop();
 });
 
@@ -68,9 +72,11 @@ test('bad queries and parameters get bad_data with the position or parameter', a
   assert.equal(bad.status, 400);
   assert.deepEqual(bad.json, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "query": 1:16: parse error: unclosed left parenthesis' });
   const step = await get('/api/v1/query_range?query=up&start=10&end=20&step=0');
-  assert.equal((step.json as { error: string }).error, 'zero or negative query resolution step widths are not accepted. Try a positive integer');
+  assert.equal((step.json as { error: string }).error, 'invalid parameter "step": zero or negative query resolution step widths are not accepted. Try a positive integer');
   const when = await get('/api/v1/query?query=up&time=tomorrow');
-  assert.equal((when.json as { error: string }).error, 'invalid parameter "time": cannot parse "tomorrow" to a valid timestamp');
+  assert.equal((when.json as { error: string }).error, `invalid parameter "time": Invalid time value for 'time': cannot parse "tomorrow" to a valid timestamp`);
+  const order = await get('/api/v1/query_range?query=up&start=20&end=10&step=1');
+  assert.equal((order.json as { error: string }).error, 'invalid parameter "end": end timestamp must not be before start time');
   const many = await get('/api/v1/query?query=http_requests_total[10m]&time=1700000150');
   assert.equal(many.status, 200);
   const tooMany = await get('/api/v1/query_range?query=http_requests_total[10m]&start=1700000000&end=1700000150&step=1');
@@ -90,7 +96,7 @@ test('series, labels and label values read the storage', async () => {
   assert.deepEqual((await get('/api/v1/label/job/values?match[]=temp')).json, { status: 'success', data: ['db'] });
   assert.deepEqual((await get('/api/v1/label/job/values?limit=1')).json, { status: 'success', data: ['api'], warnings: ['results truncated due to limit'] });
   assert.equal((await get('/api/v1/series')).status, 400);
-  assert.deepEqual((await get('/api/v1/series?match[]={job=~".*"}')).json, { status: 'error', errorType: 'bad_data', error: '1:1: parse error: vector selector must contain at least one non-empty matcher' });
+  assert.deepEqual((await get('/api/v1/series?match[]={job=~".*"}')).json, { status: 'error', errorType: 'bad_data', error: 'invalid parameter "match[]": match[] must contain at least one non-empty matcher' });
   assert.equal((await get('/api/v1/label/bad-name/values')).status, 400);
   await server.stop();
 });

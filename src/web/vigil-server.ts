@@ -29,6 +29,7 @@ import { WebApp } from './web-app.js';
 import { registerAdminHandlers } from './admin-handlers.js';
 import { registerFederateHandler } from './federate-handler.js';
 import { Labels } from '../model/labels.js';
+import type { Matcher } from '../model/matcher.js';
 import { registerTsdbMetrics } from './tsdb-metrics.js';
 import type { TsdbStats } from '../tsdb/tsdb-stats.js';
 import { registerUiRoutes, UiAssets } from './ui-assets.js';
@@ -54,6 +55,8 @@ export interface VigilServerOptions {
   readonly tsdbStats?: TsdbStats;
   /** Takes a snapshot of the storage (admin API); absent when the storage cannot. */
   readonly snapshot?: (skipHead: boolean) => Promise<string> | string;
+  /** Deletes samples of matching series (admin API); absent when the storage cannot. */
+  readonly deleteSeries?: (matchers: readonly Matcher[], mint: number, maxt: number) => void;
 }
 
 /** The configuration `npm start` uses when no --config.file is given: scrape this server every 15s. */
@@ -90,6 +93,7 @@ export class VigilServer {
   private lastReloadOk = false;
   private lastConfigTime = 0;
   private ready = false;
+  private stopped = false;
   private http: Server | undefined;
   private readonly httpController = new AbortController();
   private readonly quitController = new AbortController();
@@ -178,7 +182,10 @@ export class VigilServer {
     }
   }
 
+  /** Idempotent. */
   async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
     this.ready = false;
     this.discoveryController.abort();
     await this.discoveryDone;
@@ -219,7 +226,12 @@ export class VigilServer {
       lookbackDelta: o.flags.queryLookbackDelta,
       externalLabels: () => this.config?.global.externalLabels ?? Labels.EMPTY,
     });
-    registerAdminHandlers(this.app, { enabled: o.flags.enableAdminApi, ...(o.snapshot !== undefined ? { snapshot: o.snapshot } : {}) });
+    registerAdminHandlers(this.app, {
+      enabled: o.flags.enableAdminApi,
+      parseSelector,
+      ...(o.snapshot !== undefined ? { snapshot: o.snapshot } : {}),
+      ...(o.deleteSeries !== undefined ? { deleteSeries: o.deleteSeries } : {}),
+    });
     registerManagementHandlers(this.app, {
       registry: this.registry,
       isReady: () => this.ready,

@@ -133,6 +133,7 @@ tracing: {endpoint: "localhost:4317", client_type: grpc}
   'storage-unknown.yml': 'storage:\n  tsdb:\n    retention: 1d\n',
   'empty-label-value.yml': 'global:\n  external_labels:\n    a: ""\n',
   'eval-interval.yml': 'global:\n  evaluation_interval: 1x\n',
+  'dotted-rules.yml': 'rule_files: ["./rules.yml", "sd/../rules.yml"]\n',
   'two-documents.yml': 'global: {}\n---\nfoo: [\n',
   'sd-bad.yml': 'scrape_configs:\n  - job_name: a\n    file_sd_configs: [{files: ["sd-bad/*.json"]}]\n',
   'sd-bad/x.json': '[{"targets": ["a:1"], "bad": 1}]\n',
@@ -172,4 +173,14 @@ test('several files in one call: one bad file fails the run, every file is check
   const io = captureIO();
   assert.equal(await main(args, io), want.status);
   assert.equal(io.out(), want.stdout);
+});
+
+test('--syntax-only skips the files a config names, as promtool does', { skip: promtool.skip }, async () => {
+  for (const name of ['missing-rule.yml', 'sd-bad.yml', 'bad-rules.yml']) {
+    const args = ['check', 'config', '--syntax-only', join(dir, name)];
+    const want = runProgram(promtool.path as string, args);
+    const io = captureIO();
+    assert.equal(await main(args, io), want.status, name);
+    assert.equal(io.out(), want.stdout, name);
+  }
 });

@@ -17,6 +17,7 @@ import type { QueryResult } from '../engine.js';
 import type { QueryValue } from '../value.js';
 import type { SequenceValue } from '../series-notation.js';
 import { isStartTimestampLine } from '../series-notation.js';
+import { rewriteWithAt } from './at-rewrite.js';
 import { parseSeriesLine } from './series-line.js';
 import { parseScript, type AnnotationExpectation, type EvalCommand, type LoadCommand } from './test-script.js';
 
@@ -33,8 +34,8 @@ export interface EvalOutcome {
 export interface RunOptions {
   /** Re-run each instant eval as a range query around its time (upstream's range-mode check). Default true. */
   rangeCheck?: boolean;
-  /** Rewrites a query with `@ t` on every selector (needs a printer); when given, upstream's @-invariance check runs. */
-  atModifierRewrite?: (expr: Expr, query: string, evalTimeMs: number) => string | undefined;
+  /** Re-run each instant eval with every selector pinned `@ t`, at other times (upstream's @-invariance check). Default true. */
+  atCheck?: boolean;
   signal?: AbortSignal;
 }
 
@@ -51,8 +52,6 @@ export function testEngine(): Engine {
 
 class EvalFailure extends Error {}
 
-const AT_UNSAFE = /\b(days_in_month|day_of_month|day_of_week|day_of_year|end|hour|minute|month|year|predict_linear|range|start|step|time|timestamp)\s*\(/;
-
 export async function runScript(text: string, file: string, options: RunOptions = {}): Promise<EvalOutcome[]> {
   const outcomes: EvalOutcome[] = [];
   let cmds;
@@ -65,7 +64,12 @@ export async function runScript(text: string, file: string, options: RunOptions 
   let storage = new MemoryStorage();
   let nhSeries: Labels[] = [];
   let broken: string | undefined;
+  let ignoring = false;
   for (const cmd of cmds) {
+    if (cmd.kind === 'ignore' || cmd.kind === 'resume') {
+      ignoring = cmd.kind === 'ignore';
+      continue;
+    }
     if (cmd.kind === 'clear') {
       storage = new MemoryStorage();
       nhSeries = [];
@@ -77,6 +81,10 @@ export async function runScript(text: string, file: string, options: RunOptions 
       } catch (err) {
         broken = `load at line ${cmd.line} failed: ${errText(err)}`;
       }
+      continue;
+    }
+    if (ignoring) {
+      outcomes.push({ file, line: cmd.line, status: 'skipped', message: 'between ignore and resume' });
       continue;
     }
     if (broken !== undefined) {
@@ -143,8 +151,8 @@ async function runEval(engine: Engine, storage: MemoryStorage, cmd: EvalCommand,
   try {
     if (cmd.instant) {
       await checkInstant(engine, storage, cmd, expr, cmd.query, cmd.at, true, options);
-      if (options.atModifierRewrite !== undefined && !cmd.fail && !AT_UNSAFE.test(cmd.query)) {
-        const rewritten = options.atModifierRewrite(expr, cmd.query, cmd.at);
+      if (options.atCheck !== false && cmd.fail === undefined) {
+        const rewritten = rewriteWithAt(expr, cmd.query, cmd.at);
         if (rewritten !== undefined) {
           const rexpr = parseExpr(rewritten, ALL_FEATURES);
           const t = cmd.at;

@@ -50,7 +50,10 @@ export interface EvalCommand {
   readonly expected: readonly { readonly text: string; readonly line: number }[];
 }
 
-export type Command = LoadCommand | ClearCommand | EvalCommand;
+/** `ignore` … `resume`: the evals between them are not run (counted as skipped). */
+export type IgnoreCommand = { readonly kind: 'ignore'; readonly line: number } | { readonly kind: 'resume'; readonly line: number };
+
+export type Command = LoadCommand | ClearCommand | EvalCommand | IgnoreCommand;
 
 const INSTANT_RE = /^eval(?:_(fail|warn|ordered|info))?\s+instant\s+(?:at\s+(.+?))?\s+(.+)$/;
 const RANGE_RE = /^eval(?:_(fail|warn|info))?\s+range\s+from\s+(.+)\s+to\s+(.+)\s+step\s+(.+?)\s+(.+)$/;
@@ -99,8 +102,8 @@ export function parseScript(text: string, file: string): Command[] {
       continue;
     }
     const word = (l.split(/\s+/)[0] as string).toLowerCase();
-    if (word === 'clear') {
-      cmds.push({ kind: 'clear', line: lineNo });
+    if (word === 'clear' || word === 'ignore' || word === 'resume') {
+      cmds.push({ kind: word, line: lineNo });
       i++;
       continue;
     }

@@ -1,0 +1,84 @@
+// Tests of the aggregation operators: the series-at-once paths against the per-step definition.
+
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import fc from 'fast-check';
+import { Labels } from '../model/labels.js';
+import { Annotations } from './annotations.js';
+import type { AggregateExpr, AggregateOp } from './ast.js';
+import { aggregate, aggregateSeries, topkSeries, formatFloatPlain } from './aggregate.js';
+import type { Sample, Series } from './value.js';
+
+const STEPS = 3;
+const stepOf = (t: number): number => t / 1000;
+const stepTime = (i: number): number => i * 1000;
+
+function expr(op: AggregateOp, grouping: string[], without: boolean): AggregateExpr {
+  const pos = { start: 0, end: 0 };
+  return { type: 'AggregateExpr', op, expr: { type: 'NumberLiteral', val: 0, duration: false, pos }, grouping, without, pos };
+}
+
+/** label text → [[t, value text], ...] sorted by time; values as text so NaN compares equal. */
+function normalise(points: Array<{ metric: Labels; t: number; f: number }>): Record<string, string> {
+  const by: Record<string, Array<[number, string]>> = {};
+  for (const p of points) (by[p.metric.toString()] ??= []).push([p.t, Number.isNaN(p.f) ? 'NaN' : p.f.toPrecision(12)]);
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(by)) out[k] = JSON.stringify(v.sort((a, b) => a[0] - b[0]));
+  return out;
+}
+
+const valueArb = fc.oneof(fc.integer({ min: -5, max: 5 }), fc.constantFrom(NaN, Infinity, -Infinity, 1e308, 0.1));
+const seriesArb: fc.Arbitrary<Series[]> = fc
+  .uniqueArray(
+    fc.record({
+      a: fc.constantFrom('x', 'y'),
+      b: fc.constantFrom('1', '2', '3'),
+      points: fc.array(fc.tuple(fc.integer({ min: 0, max: STEPS - 1 }), valueArb), { maxLength: STEPS }),
+    }),
+    { selector: (r) => `${r.a}/${r.b}`, maxLength: 6 },
+  )
+  .map((rs) =>
+    rs.map((r) => {
+      const steps = [...new Map(r.points).entries()].sort((x, y) => x[0] - y[0]);
+      return { metric: Labels.from({ __name__: 'm', a: r.a, b: r.b }), ts: steps.map(([i]) => stepTime(i)), fs: steps.map(([, v]) => v), dropName: false };
+    }),
+  );
+
+function perStep(e: AggregateExpr, series: Series[], param: number | undefined): Record<string, string> {
+  const points: Sample[] = [];
+  for (let i = 0; i < STEPS; i++) {
+    const samples = series.flatMap((s) => s.ts.flatMap((t, k) => (stepOf(t) === i ? [{ metric: s.metric, t, f: s.fs[k] as number, dropName: false }] : [])));
+    points.push(...aggregate(e, samples, param, stepTime(i), new Annotations(), false).map((s) => ({ ...s, t: stepTime(i) })));
+  }
+  return normalise(points);
+}
+
+test('series-at-once aggregations agree with the per-step definition', () => {
+  fc.assert(
+    fc.property(
+      seriesArb,
+      fc.constantFrom<AggregateOp>('sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar', 'topk', 'bottomk'),
+      fc.constantFrom<string[]>([], ['a'], ['b'], ['a', 'b']),
+      fc.boolean(),
+      fc.integer({ min: 0, max: 3 }),
+      (series, op, grouping, without, k) => {
+        const e = expr(op, grouping, without);
+        const want = perStep(e, series, op === 'topk' || op === 'bottomk' ? k : undefined);
+        const out =
+          op === 'topk' || op === 'bottomk'
+            ? topkSeries(e, series, new Float64Array(STEPS).fill(k), STEPS, stepOf, stepTime)
+            : aggregateSeries(e, series, STEPS, stepOf, stepTime);
+        const got = normalise(out.flatMap((s) => s.ts.map((t, j) => ({ metric: s.metric, t, f: s.fs[j] as number }))));
+        assert.deepEqual(got, want);
+      },
+    ),
+    { numRuns: 400 },
+  );
+});
+
+test('count_values labels use Go\'s plain float format', () => {
+  assert.equal(formatFloatPlain(1e21), '1000000000000000000000');
+  assert.equal(formatFloatPlain(1.5e-7), '0.00000015');
+  assert.equal(formatFloatPlain(-Infinity), '-Inf');
+  assert.equal(formatFloatPlain(0.1), '0.1');
+});

@@ -1,0 +1,95 @@
+// API answers that do not depend on stored data are byte-for-byte Prometheus 2.42's (errors, formatting, params).
+
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { findProgram, freePort, startProgram, waitForHttp } from './support/programs.js';
+import type { RunningProgram } from './support/programs.js';
+
+const prometheus = findProgram('prometheus');
+
+const REQUESTS = [
+  '/api/v1/query?query=',
+  '/api/v1/query',
+  '/api/v1/query?query=up&time=x',
+  '/api/v1/query?query=up&timeout=x',
+  '/api/v1/query?query=sum(rate(x[5m])',
+  '/api/v1/query?query=time()&time=100',
+  '/api/v1/query?query=vector(1)&time=2015-07-01T20:10:51.781Z',
+  '/api/v1/query?query=vector(1e-7)&time=1.5',
+  '/api/v1/query?query=vector(1e21)&time=1.5',
+  '/api/v1/query?query=1e21&time=1.5',
+  '/api/v1/query?query=1e-7&time=1',
+  '/api/v1/query?query=123456789012&time=1.5',
+  '/api/v1/query?query=%22x%3Cy%22&time=1.52',
+  '/api/v1/query?query=1/0&time=1',
+  '/api/v1/query?query=-1/0&time=1',
+  '/api/v1/query?query=0/0&time=1',
+  '/api/v1/query?query=vector(-0)&time=1',
+  '/api/v1/query?query=label_replace(vector(1),%22a%22,%22%3C%26%3E%22,%22%22,%22%22)&time=1435781451.781',
+  '/api/v1/query_range?query=up',
+  '/api/v1/query_range?query=up&start=1&end=0&step=1',
+  '/api/v1/query_range?query=up&start=0&end=100000&step=1',
+  '/api/v1/query_range?query=up&start=a&end=1&step=1',
+  '/api/v1/query_range?query=up&start=1&end=2&step=x',
+  '/api/v1/query_range?query=up&start=1&end=2&step=0',
+  '/api/v1/query_range?query=vector(1e-7)&start=1.5&end=2.5&step=1',
+  '/api/v1/query_range?query=time()&start=1435781451.781&end=1435781455&step=1.5',
+  '/api/v1/labels',
+  '/api/v1/labels?start=x',
+  '/api/v1/labels?match[]=up{',
+  '/api/v1/label/__name__/values',
+  '/api/v1/label/a-b/values',
+  '/api/v1/label/job/values?end=x',
+  '/api/v1/series',
+  '/api/v1/series?match[]=up',
+  '/api/v1/series?match[]=up&start=x',
+  '/api/v1/series?match[]={job=~".*"}',
+  '/api/v1/series?match[]=up{',
+  '/api/v1/labels?match[]={job=~".*"}',
+  '/api/v1/label/job/values?match[]={job=~".*"}',
+  '/api/v1/label/job/values?match[]=up{',
+  '/api/v1/query_range?query=up&start=1&end=2&step=-1',
+  '/api/v1/query_range?query=up&start=1&end=2',
+  '/api/v1/format_query?query=foo+/+bar',
+  '/api/v1/format_query?query=sum(rate(x[5m]))by(job)',
+  '/api/v1/format_query?query=foo(',
+  '/api/v1/scrape_pools',
+  '/api/v1/metadata',
+  '/api/v1/targets/metadata',
+  '/api/v1/nope',
+];
+
+describe('data-independent API answers match Prometheus 2.42 byte for byte', { skip: prometheus.skip ?? false }, () => {
+  const running: RunningProgram[] = [];
+  let dir = '';
+  let promUrl = '';
+  let vigilUrl = '';
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
+    writeFileSync(join(dir, 'empty.yml'), 'global: {}\n');
+    const [pp, vp] = await Promise.all([freePort(), freePort()]);
+    const cfg = `--config.file=${join(dir, 'empty.yml')}`;
+    const prom = startProgram(prometheus.path as string, [cfg, `--storage.tsdb.path=${join(dir, 'p')}`, `--web.listen-address=127.0.0.1:${pp}`]);
+    const vigil = startProgram(process.execPath, ['bin/vigil', 'server', cfg, `--storage.tsdb.path=${join(dir, 'v')}`, `--web.listen-address=127.0.0.1:${vp}`]);
+    running.push(prom, vigil);
+    promUrl = `http://127.0.0.1:${pp}`;
+    vigilUrl = `http://127.0.0.1:${vp}`;
+    await Promise.all([waitForHttp(`${promUrl}/-/ready`, prom), waitForHttp(`${vigilUrl}/-/ready`, vigil)]);
+  });
+  after(async () => {
+    await Promise.all(running.map((p) => p.stop()));
+    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  });
+
+  for (const path of REQUESTS) {
+    test(path, async () => {
+      const [p, v] = await Promise.all([promUrl, vigilUrl].map((u) => fetch(u + path)));
+      assert.equal(v?.status, p?.status);
+      assert.equal(await v?.text(), await p?.text());
+    });
+  }
+});
