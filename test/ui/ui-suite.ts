@@ -152,6 +152,20 @@ export function uiSuite(backend: UiBackend): void {
       assert.ok(otherWatch.errors.every((e) => e.includes('status of 400') && e.includes('/api/v1/query')), otherWatch.errors.join('\n'));
     });
 
+    it('lists metric names in the metrics explorer and inserts the one picked', async () => {
+      const names = await api<string[]>('label/__name__/values');
+      await page.goto(`${stack.uiUrl}/query`);
+      await page.getByRole('button', { name: 'Metrics explorer' }).click();
+      const dialog = page.locator('dialog.metrics-explorer');
+      await dialog.locator('.metric-name').first().waitFor({ timeout: 10_000 });
+      assert.equal(await dialog.locator('.metric-name').count(), Math.min(names.length, 500));
+      await dialog.locator('input.search').fill('node_load');
+      assert.deepEqual(await dialog.locator('.metric-name').allInnerTexts(), names.filter((n) => n.includes('node_load')).sort());
+      await dialog.locator('.metric-name', { hasText: /^node_load1$/ }).click();
+      await dialog.waitFor({ state: 'detached', timeout: 5000 });
+      assert.equal(await page.locator('.cm-content').innerText(), 'node_load1');
+    });
+
     it('shows the down target with its error on the targets page, and filters', async () => {
       const down = await downTarget();
       await page.goto(`${stack.uiUrl}/targets`);

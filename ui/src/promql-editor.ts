@@ -60,6 +60,8 @@ export interface PromqlEditor {
   readonly view: EditorView;
   getValue(): string;
   setValue(expr: string): void;
+  /** Replaces the selection (or inserts at the cursor) with `text`, and focuses the editor. */
+  insert(text: string): void;
   destroy(): void;
 }
 
@@ -105,6 +107,10 @@ export function createPromqlEditor(parent: HTMLElement, options: { value: string
     getValue: () => view.state.doc.toString(),
     setValue(expr) {
       view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: expr } });
+    },
+    insert(text) {
+      view.dispatch(view.state.replaceSelection(text));
+      view.focus();
     },
     destroy: () => view.destroy(),
   };

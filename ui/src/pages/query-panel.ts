@@ -9,6 +9,7 @@ import { formatDuration, formatSeries, formatTime, parseDuration, parseTime } fr
 import { createPromqlEditor } from '../promql-editor.js';
 import type { PromqlEditor } from '../promql-editor.js';
 import { autoStepSeconds } from '../url-state.js';
+import { openMetricsExplorer } from './metrics-explorer.js';
 import type { PanelState } from '../url-state.js';
 
 /** Rows the table shows at most; the rest is counted, not drawn. */
@@ -29,6 +30,7 @@ export function createQueryPanel(state: PanelState, hooks: { onChange: () => voi
   const root = h('section', { class: 'panel' });
   const editorHost = h('div', { class: 'panel-editor' });
   const runButton = h('button', { type: 'button', class: 'primary', onclick: () => run() }, 'Execute');
+  const explorerButton = h('button', { type: 'button', class: 'icon', title: 'Metrics explorer', 'aria-label': 'Metrics explorer', onclick: () => openMetricsExplorer((name) => editor?.insert(name)) }, '⋮');
   const removeButton = h('button', { type: 'button', class: 'icon', title: 'Remove query', 'aria-label': 'Remove query', onclick: () => hooks.onRemove() }, '×');
 
   const tabTable = h('button', { type: 'button', class: 'tab', role: 'tab', onclick: () => setTab('table') }, 'Table');
@@ -124,7 +126,7 @@ export function createQueryPanel(state: PanelState, hooks: { onChange: () => voi
   const tableControls = h('div', { class: 'controls table-controls' }, h('label', { class: 'control-group' }, 'Evaluation time', tableEndInput));
 
   root.append(
-    h('div', { class: 'panel-head' }, editorHost, runButton, removeButton),
+    h('div', { class: 'panel-head' }, editorHost, explorerButton, runButton, removeButton),
     h('div', { class: 'tabs', role: 'tablist' }, tabTable, tabGraph),
     tableControls,
     graphControls,
