@@ -1,5 +1,6 @@
 // The PromQL compliance queries, answered by Vigil and by Prometheus 2.42 over the same backfilled data, compared as
-// the compliance tester compares them (range queries; labels exact; values within 1e-5 relative; NaN equals NaN).
+// the compliance tester compares them (labels exact; values within 1e-5 relative; NaN equals NaN), as range queries
+// (what the tester sends) and as instant queries at the range's end.
 
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -58,6 +59,30 @@ interface Answer {
   status: string;
   error?: string;
   data?: { resultType: string; result: { metric: Record<string, string>; values: [number, string][] }[] };
+}
+type Point = [number, string];
+interface InstantAnswer {
+  status: string;
+  error?: string;
+  data?: { resultType: string; result: Point | { metric: Record<string, string>; value: Point }[] };
+}
+
+/** Instant answers compared the same way: vectors as sets of series, scalars by value, with the same tolerance. */
+function instantDifference(tc: TestCase, ref: InstantAnswer, got: InstantAnswer): string {
+  if (tc.should_fail === true) return ref.status === 'error' && got.status !== 'error' ? 'Vigil answered a query that must fail' : '';
+  if (ref.status !== 'success') return `reference failed: ${ref.error}`;
+  if (got.status !== 'success') return `Vigil failed: ${got.error}`;
+  if (ref.data?.resultType !== got.data?.resultType) return `result type ${got.data?.resultType} != ${ref.data?.resultType}`;
+  if (ref.data?.resultType !== 'vector') {
+    const [t, v] = ref.data?.result as Point;
+    const [u, w] = got.data?.result as Point;
+    return t === u && sameValue(v, w) ? '' : `[${u}, ${w}] != [${t}, ${v}]`;
+  }
+  const asMatrix = (a: InstantAnswer): Answer => ({
+    status: 'success',
+    data: { resultType: 'matrix', result: (a.data?.result as { metric: Record<string, string>; value: Point }[]).map((s) => ({ metric: s.metric, values: [s.value] })) },
+  });
+  return difference(tc, asMatrix(ref), asMatrix(got));
 }
 
 function sameValue(a: string, b: string): boolean {
@@ -143,6 +168,11 @@ describe('PromQL compliance queries: Vigil against Prometheus 2.42 on the same d
     const compared = cases.filter((tc) => !CHANGED_SINCE_242.some(([re]) => re.test(tc.query)));
     const failures: string[] = [];
     const fixed: string[] = [];
+    const askInstant = async (base: string, q: string): Promise<InstantAnswer> => {
+      const body = new URLSearchParams({ query: q, time: String(queryEnd / 1000) });
+      const r = await fetch(`${base}/api/v1/query`, { method: 'POST', body, signal: AbortSignal.timeout(30_000) });
+      return (await r.json()) as InstantAnswer;
+    };
     const ask = async (base: string, q: string): Promise<Answer> => {
       const body = new URLSearchParams({ query: q, start: String(queryStart / 1000), end: String(queryEnd / 1000), step: '10' });
       const r = await fetch(`${base}/api/v1/query_range`, { method: 'POST', body, signal: AbortSignal.timeout(30_000) });
@@ -155,18 +185,23 @@ describe('PromQL compliance queries: Vigil against Prometheus 2.42 on the same d
       assert.equal(a.data?.result[0]?.values.length, 61, base);
     }
     let comparedNonEmpty = 0;
+    let instantNonEmpty = 0;
     let next = 0;
     const worker = async (): Promise<void> => {
       while (next < compared.length) {
         const tc = compared[next++] as TestCase;
-        const [ref, got] = await Promise.all([ask(promUrl, tc.query), ask(vigilUrl, tc.query)]);
-        const diff = difference(tc, ref, got);
+        const [ref, got, iref, igot] = await Promise.all([ask(promUrl, tc.query), ask(vigilUrl, tc.query), askInstant(promUrl, tc.query), askInstant(vigilUrl, tc.query)]);
+        const rangeDiff = difference(tc, ref, got);
+        const instantDiff = instantDifference(tc, iref, igot);
+        const diff = rangeDiff !== '' ? `query_range: ${rangeDiff}` : instantDiff !== '' ? `query: ${instantDiff}` : '';
         if ((ref.data?.result.length ?? 0) > 0) comparedNonEmpty++;
+        if (iref.status === 'success' && (iref.data?.resultType !== 'vector' || (iref.data.result as unknown[]).length > 0)) instantNonEmpty++;
         if (diff !== '' && !KNOWN.has(tc.query)) failures.push(`${tc.query}\n    ${diff}`);
         if (diff === '' && KNOWN.has(tc.query)) fixed.push(tc.query);
       }
     };
     await Promise.all([worker(), worker(), worker(), worker()]);
+    assert.ok(instantNonEmpty > 350, `only ${instantNonEmpty} instant queries had a non-empty reference answer`);
     assert.ok(comparedNonEmpty > 400, `only ${comparedNonEmpty} queries had a non-empty reference answer`);
     assert.deepEqual(failures, [], `${failures.length} of ${compared.length} queries differ:\n${failures.join('\n')}`);
     assert.deepEqual(fixed, [], 'these now agree: remove them from test/promql-compliance-known-differences.txt');

@@ -73,3 +73,10 @@ test('the parser follows Content-Type; unknown types fail unless a fallback is c
   assert.equal(fb.next(), 'series');
   assert.equal(fb.value(), 1);
 });
+
+test('scrape_protocols shape the Accept header as Prometheus builds it', async () => {
+  const { acceptHeaderFor } = await import('./http-scraper.js');
+  assert.equal(acceptHeaderFor(['OpenMetricsText1.0.0', 'OpenMetricsText0.0.1', 'PrometheusText1.0.0', 'PrometheusText0.0.4']), SCRAPE_ACCEPT_HEADER);
+  assert.equal(acceptHeaderFor(['PrometheusText0.0.4']), 'text/plain;version=0.0.4;q=0.6,*/*;q=0.5');
+  assert.equal(acceptHeaderFor(['PrometheusProto', 'OpenMetricsText1.0.0'], 'underscores'), 'application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.5,*/*;q=0.4');
+});

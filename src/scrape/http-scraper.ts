@@ -15,6 +15,34 @@ export const SCRAPE_ACCEPT_HEADER =
 
 export const USER_AGENT = 'Vigil/0.1.0';
 
+const PROTOCOL_MEDIA: Readonly<Record<string, string>> = {
+  PrometheusProto: 'application/vnd.google.protobuf;proto=io.prometheus.client.MetricFamily;encoding=delimited',
+  'PrometheusText0.0.4': 'text/plain;version=0.0.4',
+  'PrometheusText1.0.0': 'text/plain;version=1.0.0',
+  'OpenMetricsText0.0.1': 'application/openmetrics-text;version=0.0.1',
+  'OpenMetricsText1.0.0': 'application/openmetrics-text;version=1.0.0',
+};
+
+/**
+ * The Accept header for `scrape_protocols`, built as Prometheus builds it: weights from q=0.6 down in the configured
+ * order, `escaping=<scheme>` on the 1.0.0 text formats, then `*\/*`. The protobuf format is skipped (Vigil reads
+ * text only) but keeps its weight slot.
+ */
+export function acceptHeaderFor(protocols: readonly string[], escaping = 'allow-utf-8'): string {
+  const parts: string[] = [];
+  let weight = Object.keys(PROTOCOL_MEDIA).length + 1;
+  for (const p of protocols) {
+    const media = PROTOCOL_MEDIA[p];
+    if (media !== undefined && p !== 'PrometheusProto') {
+      const esc = p === 'PrometheusText1.0.0' || p === 'OpenMetricsText1.0.0' ? `;escaping=${escaping}` : '';
+      parts.push(`${media}${esc};q=0.${weight}`);
+    }
+    weight--;
+  }
+  parts.push(`*/*;q=0.${weight}`);
+  return parts.join(',');
+}
+
 export interface ScrapeBody {
   readonly body: Buffer;
   readonly contentType: string;
@@ -27,6 +55,8 @@ export interface HttpScrapeOptions {
   readonly bodySizeLimit: number;
   readonly enableCompression: boolean;
   readonly httpClient?: HttpClientConfig;
+  /** Default SCRAPE_ACCEPT_HEADER. */
+  readonly accept?: string;
 }
 
 /** Go's http.Client gives up after this many redirects. */
@@ -39,7 +69,7 @@ const MAX_REDIRECTS = 10;
  */
 export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): Promise<ScrapeBody> {
   const headers: Record<string, string> = {
-    Accept: SCRAPE_ACCEPT_HEADER,
+    Accept: opts.accept ?? SCRAPE_ACCEPT_HEADER,
     'Accept-Encoding': opts.enableCompression ? 'gzip' : 'identity',
     'User-Agent': USER_AGENT,
     'X-Prometheus-Scrape-Timeout-Seconds': String(opts.timeout / 1000),

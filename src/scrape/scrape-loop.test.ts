@@ -204,3 +204,23 @@ test('a target going away before its first scrape writes nothing', async () => {
   await done;
   assert.deepEqual(samples(st, 'up'), []);
 });
+
+test('a storage failure is logged and the loop keeps scraping', async () => {
+  const clock = new FakeClock(1_000_000);
+  const st = new MemoryStorage();
+  let calls = 0;
+  const flaky = {
+    appender: () => {
+      calls++;
+      if (calls === 1) throw new Error('disk on fire');
+      return st.appender();
+    },
+  };
+  const l = loop(st, ['a 1\n'], { appendable: flaky }, clock);
+  const done = l.start();
+  await clock.advance(l.target.offset(clock.now(), 0) + 15_000);
+  assert.ok(calls >= 2);
+  assert.equal(samples(st, 'a').length, 1, 'the second scrape was stored');
+  await l.stop('shutdown');
+  await done;
+});

@@ -101,13 +101,18 @@ export class ScrapeLoop {
     let slot = clock.now();
     while (!signal.aborted) {
       const now = clock.now();
-      await this.scrapeOnce(Math.abs(now - slot) <= TIMESTAMP_TOLERANCE ? slot : now, signal);
+      try {
+        await this.scrapeOnce(Math.abs(now - slot) <= TIMESTAMP_TOLERANCE ? slot : now, signal);
+      } catch (err) {
+        // A failing storage must not end the loop (or the process); the next scrape tries again.
+        this.o.logger.error('Appending scraped samples failed', { target: target.url, err: err instanceof Error ? err : String(err) });
+      }
       slot += target.interval;
       const after = clock.now();
       if (after > slot) slot += Math.ceil((after - slot) / target.interval) * target.interval;
       await clock.sleep(slot - after, signal);
     }
-    if (this.stopReason === 'gone') await this.markAllStale();
+    if (this.stopReason === 'gone') await this.markAllStale().catch(() => undefined);
   }
 
   /** One scrape at timestamp `ts`: fetch, append, report, commit. Exposed for tests. */

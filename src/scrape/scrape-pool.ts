@@ -9,7 +9,7 @@ import type { Logger } from '../model/logger.js';
 import { AnchoredRegex } from '../model/regex.js';
 import type { TargetGroup } from '../model/target-group.js';
 import type { Appendable } from '../storage/appendable.js';
-import { httpScrape } from './http-scraper.js';
+import { acceptHeaderFor, httpScrape } from './http-scraper.js';
 import type { ScrapeResult } from './scrape-loop.js';
 import { ScrapeLoop } from './scrape-loop.js';
 import type { ParserFactory } from './scrape-parser.js';
@@ -137,12 +137,14 @@ export class ScrapePool {
 
   private newLoop(target: ScrapeTarget): ScrapeLoop {
     const c = this.config;
+    const escaping = c.metricNameEscapingScheme !== '' ? c.metricNameEscapingScheme : c.metricNameValidationScheme === 'legacy' ? 'underscores' : 'allow-utf-8';
+    const accept = acceptHeaderFor(c.scrapeProtocols, escaping);
     const fallback = c.scrapeFallbackProtocol === '' ? '' : (FALLBACK_CONTENT_TYPE[c.scrapeFallbackProtocol] ?? '');
     return new ScrapeLoop({
       target,
       appendable: this.deps.appendable,
       scrape: (signal) =>
-        httpScrape({ url: target.url, timeout: target.timeout, bodySizeLimit: c.bodySizeLimit, enableCompression: c.enableCompression, httpClient: c.httpClient }, signal),
+        httpScrape({ url: target.url, timeout: target.timeout, bodySizeLimit: c.bodySizeLimit, enableCompression: c.enableCompression, httpClient: c.httpClient, accept }, signal),
       parse: this.deps.parse,
       clock: this.deps.clock,
       honorLabels: c.honorLabels,

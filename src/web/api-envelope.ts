@@ -35,12 +35,10 @@ export function rfc3339(ms: number): string {
   return iso.replace(/\.(\d*?)0*Z$/, (_m, d: string) => (d === '' ? 'Z' : `.${d}Z`));
 }
 
-/** A float64 as Go's encoding/json writes it (shortest; exponent below 1e-6 and from 1e21, two-digit exponent). */
+/**
+ * A float64 as Go's encoding/json writes it: shortest form, exponent below 1e-6 and from 1e21 with the exponent's
+ * leading zero removed (`1e-7`) — exactly JavaScript's number-to-string. Non-finite values (which Go refuses) as 0.
+ */
 export function goFloatJson(v: number): string {
-  if (!Number.isFinite(v)) return '0';
-  const s = String(v);
-  const e = s.indexOf('e');
-  if (e < 0) return s;
-  const digits = s.slice(e + 2);
-  return `${s.slice(0, e)}e${s[e + 1]}${digits.length < 2 ? `0${digits}` : digits}`;
+  return Number.isFinite(v) ? String(v) : '0';
 }

@@ -23,22 +23,35 @@ export interface PromqlQueryServiceOptions {
 }
 
 /**
- * One engine serves queries with the server's settings; a query asking for a shorter timeout or another lookback
- * delta runs on an engine made for those settings (kept for reuse; each has its own concurrency limit).
+ * One engine (one concurrency limit) serves every query. A query asking for a shorter timeout than the server's
+ * gets an AbortSignal that fires at its deadline (the engine yields often enough to notice) and then answers with
+ * errorType timeout; its lookback_delta goes to the engine per query.
  */
 export class PromqlQueryService implements QueryService {
-  private readonly engines = new Map<string, Engine>();
+  private readonly engine: Engine;
 
-  constructor(private readonly o: PromqlQueryServiceOptions) {}
+  constructor(private readonly o: PromqlQueryServiceOptions) {
+    this.engine = new Engine({
+      timeout: o.timeout,
+      lookbackDelta: o.lookbackDelta,
+      maxSamples: o.maxSamples,
+      maxConcurrent: o.maxConcurrency,
+      ...(o.now !== undefined ? { now: o.now } : {}),
+    });
+  }
 
   async instant(query: string, time: number, options: QueryOptions): Promise<QueryAnswer> {
     const expr = parseQuery(query);
-    return this.answer(() => this.engine(options).instantQuery(this.o.queryable, expr, time, { signal: options.signal }));
+    return this.answer(options, (signal) =>
+      this.engine.instantQuery(this.o.queryable, expr, time, { signal, ...lookback(options) }),
+    );
   }
 
   async range(query: string, start: number, end: number, step: number, options: QueryOptions): Promise<QueryAnswer> {
     const expr = parseQuery(query);
-    return this.answer(() => this.engine(options).rangeQuery(this.o.queryable, expr, start, end, step, { signal: options.signal }));
+    return this.answer(options, (signal) =>
+      this.engine.rangeQuery(this.o.queryable, expr, start, end, step, { signal, ...lookback(options) }),
+    );
   }
 
   format(query: string): string {
@@ -53,30 +66,20 @@ export class PromqlQueryService implements QueryService {
     return parseMetricSelector(selector);
   }
 
-  private engine(options: QueryOptions): Engine {
-    const timeout = Math.min(options.timeout, this.o.timeout);
-    const lookback = options.lookbackDelta ?? this.o.lookbackDelta;
-    const key = `${timeout}/${lookback}`;
-    let e = this.engines.get(key);
-    if (e === undefined) {
-      e = new Engine({
-        timeout,
-        lookbackDelta: lookback,
-        maxSamples: this.o.maxSamples,
-        maxConcurrent: this.o.maxConcurrency,
-        ...(this.o.now !== undefined ? { now: this.o.now } : {}),
-      });
-      if (this.engines.size < 64) this.engines.set(key, e);
-    }
-    return e;
-  }
-
-  private async answer(run: () => Promise<{ value: QueryValue; annotations: { warnings: Set<string>; infos: Set<string> } }>): Promise<QueryAnswer> {
+  private async answer(
+    options: QueryOptions,
+    run: (signal: AbortSignal) => Promise<{ value: QueryValue; annotations: { warnings: Set<string>; infos: Set<string> } }>,
+  ): Promise<QueryAnswer> {
+    const deadline = options.timeout < this.o.timeout ? AbortSignal.timeout(options.timeout) : undefined;
+    const signal = deadline === undefined ? options.signal : AbortSignal.any([options.signal, deadline]);
     try {
-      const r = await run();
+      const r = await run(signal);
       return { result: r.value, warnings: [...r.annotations.warnings], infos: [...r.annotations.infos] };
     } catch (err) {
       if (err instanceof QueryError) {
+        if (err.code === 'query_canceled' && deadline?.aborted === true && !options.signal.aborted) {
+          throw new ApiError('timeout', 'query timed out in expression evaluation');
+        }
         switch (err.code) {
           case 'query_timeout':
             throw new ApiError('timeout', err.message);
@@ -92,6 +95,10 @@ export class PromqlQueryService implements QueryService {
       throw err;
     }
   }
+}
+
+function lookback(options: QueryOptions): { lookbackDelta?: number } {
+  return options.lookbackDelta !== undefined ? { lookbackDelta: options.lookbackDelta } : {};
 }
 
 function parseQuery(query: string): Expr {

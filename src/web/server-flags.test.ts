@@ -37,3 +37,10 @@ test('bad values are FlagErrors naming the flag', () => {
   assert.throws(() => parseServerFlags(['--web.listen-address=nowhere']), /--web.listen-address/);
   assert.throws(() => parseServerFlags(['--bogus']), FlagError);
 });
+
+test('--web.external-url must be an absolute URL; its path becomes the route prefix', async () => {
+  const { routePrefix } = await import('./vigil-server.js');
+  assert.equal(routePrefix(parseServerFlags(['--web.external-url=http://example.com/prometheus/']).externalUrl), '/prometheus');
+  assert.equal(routePrefix(parseServerFlags(['--web.external-url=http://example.com']).externalUrl), '');
+  assert.throws(() => parseServerFlags(['--web.external-url=example.com/x']), /--web.external-url/);
+});

@@ -97,6 +97,10 @@ export function parseServerFlags(args: readonly string[]): ServerFlags {
   if (!isLogLevel(logLevel)) throw new FlagError(`unrecognized log level ${JSON.stringify(logLevel)}`);
   const logFormat = text['log.format'] as string;
   if (logFormat !== 'logfmt' && logFormat !== 'json') throw new FlagError(`unrecognized log format ${JSON.stringify(logFormat)}`);
+  const external = text['web.external-url'] as string;
+  if (external !== '' && !/^https?:\/\/[^/]/.test(external)) {
+    throw new FlagError(`invalid value ${JSON.stringify(external)} for flag --web.external-url: expected an absolute http(s) URL`);
+  }
   const retentionTime = durationFlag(text, 'storage.tsdb.retention.time');
   const retentionSize = byteSizeFlag(text['storage.tsdb.retention.size'] as string);
   return {

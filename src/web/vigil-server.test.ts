@@ -4,6 +4,7 @@ import { FakeClock } from '../model/clock.js';
 import { Labels } from '../model/labels.js';
 import { NOP_LOGGER } from '../model/logger.js';
 import { Head } from '../tsdb/head.js';
+import { ApiError } from './api-error.js';
 import { makeRequest } from './http-exchange.js';
 import { PromqlQueryService } from './promql-query-service.js';
 import { parseServerFlags } from './server-flags.js';
@@ -166,4 +167,38 @@ test('/federate returns the newest sample of each matching series with its times
   );
   assert.equal((await get('/federate')).status, 400);
   await server.stop();
+});
+
+test('per-query timeout and lookback_delta', async () => {
+  const { get } = await setup();
+  const at = (T0 + 150_000 + 6 * 60_000) / 1000;
+  assert.deepEqual((await get(`/api/v1/query?query=temp&time=${at}`)).json, { status: 'success', data: { resultType: 'vector', result: [] } });
+  const wide = (await get(`/api/v1/query?query=temp&time=${at}&lookback_delta=10m`)).json as { data: { result: unknown[] } };
+  assert.equal(wide.data.result.length, 1);
+});
+
+test('a query over its timeout parameter answers errorType timeout', async () => {
+  const head = new Head();
+  const app = head.appender();
+  app.append(0, Labels.from({ __name__: 'slow', job: 'x' }), T0, 1);
+  await app.commit();
+  // A storage that takes 30 ms per select: the query below needs several, the timeout allows 10 ms.
+  const slow = {
+    querier(mint: number, maxt: number) {
+      const q = head.querier(mint, maxt);
+      return {
+        select: (...args: Parameters<typeof q.select>) => {
+          const end = Date.now() + 30;
+          while (Date.now() < end);
+          return q.select(...args);
+        },
+        labelNames: (...args: Parameters<typeof q.labelNames>) => q.labelNames(...args),
+        labelValues: (...args: Parameters<typeof q.labelValues>) => q.labelValues(...args),
+        close: () => q.close(),
+      };
+    },
+  };
+  const queries = new PromqlQueryService({ queryable: slow, timeout: 60_000, lookbackDelta: 300_000, maxSamples: 1000, maxConcurrency: 2 });
+  const r = queries.instant('slow + slow + slow + slow + slow + slow', T0, { timeout: 10, signal: new AbortController().signal });
+  await assert.rejects(r, (e: unknown) => e instanceof ApiError && e.errorType === 'timeout' && e.status === 503);
 });

@@ -60,7 +60,7 @@ export interface VigilServerOptions {
 }
 
 /** The configuration `npm start` uses when no --config.file is given: scrape this server every 15s. */
-export function builtinConfigYaml(flags: Pick<ServerFlags, 'listenHost' | 'listenPort'>): string {
+export function builtinConfigYaml(flags: Pick<ServerFlags, 'listenHost' | 'listenPort' | 'externalUrl'>): string {
   const host = flags.listenHost === '0.0.0.0' || flags.listenHost === '::' || flags.listenHost === '' ? 'localhost' : flags.listenHost;
   const addr = host.includes(':') ? `[${host}]:${flags.listenPort}` : `${host}:${flags.listenPort}`;
   return `# Vigil's built-in configuration (used when --config.file is not given).
@@ -70,6 +70,7 @@ global:
 scrape_configs:
   - job_name: vigil
     scrape_interval: 15s
+    metrics_path: ${routePrefix(flags.externalUrl)}/metrics
     static_configs:
       - targets: ['${addr}']
 `;
@@ -128,6 +129,7 @@ export class VigilServer {
         requests.inc([String(i.status), i.handler]);
         durations.observe([i.handler], i.seconds);
       },
+      routePrefix: routePrefix(o.flags.externalUrl),
       onInternalError: (err, req) => o.logger.error('Internal error answering a request', { path: req.path, err: err instanceof Error ? err : String(err) }),
     });
     this.registerSelfMetrics();
@@ -146,7 +148,9 @@ export class VigilServer {
 
   async start(): Promise<void> {
     const f = this.o.flags;
-    this.discoveryDone = this.discovery.run(this.discoveryController.signal, (sets) => this.scrape.updateTargets(sets));
+    this.discoveryDone = this.discovery
+      .run(this.discoveryController.signal, (sets) => this.scrape.updateTargets(sets))
+      .catch((err: unknown) => this.o.logger.error('Service discovery stopped', { err: err instanceof Error ? err : String(err) }));
     await this.reload();
     this.http = await this.app.listen({ host: f.listenHost, port: f.listenPort, signal: this.httpController.signal });
     this.ready = true;
@@ -295,6 +299,16 @@ function externalHost(externalUrl: string, hostname: string): string {
     return new URL(externalUrl).hostname;
   } catch {
     return hostname;
+  }
+}
+
+/** The path of the external URL without a trailing slash ('' when none), under which every route is served. */
+export function routePrefix(externalUrl: string): string {
+  if (externalUrl === '') return '';
+  try {
+    return new URL(externalUrl).pathname.replace(/\/+$/, '');
+  } catch {
+    return '';
   }
 }
 

@@ -73,3 +73,10 @@ test('listen serves the app over HTTP until the signal ends', async () => {
   controller.abort();
   await new Promise((resolve) => server.once('close', resolve));
 });
+
+test('with a route prefix, routes answer under it and nowhere else', async () => {
+  const a = new WebApp({ routePrefix: '/prom' }).route('GET', '/-/healthy', () => textResponse(200, 'ok\n'));
+  assert.equal((await a.handle(makeRequest('GET', '/prom/-/healthy'))).status, 200);
+  assert.equal((await a.handle(makeRequest('GET', '/-/healthy'))).status, 404);
+  assert.equal((await a.handle(makeRequest('GET', '/promx/-/healthy'))).status, 404);
+});

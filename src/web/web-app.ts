@@ -20,6 +20,8 @@ export interface WebAppOptions {
   observe?: RequestObserver;
   /** Largest request body accepted, in bytes (default 32 MiB). */
   maxBodyBytes?: number;
+  /** Path every route lives under (the path of --web.external-url, e.g. `/prometheus`); '' for none. */
+  routePrefix?: string;
 }
 
 /** Routes plus the central error handler. `handle` runs a request in process; `listen` serves it over node:http. */
@@ -40,6 +42,11 @@ export class WebApp {
   /** Answers one request; never throws. */
   async handle(req: WebRequest): Promise<WebResponse> {
     const started = performance.now();
+    const prefix = this.options.routePrefix ?? '';
+    if (prefix !== '') {
+      if (req.path !== prefix && !req.path.startsWith(`${prefix}/`)) return textResponse(404, '404 page not found\n');
+      req = { ...req, path: req.path.slice(prefix.length) || '/' };
+    }
     const m = this.router.match(req);
     let res: WebResponse;
     let pattern = '';
