@@ -32,6 +32,7 @@ import { Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import { registerTsdbMetrics } from './tsdb-metrics.js';
 import type { TsdbStats } from '../tsdb/tsdb-stats.js';
+import { registerUiRoutes, UiAssets } from './ui-assets.js';
 import { readFile } from 'node:fs/promises';
 
 export const VIGIL_VERSION = '0.1.0';
@@ -245,6 +246,7 @@ export class VigilServer {
       reload: () => this.reload(),
       quit: () => this.quitController.abort(),
     });
+    registerUiRoutes(this.app, UiAssets.load());
   }
 
   private registerSelfMetrics(): void {
