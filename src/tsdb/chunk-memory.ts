@@ -1,7 +1,8 @@
 // Where head chunk bytes live: growing open chunks in size-class slabs, closed chunks packed into arenas.
 
-/** Size classes for open chunks, growing by about 1.5× so a chunk wastes at most a third of its slot. */
-const CLASS_SIZES = [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192];
+/** Size classes for open chunks: 64 bytes, then steps of 1/4 of each power of two, so a slot is at most 25% slack. */
+const CLASS_SIZES: number[] = [64];
+for (let base = 64; base < 8192; base *= 2) for (let q = 5; q <= 8; q++) CLASS_SIZES.push((base * q) / 4);
 export const SLAB_CLASSES = CLASS_SIZES.length;
 /** Small slabs, so that a slab empties (and is given back) soon after the chunks in it are cut or moved. */
 const SLAB_BYTES = 1 << 16;
