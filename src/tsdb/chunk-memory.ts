@@ -8,13 +8,14 @@ export const SLAB_CLASSES = CLASS_SIZES.length;
 const SLAB_BYTES = 1 << 16;
 const CLASS_SHIFT = 24;
 const SLOT_MASK = (1 << CLASS_SHIFT) - 1;
-const PER_SLAB = CLASS_SIZES.map((size) => Math.floor(SLAB_BYTES / size));
+/** Slots per slab as a power of two (so a handle splits into slab and index by shifting): log2 of it per class. */
+const SLAB_SHIFT = CLASS_SIZES.map((size) => 31 - Math.clz32(Math.floor(SLAB_BYTES / size)));
 
 export function classSize(cls: number): number {
   return CLASS_SIZES[cls] as number;
 }
 
-/** The slabs of one size class. Slab `s` owns slots `s * perSlab` to `(s + 1) * perSlab - 1`. */
+/** The slabs of one size class. Slab `s` owns slots `s << shift` to `((s + 1) << shift) - 1`. */
 class SizeClass {
   readonly bufs: (Uint8Array | undefined)[] = [];
   /** Released slot indexes (within the slab) per slab, a stack of `nFree[s]`; created on the first release. */
@@ -29,20 +30,26 @@ class SizeClass {
   /** Indexes of given-back slabs, reused before new ones. */
   readonly spare: number[] = [];
 
+  readonly perSlab: number;
+  readonly mask: number;
+
   constructor(
     readonly size: number,
-    readonly perSlab: number,
-  ) {}
+    readonly shift: number,
+  ) {
+    this.perSlab = 1 << shift;
+    this.mask = this.perSlab - 1;
+  }
 }
 
 /**
- * Fixed-size slots carved from 64 KiB slabs, one set of slabs per size class. A handle is `(class << 24) | slot`.
+ * Fixed-size slots carved from slabs of at most 64 KiB, one set of slabs per size class. A handle is `(class << 24) | slot`.
  * Released slots are zeroed, so the XOR writer (which ORs bits in) always starts on zero bytes. A slab whose last
  * slot is released is given back at once: open chunks of many series tend to grow and be cut in step, so a class can
  * go from full to empty. Readers never keep a slab's buffer (they copy open chunks), so dropping it is safe.
  */
 export class SlabAllocator {
-  private readonly classes: SizeClass[] = CLASS_SIZES.map((size, c) => new SizeClass(size, PER_SLAB[c] as number));
+  private readonly classes: SizeClass[] = CLASS_SIZES.map((size, c) => new SizeClass(size, SLAB_SHIFT[c] as number));
   /** Bytes held in slabs. */
   allocatedBytes = 0;
 
@@ -83,14 +90,14 @@ export class SlabAllocator {
       c.bump[s] = idx + 1;
     }
     c.live[s] = (c.live[s] as number) + 1;
-    return (cls << CLASS_SHIFT) | (s * per + idx);
+    return (cls << CLASS_SHIFT) | (s << c.shift) | idx;
   }
 
   release(handle: number): void {
     const c = this.classes[handle >>> CLASS_SHIFT] as SizeClass;
     const slot = handle & SLOT_MASK;
-    const s = Math.floor(slot / c.perSlab);
-    const idx = slot - s * c.perSlab;
+    const s = slot >>> c.shift;
+    const idx = slot & c.mask;
     const live = (c.live[s] as number) - 1;
     c.live[s] = live;
     if (live === 0) {
@@ -114,12 +121,12 @@ export class SlabAllocator {
 
   buffer(handle: number): Uint8Array {
     const c = this.classes[handle >>> CLASS_SHIFT] as SizeClass;
-    return c.bufs[Math.floor((handle & SLOT_MASK) / c.perSlab)] as Uint8Array;
+    return c.bufs[(handle & SLOT_MASK) >>> c.shift] as Uint8Array;
   }
 
   offset(handle: number): number {
     const c = this.classes[handle >>> CLASS_SHIFT] as SizeClass;
-    return ((handle & SLOT_MASK) % c.perSlab) * c.size;
+    return (handle & c.mask) * c.size;
   }
 
   static classOf(handle: number): number {
