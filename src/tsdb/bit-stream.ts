@@ -6,38 +6,23 @@
  * Bit positions are int32: keep the buffers passed here below 256 MiB.
  */
 export function writeBits(buf: Uint8Array, bitPos: number, value: number, n: number): number {
-  if (n > 24) {
-    if (n === 32) return write32(buf, bitPos, value);
-    // 25–31 bits: the top n-16 bits, then the low 16.
-    return writeBits(buf, writeBits(buf, bitPos, value >>> 16, n - 16), value, 16);
-  }
   if (n === 0) return bitPos;
-  // The field fits a 32-bit window starting at its first byte (offset ≤ 7, n ≤ 24): OR in up to 4 bytes.
-  // Bytes past the field receive zero bits, which leaves them unchanged.
-  const i = bitPos >>> 3;
-  const w = ((value & ((1 << n) - 1)) << (32 - (bitPos & 7) - n)) >>> 0;
-  buf[i] = (buf[i] as number) | (w >>> 24);
-  const end = (bitPos & 7) + n;
-  if (end > 8) {
-    buf[i + 1] = (buf[i + 1] as number) | ((w >>> 16) & 0xff);
-    if (end > 16) {
-      buf[i + 2] = (buf[i + 2] as number) | ((w >>> 8) & 0xff);
-      if (end > 24) buf[i + 3] = (buf[i + 3] as number) | (w & 0xff);
-    }
+  const v = n === 32 ? value | 0 : value & ((1 << n) - 1);
+  let i = bitPos >>> 3;
+  const room = 8 - (bitPos & 7);
+  if (n <= room) {
+    buf[i] = (buf[i] as number) | (v << (room - n));
+    return bitPos + n;
   }
+  // The rest of the first byte, then whole bytes, then the top of the last: bytes after the first are still zero.
+  let rest = n - room;
+  buf[i] = (buf[i] as number) | (v >>> rest);
+  while (rest >= 8) {
+    rest -= 8;
+    buf[++i] = v >>> rest;
+  }
+  if (rest > 0) buf[i + 1] = v << (8 - rest);
   return bitPos + n;
-}
-
-/** Writes all 32 bits of `v` at `bitPos` (touches 4 or 5 bytes). */
-function write32(buf: Uint8Array, bitPos: number, v: number): number {
-  const i = bitPos >>> 3;
-  const off = bitPos & 7;
-  buf[i] = (buf[i] as number) | (v >>> (24 + off));
-  buf[i + 1] = (buf[i + 1] as number) | ((v >>> (16 + off)) & 0xff);
-  buf[i + 2] = (buf[i + 2] as number) | ((v >>> (8 + off)) & 0xff);
-  buf[i + 3] = (buf[i + 3] as number) | ((v >>> off) & 0xff);
-  if (off !== 0) buf[i + 4] = (buf[i + 4] as number) | ((v << (8 - off)) & 0xff);
-  return bitPos + 32;
 }
 
 /** Writes the low `n` bits (0 ≤ n ≤ 64) of the 64-bit value whose halves are (hi, lo). */

@@ -1,80 +1,132 @@
 // Where head chunk bytes live: growing open chunks in size-class slabs, closed chunks packed into arenas.
 
-/** Size classes for open chunks, growing by about 1.5× so a chunk wastes at most a third of its slot. */
-const CLASS_SIZES = [64, 96, 128, 192, 256, 384, 512, 768, 1024, 1536, 2048, 3072, 4096, 6144, 8192];
+/** Size classes for open chunks: 64 bytes, then steps of 1/4 of each power of two, so a slot is at most 25% slack. */
+const CLASS_SIZES: number[] = [64];
+for (let base = 64; base < 8192; base *= 2) for (let q = 5; q <= 8; q++) CLASS_SIZES.push((base * q) / 4);
 export const SLAB_CLASSES = CLASS_SIZES.length;
-const SLAB_BYTES = 1 << 20;
+/** Small slabs, so that a slab empties (and is given back) soon after the chunks in it are cut or moved. */
+const SLAB_BYTES = 1 << 16;
 const CLASS_SHIFT = 24;
 const SLOT_MASK = (1 << CLASS_SHIFT) - 1;
-const PER_SLAB = CLASS_SIZES.map((size) => Math.floor(SLAB_BYTES / size));
+/** Slots per slab as a power of two (so a handle splits into slab and index by shifting): log2 of it per class. */
+const SLAB_SHIFT = CLASS_SIZES.map((size) => 31 - Math.clz32(Math.floor(SLAB_BYTES / size)));
 
 export function classSize(cls: number): number {
   return CLASS_SIZES[cls] as number;
 }
 
+/** The slabs of one size class. Slab `s` owns slots `s << shift` to `((s + 1) << shift) - 1`. */
+class SizeClass {
+  readonly bufs: (Uint8Array | undefined)[] = [];
+  /** Released slot indexes (within the slab) per slab, a stack of `nFree[s]`; created on the first release. */
+  readonly freeStack: (Uint16Array | undefined)[] = [];
+  readonly nFree: number[] = [];
+  /** Slots never handed out start here. */
+  readonly bump: number[] = [];
+  readonly live: number[] = [];
+  /** Slabs that may have a free slot (checked on use); `listed[s]` says whether `s` is in it. */
+  readonly avail: number[] = [];
+  readonly listed: boolean[] = [];
+  /** Indexes of given-back slabs, reused before new ones. */
+  readonly spare: number[] = [];
+
+  readonly perSlab: number;
+  readonly mask: number;
+
+  constructor(
+    readonly size: number,
+    readonly shift: number,
+  ) {
+    this.perSlab = 1 << shift;
+    this.mask = this.perSlab - 1;
+  }
+}
+
 /**
- * Fixed-size slots carved from 1 MiB slabs, one free list per size class. A handle is `(class << 24) | slot`.
- * Released slots are zeroed, so the XOR writer (which ORs bits in) always starts on zero bytes.
+ * Fixed-size slots carved from slabs of at most 64 KiB, one set of slabs per size class. A handle is `(class << 24) | slot`.
+ * Released slots are zeroed, so the XOR writer (which ORs bits in) always starts on zero bytes. A slab whose last
+ * slot is released is given back at once: open chunks of many series tend to grow and be cut in step, so a class can
+ * go from full to empty. Readers never keep a slab's buffer (they copy open chunks), so dropping it is safe.
  */
 export class SlabAllocator {
-  private readonly slabs: Uint8Array[][] = [];
-  private readonly free: Int32Array[] = [];
-  private readonly freeLen: number[] = [];
-  private readonly next: number[] = [];
+  private readonly classes: SizeClass[] = CLASS_SIZES.map((size, c) => new SizeClass(size, SLAB_SHIFT[c] as number));
   /** Bytes held in slabs. */
   allocatedBytes = 0;
 
-  constructor() {
-    for (let c = 0; c < SLAB_CLASSES; c++) {
-      this.slabs.push([]);
-      this.free.push(new Int32Array(64));
-      this.freeLen.push(0);
-      this.next.push(0);
-    }
-  }
-
   alloc(cls: number): number {
-    const fl = this.freeLen[cls] as number;
-    if (fl > 0) {
-      this.freeLen[cls] = fl - 1;
-      return (cls << CLASS_SHIFT) | ((this.free[cls] as Int32Array)[fl - 1] as number);
+    const c = this.classes[cls] as SizeClass;
+    const per = c.perSlab;
+    let s = -1;
+    while (c.avail.length > 0) {
+      const top = c.avail[c.avail.length - 1] as number;
+      if (c.bufs[top] !== undefined && ((c.nFree[top] as number) > 0 || (c.bump[top] as number) < per)) {
+        s = top;
+        break;
+      }
+      c.avail.pop();
+      c.listed[top] = false;
     }
-    const slot = this.next[cls] as number;
-    const perSlab = PER_SLAB[cls] as number;
-    if (slot % perSlab === 0) {
-      (this.slabs[cls] as Uint8Array[]).push(new Uint8Array(perSlab * classSize(cls)));
-      this.allocatedBytes += perSlab * classSize(cls);
+    if (s < 0) {
+      s = c.spare.pop() ?? c.bufs.length;
+      if ((s + 1) * per - 1 > SLOT_MASK) throw new RangeError('chunk slab allocator exhausted');
+      c.bufs[s] = new Uint8Array(per * c.size);
+      c.freeStack[s] = undefined;
+      c.nFree[s] = 0;
+      c.bump[s] = 0;
+      c.live[s] = 0;
+      this.allocatedBytes += per * c.size;
+      if (c.listed[s] !== true) {
+        c.avail.push(s);
+        c.listed[s] = true;
+      }
     }
-    if (slot > SLOT_MASK) throw new RangeError('chunk slab allocator exhausted');
-    this.next[cls] = slot + 1;
-    return (cls << CLASS_SHIFT) | slot;
+    let idx: number;
+    const nf = c.nFree[s] as number;
+    if (nf > 0) {
+      idx = (c.freeStack[s] as Uint16Array)[nf - 1] as number;
+      c.nFree[s] = nf - 1;
+    } else {
+      idx = c.bump[s] as number;
+      c.bump[s] = idx + 1;
+    }
+    c.live[s] = (c.live[s] as number) + 1;
+    return (cls << CLASS_SHIFT) | (s << c.shift) | idx;
   }
 
   release(handle: number): void {
-    const cls = handle >>> CLASS_SHIFT;
+    const c = this.classes[handle >>> CLASS_SHIFT] as SizeClass;
     const slot = handle & SLOT_MASK;
-    const size = classSize(cls);
-    const off = (slot % (PER_SLAB[cls] as number)) * size;
-    this.buffer(handle).fill(0, off, off + size);
-    let fl = this.free[cls] as Int32Array;
-    const n = this.freeLen[cls] as number;
-    if (n === fl.length) {
-      const grown = new Int32Array(fl.length * 2);
-      grown.set(fl);
-      this.free[cls] = fl = grown;
+    const s = slot >>> c.shift;
+    const idx = slot & c.mask;
+    const live = (c.live[s] as number) - 1;
+    c.live[s] = live;
+    if (live === 0) {
+      c.bufs[s] = undefined;
+      c.freeStack[s] = undefined;
+      c.spare.push(s);
+      this.allocatedBytes -= c.perSlab * c.size;
+      return;
     }
-    fl[n] = slot;
-    this.freeLen[cls] = n + 1;
+    (c.bufs[s] as Uint8Array).fill(0, idx * c.size, (idx + 1) * c.size);
+    let stack = c.freeStack[s];
+    if (stack === undefined) c.freeStack[s] = stack = new Uint16Array(c.perSlab);
+    const nf = c.nFree[s] as number;
+    stack[nf] = idx;
+    c.nFree[s] = nf + 1;
+    if (c.listed[s] !== true) {
+      c.avail.push(s);
+      c.listed[s] = true;
+    }
   }
 
   buffer(handle: number): Uint8Array {
-    const cls = handle >>> CLASS_SHIFT;
-    return (this.slabs[cls] as Uint8Array[])[Math.floor((handle & SLOT_MASK) / (PER_SLAB[cls] as number))] as Uint8Array;
+    const c = this.classes[handle >>> CLASS_SHIFT] as SizeClass;
+    return c.bufs[(handle & SLOT_MASK) >>> c.shift] as Uint8Array;
   }
 
   offset(handle: number): number {
-    const cls = handle >>> CLASS_SHIFT;
-    return ((handle & SLOT_MASK) % (PER_SLAB[cls] as number)) * classSize(cls);
+    const c = this.classes[handle >>> CLASS_SHIFT] as SizeClass;
+    return (handle & c.mask) * c.size;
   }
 
   static classOf(handle: number): number {

@@ -124,8 +124,6 @@ export class Head implements Appendable, Queryable {
   private xVLo = new Uint32Array(0);
   private xLead = new Uint8Array(0);
   private xTrail = new Uint8Array(0);
-  /** Size class for the series' next open chunk, learnt from its last closed chunk (0 = smallest). */
-  private sizeHint = new Uint8Array(0);
   private cFirst = new Int32Array(0);
   private cLast = new Int32Array(0);
   /** @internal Transaction that last touched the series, and its newest pending sample. */
@@ -231,7 +229,6 @@ export class Head implements Appendable, Queryable {
     this.xVLo = f(this.xVLo);
     this.xLead = f(this.xLead, NO_WINDOW);
     this.xTrail = f(this.xTrail);
-    this.sizeHint = f(this.sizeHint);
     this.cFirst = f(this.cFirst, -1);
     this.cLast = f(this.cLast, -1);
     this.pTxn = f(this.pTxn);
@@ -332,7 +329,6 @@ export class Head implements Appendable, Queryable {
     this.oSlot[slot] = -1;
     this.xN[slot] = 0;
     this.cFirst[slot] = -1;
-    this.sizeHint[slot] = 0;
     this.cLast[slot] = -1;
     this.pTxn[slot] = 0;
     this.pCount[slot] = 0;
@@ -404,9 +400,13 @@ export class Head implements Appendable, Queryable {
       } else if (((this.oBitPos[slot] as number) >>> 3) + XOR_MAX_SAMPLE_BYTES + 1 > classSize(SlabAllocator.classOf(handle))) {
         const cls = SlabAllocator.classOf(handle);
         if (cls + 1 < SLAB_CLASSES) {
-          // Grow straight to the size the whole chunk will probably need, judging by the bytes per sample so far.
+          // Grow straight to the size the whole chunk will probably need, judging by the bytes per sample so far
+          // (not counting the header and the first sample, which take a full timestamp and value).
           const used = ((this.oBitPos[slot] as number) + 7) >>> 3;
-          const projected = Math.ceil((used / (this.xN[slot] as number)) * this.samplesPerChunk * 1.05) + XOR_MAX_SAMPLE_BYTES + 1;
+          const n = this.xN[slot] as number;
+          const left = this.samplesPerChunk - n;
+          const perSample = n > 1 ? Math.max(0, used - XOR_HEADER_BYTES - FIRST_SAMPLE_BYTES) / (n - 1) : 0;
+          const projected = used + Math.ceil(perSample * left * 1.05) + XOR_MAX_SAMPLE_BYTES + 1;
           handle = this.moveOpenChunk(slot, Math.max(cls + 1, classFor(projected)));
         } else {
           this.cutChunk(slot);
@@ -443,7 +443,9 @@ export class Head implements Appendable, Queryable {
   }
 
   private openChunk(slot: number, t: number): number {
-    const handle = this.slabs.alloc(this.sizeHint[slot] as number);
+    // Start small and grow as the chunk fills: a chunk just cut holds few samples, and a full-size slot per series
+    // would double what the head holds right after every cut.
+    const handle = this.slabs.alloc(0);
     this.oSlot[slot] = handle;
     this.oBitPos[slot] = XOR_HEADER_BYTES * 8;
     this.oMinT[slot] = t;
@@ -477,7 +479,6 @@ export class Head implements Appendable, Queryable {
     const handle = this.oSlot[slot] as number;
     const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
     const ah = this.arena.put(this.slabs.buffer(handle), this.slabs.offset(handle), len);
-    this.sizeHint[slot] = classFor(len + XOR_MAX_SAMPLE_BYTES + 1);
     this.slabs.release(handle);
     this.oSlot[slot] = -1;
     const id = this.allocChunkId();
@@ -693,6 +694,9 @@ export class Head implements Appendable, Queryable {
     for (let slot = 1; slot < this.nextSlot; slot++) if (this.slotLabels[slot] !== undefined) yield this.refOfSlot[slot] as number;
   }
 }
+
+/** Bytes the first sample of a chunk takes at most: a varint millisecond timestamp and a full float. */
+const FIRST_SAMPLE_BYTES = 16;
 
 /** The smallest slab size class holding `bytes`. */
 function classFor(bytes: number): number {

@@ -1,44 +1,64 @@
 // The head's inverted index: label pair → sorted series refs (set operations on them: postings.ts).
 
-/** A growable sorted list of refs. Readers take `view()`; appends write past it and deletions copy, so views stay valid. */
+/**
+ * A growable list of refs, sorted whenever it is read. Appends write past the last view; refs that arrive out of
+ * order (WAL replay of series created by many scrape loops) are appended too and the list is marked unsorted, then
+ * sorted and de-duplicated once on the next `view()`. A view handed out is never changed afterwards: sorting sorts
+ * in place only the part no view covers, and copies otherwise; deletions copy.
+ */
 class RefList {
   refs: Uint32Array = new Uint32Array(4);
   n = 0;
+  /** Length of the sorted, duplicate-free prefix. */
+  private sortedN = 0;
+  /** Length of the longest view handed out of the current `refs`; that prefix must not change. */
+  private shared = 0;
 
   push(ref: number): void {
-    if (this.n > 0 && (this.refs[this.n - 1] as number) >= ref) {
-      this.insertSorted(ref);
-      return;
-    }
     if (this.n === this.refs.length) this.grow();
+    if (this.sortedN === this.n && (this.n === 0 || (this.refs[this.n - 1] as number) < ref)) this.sortedN = this.n + 1;
     this.refs[this.n++] = ref;
   }
 
   private grow(): void {
     const g = new Uint32Array(this.refs.length * 2);
-    g.set(this.refs);
+    g.set(this.refs.subarray(0, this.n));
     this.refs = g;
+    this.shared = 0;
   }
 
-  /** Refs normally arrive in increasing order; replay of aliased series may not. */
-  private insertSorted(ref: number): void {
-    const v = this.view();
-    const i = lowerBound(v, ref);
-    if (v[i] === ref) return;
-    const next = new Uint32Array(Math.max(this.refs.length, this.n + 1) * (this.n + 1 > this.refs.length ? 2 : 1));
-    next.set(v.subarray(0, i));
-    next[i] = ref;
-    next.set(v.subarray(i), i + 1);
-    this.refs = next;
-    this.n++;
+  /** Sorts and de-duplicates the list, in place when no view covers what moves. */
+  private normalize(): void {
+    const n = this.n;
+    let refs = this.refs;
+    // Appends after the sorted prefix usually continue it; only the refs past the first out-of-order one move.
+    let from = this.sortedN;
+    if (from > 0) from = lowerBound(refs.subarray(0, from), refs.subarray(from, n).reduce((m, r) => (r < m ? r : m), 0xffffffff));
+    if (from < this.shared) {
+      refs = new Uint32Array(this.refs.length);
+      refs.set(this.refs.subarray(0, n));
+      this.refs = refs;
+      this.shared = 0;
+    }
+    refs.subarray(from, n).sort();
+    let w = from;
+    for (let i = from; i < n; i++) {
+      const r = refs[i] as number;
+      if (w === 0 || (refs[w - 1] as number) !== r) refs[w++] = r;
+    }
+    this.n = w;
+    this.sortedN = w;
   }
 
   view(): Uint32Array {
+    if (this.sortedN !== this.n) this.normalize();
+    if (this.n > this.shared) this.shared = this.n;
     return this.refs.subarray(0, this.n);
   }
 
   /** Keeps only refs for which `keep` is true; returns the new length. Copies, so earlier views are untouched. */
   filter(keep: (ref: number) => boolean): number {
+    if (this.sortedN !== this.n) this.normalize();
     const next = new Uint32Array(Math.max(4, this.refs.length));
     let k = 0;
     for (let i = 0; i < this.n; i++) {
@@ -47,6 +67,8 @@ class RefList {
     }
     this.refs = next;
     this.n = k;
+    this.sortedN = k;
+    this.shared = 0;
     return k;
   }
 }

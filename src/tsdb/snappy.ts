@@ -130,8 +130,18 @@ function corrupt(what: string): StorageError {
 
 /** Decompresses `src[start, end)`; returns a new buffer with exactly the decoded bytes. */
 export function decompress(src: Uint8Array, start = 0, end = src.length): Uint8Array {
+  const dst = new Uint8Array(decodedLength(src, start, end));
+  decompressInto(src, start, end, dst);
+  return dst;
+}
+
+/**
+ * Decompresses `src[start, end)` into the start of `dst`, which must hold at least `decodedLength` bytes (reused
+ * scratch: no allocation per record); returns the decoded length.
+ */
+export function decompressInto(src: Uint8Array, start: number, end: number, dst: Uint8Array): number {
   const n = decodedLength(src, start, end);
-  const dst = new Uint8Array(n);
+  if (dst.length < n) throw new RangeError(`snappy: output buffer of ${dst.length} bytes for ${n}`);
   let s = start + uvarintSize(n);
   let d = 0;
   while (s < end) {
@@ -177,5 +187,5 @@ export function decompress(src: Uint8Array, start = 0, end = src.length): Uint8A
     d += len;
   }
   if (d !== n) throw corrupt(`decoded ${d} bytes, expected ${n}`);
-  return dst;
+  return n;
 }

@@ -4,7 +4,7 @@ import { readFileSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageError } from '../storage/storage-error.js';
 import { crc32c } from './crc32c.js';
-import { decompress } from './snappy.js';
+import { decodedLength, decompressInto } from './snappy.js';
 import {
   FLAG_SNAPPY,
   FLAG_ZSTD,
@@ -49,6 +49,7 @@ export function readSegment(dir: string, segment: number, onRecord: (rec: Uint8A
   let parts: Uint8Array[] = [];
   let recStart = -1;
   let recFlags = 0;
+  let scratch = new Uint8Array(64 * 1024);
   const fail = (reason: string): never => {
     throw new WalCorruptionError(dir, segment, recStart >= 0 ? recStart : pos, reason);
   };
@@ -101,7 +102,9 @@ export function readSegment(dir: string, segment: number, onRecord: (rec: Uint8A
       if ((recFlags & FLAG_ZSTD) !== 0) fail('zstd-compressed record (not supported; Prometheus 2.42 cannot read it either)');
       if ((recFlags & FLAG_SNAPPY) !== 0) {
         try {
-          rec = decompress(rec);
+          const n = decodedLength(rec);
+          if (scratch.length < n) scratch = new Uint8Array(Math.max(n, scratch.length * 2));
+          rec = scratch.subarray(0, decompressInto(rec, 0, rec.length, scratch));
         } catch (err) {
           fail((err as Error).message);
         }

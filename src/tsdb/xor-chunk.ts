@@ -16,6 +16,8 @@ export const XOR_MAX_SAMPLES = 65535;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
+/** Signed view of the same bits: the writer passes int32s around (uint32s above 2^31 would be boxed numbers). */
+const i32 = new Int32Array(f64.buffer);
 
 /** The writer's "no window yet" marker for `lead`, as Prometheus uses. */
 const NO_WINDOW = 0xff;
@@ -70,8 +72,8 @@ function ctz64(hi: number, lo: number): number {
  */
 export function xorAppend(buf: Uint8Array, start: number, bitPos: number, st: XorAppendState, t: number, v: number): number {
   f64[0] = v;
-  const hi = u32[1] as number;
-  const lo = u32[0] as number;
+  const hi = i32[1] as number;
+  const lo = i32[0] as number;
   const n = st.numSamples;
   let p = bitPos;
   if (n === 0) {
@@ -112,8 +114,8 @@ function writeByteRun(buf: Uint8Array, p: number, x: number, signed: boolean): n
 }
 
 function writeValue(buf: Uint8Array, p: number, st: XorAppendState, hi: number, lo: number): number {
-  const xHi = (hi ^ st.vHi) >>> 0;
-  const xLo = (lo ^ st.vLo) >>> 0;
+  const xHi = hi ^ st.vHi;
+  const xLo = lo ^ st.vLo;
   if (xHi === 0 && xLo === 0) {
     st.alignedByteTail = false;
     return p + 1;
@@ -140,8 +142,8 @@ function writeValue(buf: Uint8Array, p: number, st: XorAppendState, hi: number, 
 /** Writes the `sig` bits of the 64-bit (xHi, xLo) shifted right by `s`. */
 function writeShifted(buf: Uint8Array, p: number, xHi: number, xLo: number, s: number, sig: number): number {
   if (s === 0) return writeBits64(buf, p, xHi, xLo, sig);
-  if (s < 32) return writeBits64(buf, p, xHi >>> s, ((xLo >>> s) | (xHi << (32 - s))) >>> 0, sig);
-  return writeBits(buf, p, xHi >>> (s - 32), sig);
+  if (s < 32) return writeBits64(buf, p, xHi >>> s, (xLo >>> s) | (xHi << (32 - s)), sig);
+  return writeBits(buf, p, (xHi >>> (s - 32)) | 0, sig);
 }
 
 /** Byte length of a chunk whose stream ends at bit `endBit` (relative to the chunk start); see XorAppendState. */
