@@ -3,6 +3,7 @@
 import { quoteLabelValue } from '../model/labels.js';
 import { formatFloatF, jsonString } from '../web/json-format.js';
 import { parseTime } from '../web/api-params.js';
+import { parseArgs } from 'node:util';
 import type { CommandIO } from './command.js';
 import { UsageError } from './command.js';
 
@@ -96,6 +97,47 @@ export function headerFlags(values: readonly string[] | undefined): Record<strin
     out[h.slice(0, i).trim()] = h.slice(i + 1).trim();
   }
   return out;
+}
+
+/** Flags of a `vigil query` command beyond promtool's common `--format` and `--header`: string flags, some repeatable. */
+type QueryFlags = Record<string, { type: 'string'; multiple?: boolean }>;
+type FlagValues<F extends QueryFlags> = { [K in keyof F]?: F[K] extends { multiple: true } ? string[] : string };
+
+export interface QueryArgs<F extends QueryFlags> {
+  values: FlagValues<F>;
+  /** The required positionals, in the order they were named. */
+  positionals: string[];
+  format: OutputFormat;
+  headers: Record<string, string>;
+}
+
+/**
+ * Parses a `vigil query` command line as promtool does: `-o/--format`, `--header`, the command's own `flags`, and
+ * exactly the positionals named in `required`. Unknown flags and missing or extra arguments are UsageErrors.
+ */
+export function parseQueryArgs<F extends QueryFlags>(args: string[], flags: F, required: readonly string[]): QueryArgs<F> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { format: { type: 'string', short: 'o' }, header: { type: 'string', multiple: true }, ...flags },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const positionals = parsed.positionals;
+  required.forEach((name, i) => {
+    if (positionals[i] === undefined) throw new UsageError(`required argument <${name}> not provided`);
+  });
+  if (positionals.length > required.length) throw new UsageError(`unexpected ${positionals[required.length]}`);
+  const values = parsed.values as Record<string, string | string[] | boolean | undefined>;
+  return {
+    values: values as FlagValues<F>,
+    positionals,
+    format: parseFormat(values['format'] as string | undefined),
+    headers: headerFlags(values['header'] as string[] | undefined),
+  };
 }
 
 /** A timestamp in seconds as Go's model.Time prints it (shortest, no trailing zeros). */

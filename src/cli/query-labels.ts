@@ -1,9 +1,7 @@
 // `vigil query labels [flags] <server> <name>`: the values of a label, printed as promtool prints them.
 
-import { parseArgs } from 'node:util';
 import type { Command, CommandIO } from './command.js';
-import { UsageError } from './command.js';
-import { callApi, headerFlags, parseFormat, printLabelValues, reportQueryErrors } from './query-client.js';
+import { callApi, parseQueryArgs, printLabelValues, reportQueryErrors } from './query-client.js';
 import { seriesRange } from './query-series.js';
 
 const HELP = `usage: vigil query labels [<flags>] <server> <name>
@@ -27,32 +25,12 @@ export const queryLabelsCommand: Command = {
   summary: 'Run labels query.',
   help: HELP,
   async run(args: string[], io: CommandIO, signal: AbortSignal): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          format: { type: 'string', short: 'o' },
-          match: { type: 'string', multiple: true },
-          start: { type: 'string' },
-          end: { type: 'string' },
-          header: { type: 'string', multiple: true },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const [server, name, ...extra] = parsed.positionals;
-    if (server === undefined) throw new UsageError('required argument <server> not provided');
-    if (name === undefined) throw new UsageError('required argument <name> not provided');
-    if (extra.length > 0) throw new UsageError(`unexpected ${extra[0]}`);
-    const format = parseFormat(parsed.values.format);
-    const [start, end] = seriesRange(parsed.values.start, parsed.values.end);
-    const headers = headerFlags(parsed.values.header);
+    const { values, positionals, format, headers } = parseQueryArgs(args, { match: { type: 'string', multiple: true }, start: { type: 'string' }, end: { type: 'string' } }, ['server', 'name']);
+    const [server, name] = positionals as [string, string];
+    const [start, end] = seriesRange(values.start, values.end);
     return reportQueryErrors(io, async () => {
       const q = new URLSearchParams({ start: String(start / 1000), end: String(end / 1000) });
-      for (const m of parsed.values.match ?? []) q.append('match[]', m);
+      for (const m of values.match ?? []) q.append('match[]', m);
       printLabelValues(await callApi(server, `label/${encodeURIComponent(name)}/values`, q, headers, signal, io, 'GET'), format, io);
     });
   },

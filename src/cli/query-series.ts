@@ -1,9 +1,8 @@
 // `vigil query series --match=SELECTOR [flags] <server>`: the series matching selectors, printed as promtool prints them.
 
-import { parseArgs } from 'node:util';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
-import { callApi, headerFlags, parseFormat, printSeries, reportQueryErrors, timeFlag } from './query-client.js';
+import { callApi, parseQueryArgs, printSeries, reportQueryErrors, timeFlag } from './query-client.js';
 
 const HELP = `usage: vigil query series --match=MATCH [<flags>] <server>
 
@@ -32,30 +31,11 @@ export const querySeriesCommand: Command = {
   summary: 'Run series query.',
   help: HELP,
   async run(args: string[], io: CommandIO, signal: AbortSignal): Promise<number> {
-    let parsed;
-    try {
-      parsed = parseArgs({
-        args,
-        allowPositionals: true,
-        options: {
-          format: { type: 'string', short: 'o' },
-          match: { type: 'string', multiple: true },
-          start: { type: 'string' },
-          end: { type: 'string' },
-          header: { type: 'string', multiple: true },
-        },
-      });
-    } catch (err) {
-      throw new UsageError((err as Error).message);
-    }
-    const [server, ...extra] = parsed.positionals;
-    if (server === undefined) throw new UsageError('required argument <server> not provided');
-    if (extra.length > 0) throw new UsageError(`unexpected ${extra[0]}`);
-    const matches = parsed.values.match ?? [];
+    const { values, positionals, format, headers } = parseQueryArgs(args, { match: { type: 'string', multiple: true }, start: { type: 'string' }, end: { type: 'string' } }, ['server']);
+    const [server] = positionals as [string];
+    const matches = values.match ?? [];
     if (matches.length === 0) throw new UsageError('required flag --match not provided');
-    const format = parseFormat(parsed.values.format);
-    const [start, end] = seriesRange(parsed.values.start, parsed.values.end);
-    const headers = headerFlags(parsed.values.header);
+    const [start, end] = seriesRange(values.start, values.end);
     return reportQueryErrors(io, async () => {
       const form = new URLSearchParams({ start: String(start / 1000), end: String(end / 1000) });
       for (const m of matches) form.append('match[]', m);
