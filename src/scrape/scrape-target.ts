@@ -2,6 +2,7 @@
 
 import { hashStrings, Labels } from '../model/labels.js';
 import { parseDuration } from '../model/duration.js';
+import { targetScrapeUrl } from '../discovery/target-labels.js';
 
 export type TargetHealth = 'up' | 'down' | 'unknown';
 
@@ -32,7 +33,7 @@ export class ScrapeTarget {
       if (!n.startsWith('__')) series.push(n, v);
     });
     this.seriesLabels = labels.size === series.length / 2 ? labels : Labels.fromSortedFlat(series);
-    this.url = targetUrl(labels, params);
+    this.url = targetScrapeUrl(labels, params);
     this.interval = parseDuration(labels.get('__scrape_interval__'));
     this.timeout = parseDuration(labels.get('__scrape_timeout__'));
   }
@@ -54,21 +55,4 @@ export class ScrapeTarget {
     if (next >= interval) next -= interval;
     return next;
   }
-}
-
-/** `<scheme>://<address><metrics_path>?<params>`; `__param_<k>` labels override the first value of config params. */
-export function targetUrl(labels: Labels, params: Readonly<Record<string, readonly string[]>>): string {
-  const values = new Map<string, string[]>();
-  for (const [k, v] of Object.entries(params)) values.set(k, [...v]);
-  labels.forEach((n, v) => {
-    if (!n.startsWith('__param_')) return;
-    const k = n.slice('__param_'.length);
-    const cur = values.get(k);
-    if (cur !== undefined && cur.length > 0) cur[0] = v;
-    else values.set(k, [v]);
-  });
-  const q = new URLSearchParams();
-  for (const k of [...values.keys()].sort()) for (const v of values.get(k) as string[]) q.append(k, v);
-  const qs = q.toString();
-  return `${labels.get('__scheme__')}://${labels.get('__address__')}${labels.get('__metrics_path__')}${qs === '' ? '' : `?${qs}`}`;
 }
