@@ -1,6 +1,6 @@
 // Reads the head: postings narrow the series, iterators decode snapshots of their XOR chunks.
 
-import { compareLabels, compareStrings, type Labels } from '../model/labels.js';
+import { compareStrings, type Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import type { Querier, SampleIterator, Series, SeriesSet, SelectHints } from '../storage/queryable.js';
 import { DeletedFilterIterator } from './deleted-filter-iterator.js';
@@ -38,11 +38,7 @@ export class HeadQuerier implements Querier {
   select(matchers: readonly Matcher[], options?: { sorted?: boolean; hints?: SelectHints }): SeriesSet {
     if (this.mint > this.maxt) return new HeadSeriesSet(this.head, [], this.mint, this.maxt);
     const refs = this.matching(matchers, true);
-    if (options?.sorted === true) {
-      const pairs = refs.map((r): [number, Labels] => [r, this.head.labelsOf(r) as Labels]);
-      pairs.sort((a, b) => compareLabels(a[1], b[1]));
-      for (let i = 0; i < pairs.length; i++) refs[i] = (pairs[i] as [number, Labels])[0];
-    }
+    if (options?.sorted === true) this.head.order.sort(refs);
     return new HeadSeriesSet(this.head, refs, this.mint, this.maxt);
   }
 

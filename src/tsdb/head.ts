@@ -11,6 +11,7 @@ import { HeadAppender } from './head-appender.js';
 import { HeadQuerier } from './head-querier.js';
 import { MemPostings } from './mem-postings.js';
 import { intersectPostings, mergePostings, subtractPostings } from './postings.js';
+import { SeriesOrder } from './series-order.js';
 import { StringInterner } from './string-interner.js';
 import { TsdbStats } from './tsdb-stats.js';
 import { XOR_HEADER_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorAppendState, xorAppend } from './xor-chunk.js';
@@ -97,6 +98,8 @@ export class Head implements Appendable, Queryable {
   private readonly byHash = new Map<number, number | number[]>();
   /** @internal */
   readonly postings = new MemPostings();
+  /** @internal Label order of the live series, for sorted selects. */
+  readonly order = new SeriesOrder(this);
   private readonly interner = new StringInterner();
   private readonly slabs = new SlabAllocator();
   /** @internal */
@@ -313,6 +316,7 @@ export class Head implements Appendable, Queryable {
       if (slot >= this.cap) this.grow(slot + 1);
     }
     this.setSlot(ref, slot);
+    this.order.added(slot);
     this.refOfSlot[slot] = ref;
     const flat = labels.flat.map((x) => this.interner.intern(x));
     const interned = Labels.fromSortedFlat(flat);
@@ -579,7 +583,20 @@ export class Head implements Appendable, Queryable {
       return mergePostings(m.setMatches.filter((v) => v !== '').map((v) => this.postings.get(m.name, v)));
     }
     const lists: Uint32Array[] = [];
-    for (const v of this.postings.values(m.name)) if (m.matches(v) === want) lists.push(this.postings.get(m.name, v));
+    let every = true;
+    let total = 0;
+    for (const v of this.postings.values(m.name)) {
+      if (m.matches(v) === want) {
+        const p = this.postings.get(m.name, v);
+        lists.push(p);
+        total += p.length;
+      } else every = false;
+    }
+    // Every value selected and every series has the label (a series has one value per name): all series, no merge.
+    if (every && lists.length > 1) {
+      const all = this.postings.allRefs();
+      if (total === all.length) return all;
+    }
     return mergePostings(lists);
   }
 
@@ -634,6 +651,7 @@ export class Head implements Appendable, Queryable {
         this.slotLabels[slot] = undefined;
         this.refOfSlot[slot] = 0;
         this.setSlot(seriesRef, 0);
+        this.order.removed(slot);
         this.freeSlots.push(slot);
         this.unhash(labels, seriesRef);
         deleted.push(labels.flat);
