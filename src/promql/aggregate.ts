@@ -1,6 +1,6 @@
 // Aggregation operators (`sum by (job) (x)`, `topk`, `quantile`, ...) over the instant vector of one step.
 
-import { Labels, LabelsBuilder, METRIC_NAME } from '../model/labels.js';
+import { Labels, METRIC_NAME } from '../model/labels.js';
 import type { AggregateExpr } from './ast.js';
 import type { Annotations } from './annotations.js';
 import { kahanSumInc } from './kahan.js';
@@ -25,16 +25,28 @@ const METADATA = ['__name__', '__type__', '__unit__'];
 
 /** The label set a sample is grouped under: `by` keeps the listed names, `without` drops them and the name. */
 export function groupingLabels(metric: Labels, grouping: readonly string[], without: boolean): Labels {
-  if (without) {
-    const b = new LabelsBuilder(metric);
-    for (const n of grouping) b.del(n);
-    for (const n of METADATA) b.del(n);
-    return b.labels();
-  }
   const flat: string[] = [];
   const f = metric.flat;
-  for (let i = 0; i < f.length; i += 2) if (grouping.includes(f[i] as string)) flat.push(f[i] as string, f[i + 1] as string);
+  for (let i = 0; i < f.length; i += 2) {
+    const n = f[i] as string;
+    if (without ? !grouping.includes(n) && !METADATA.includes(n) : grouping.includes(n)) flat.push(n, f[i + 1] as string);
+  }
   return Labels.fromSortedFlat(flat);
+}
+
+/** `groupingLabels(...).flat.join('\xff')` without building the label set: the key of a sample's group. */
+export function groupingKey(metric: Labels, grouping: readonly string[], without: boolean): string {
+  if (!without && grouping.length === 0) return '';
+  let key = '';
+  let first = true;
+  const f = metric.flat;
+  for (let i = 0; i < f.length; i += 2) {
+    const n = f[i] as string;
+    if (without ? grouping.includes(n) || METADATA.includes(n) : !grouping.includes(n)) continue;
+    key += first ? `${n}\xff${f[i + 1] as string}` : `\xff${n}\xff${f[i + 1] as string}`;
+    first = false;
+  }
+  return key;
 }
 
 /** Go's strconv.FormatFloat(v, 'f', -1, 64). */
@@ -286,19 +298,19 @@ export function aggregateSeries(e: AggregateExpr, series: Series[], steps: numbe
   }
   const groups = new Map<string, G>();
   const order: G[] = [];
-  const byMetric = new Map<Labels, G>();
+  let lastMetric: Labels | undefined;
+  let g: G | undefined;
   for (const s of series) {
-    let g = byMetric.get(s.metric);
-    if (g === undefined) {
-      const metric = groupingLabels(s.metric, e.grouping, e.without);
-      const key = metric.flat.join('\xff');
+    if (s.metric !== lastMetric || g === undefined) {
+      lastMetric = s.metric;
+      const key = groupingKey(s.metric, e.grouping, e.without);
       g = groups.get(key);
       if (g === undefined) {
+        const metric = groupingLabels(s.metric, e.grouping, e.without);
         g = { metric, dropName: false, count: new Float64Array(steps), value: new Float64Array(steps), c: new Float64Array(steps), mean: new Float64Array(steps), incr: new Uint8Array(steps) };
         groups.set(key, g);
         order.push(g);
       }
-      byMetric.set(s.metric, g);
     }
     if (s.dropName && g.metric.has(METRIC_NAME)) g.dropName = true;
     const { count, value, c, mean, incr } = g;
@@ -417,8 +429,7 @@ export function topkSeries(e: AggregateExpr, series: Series[], ks: Float64Array,
   const groupIndex = new Map<string, number>();
   const kept: Array<Array<Array<[si: number, f: number]> | undefined>> = [];
   series.forEach((s, si) => {
-    const metric = groupingLabels(s.metric, e.grouping, e.without);
-    const key = metric.flat.join('\xff');
+    const key = groupingKey(s.metric, e.grouping, e.without);
     let gi = groupIndex.get(key);
     if (gi === undefined) {
       gi = kept.length;

@@ -6,8 +6,7 @@
 import { Labels, LabelsBuilder, METRIC_NAME, compareLabels } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import { AnchoredRegex } from '../model/regex.js';
-import { isStaleNaN } from '../model/stale-nan.js';
-import type { Queryable } from '../storage/queryable.js';
+import type { Queryable, SampleIterator } from '../storage/queryable.js';
 import type {
   AggregateExpr,
   BinaryExpr,
@@ -28,6 +27,7 @@ import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } fr
 import { QueryError, execError } from './query-error.js';
 import { anchoredValue, checkExtendedFunction, smoothedValue } from './extended-range.js';
 import { KEEPS_NAME, RANGE_FUNCTIONS, formatGo, type RangeWindow } from './range-functions.js';
+import { SampleReader, type SampleBuffers } from './sample-reader.js';
 import type { Sample, Series } from './value.js';
 
 /** The limits and switches an evaluation runs with. */
@@ -112,7 +112,7 @@ export class Evaluator {
   readonly annotations: Annotations;
   readonly stats: QueryStats;
   /** Sample buffers reused by every storage read of this query. */
-  private readonly buffers: { ts: Float64Array; vs: Float64Array; sts?: Float64Array };
+  private readonly buffers: SampleBuffers;
 
   constructor(
     private readonly queryable: Queryable,
@@ -123,7 +123,7 @@ export class Evaluator {
     /** The query's own start and end, for `@ start()` / `@ end()`, and for `step()`/`range()` durations. */
     private readonly query: { start: number; end: number; step: number },
     annotations?: Annotations,
-    shared?: { stats: QueryStats; buffers: { ts: Float64Array; vs: Float64Array; sts?: Float64Array } },
+    shared?: { stats: QueryStats; buffers: SampleBuffers },
   ) {
     this.annotations = annotations ?? new Annotations();
     this.stats = shared?.stats ?? { samplesRead: 0 };
@@ -280,8 +280,8 @@ export class Evaluator {
     const q = this.queryable.querier(mint, maxt);
     try {
       const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
-      let ts = this.buffers.ts;
-      let vs = this.buffers.vs;
+      const reader = new SampleReader(this.buffers);
+      let it: SampleIterator | undefined;
       let read = 0;
       let count = 0;
       while (set.next()) {
@@ -291,65 +291,30 @@ export class Evaluator {
         }
         this.opts.checkInterrupt();
         const s = set.at();
-        const it = s.iterator();
-        let n = 0;
-        let staleAt: number[] | undefined;
+        // The previous series' iterator is done with: the storage may reset it for this one.
+        it = s.iterator(it);
         // Start timestamps are read only when the engine uses them and the storage keeps them for this series.
-        const readST = withST ? it.atST?.bind(it) : undefined;
-        let sts = readST === undefined ? undefined : (this.buffers.sts ??= new Float64Array(ts.length));
-        let anyST = false;
-        // Reads samples in [from, to] from the iterator's position on; false when the series is exhausted.
-        const readRange = (from: number, to: number): boolean => {
-          if (!it.seek(from)) return false;
-          do {
-            const t = it.atT();
-            if (t > to) return true;
-            const v = it.atV();
-            if (n === ts.length) {
-              const nts = new Float64Array(n * 2);
-              const nvs = new Float64Array(n * 2);
-              nts.set(ts);
-              nvs.set(vs);
-              ts = nts;
-              vs = nvs;
-              this.buffers.ts = ts;
-              this.buffers.vs = vs;
-            }
-            if (v !== v && isStaleNaN(v)) (staleAt ??= []).push(n);
-            ts[n] = t;
-            vs[n] = v;
-            if (sts !== undefined && readST !== undefined) {
-              if (sts.length < ts.length) {
-                const nsts = new Float64Array(ts.length);
-                nsts.set(sts);
-                sts = this.buffers.sts = nsts;
-              }
-              const st = readST();
-              sts[n] = st;
-              if (st === st) anyST = true;
-            }
-            n++;
-          } while (it.next());
-          return false;
-        };
-        if (windows === undefined) readRange(mint, maxt);
+        reader.start(it, withST);
+        if (windows === undefined) reader.read(mint, maxt);
         else {
           // Disjoint windows (step wider than the range): read only (ref - width, ref] of each step.
           for (let i = 0; i < windows.refs.length; i++) {
             const ref = windows.refs[i] as number;
-            if (!readRange(ref - windows.width + 1, ref)) break;
+            if (!reader.read(ref - windows.width + 1, ref)) break;
           }
         }
         const err = it.err();
         if (err !== undefined) throw err;
+        const n = reader.n;
         if (n === 0) continue;
         read += n;
         let stale: Uint8Array | undefined;
-        if (staleAt !== undefined) {
+        if (reader.staleAt !== undefined) {
           stale = new Uint8Array(n);
-          for (const i of staleAt) stale[i] = 1;
+          for (const i of reader.staleAt) stale[i] = 1;
         }
-        fn({ metric: s.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale, sts: anyST ? sts?.subarray(0, n) : undefined });
+        const b = this.buffers;
+        fn({ metric: s.labels, ts: b.ts.subarray(0, n), vs: b.vs.subarray(0, n), stale, sts: reader.anyST ? b.sts?.subarray(0, n) : undefined });
       }
       this.stats.samplesRead += read;
       const err = set.err();

@@ -48,8 +48,12 @@ export interface SeriesSet {
 
 export interface Series {
   readonly labels: Labels;
-  /** A fresh iterator over the series' samples in time order, within the querier's range. */
-  iterator(): SampleIterator;
+  /**
+   * An iterator over the series' samples in time order, within the querier's range. `reuse`, an iterator a series
+   * of the same querier returned before and that the caller no longer reads, may be reset and returned instead of
+   * allocating a new one (storages are free to ignore it).
+   */
+  iterator(reuse?: SampleIterator): SampleIterator;
 }
 
 /**

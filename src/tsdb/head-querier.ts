@@ -125,29 +125,40 @@ class HeadSeries implements Series {
     private readonly maxt: number,
   ) {}
 
-  iterator(): SampleIterator {
-    const snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
+  iterator(reuse?: SampleIterator): SampleIterator {
     const slot = this.head.slotOf(this.ref);
-    if (slot !== 0) this.head.snapshotChunks(slot, this.mint, this.maxt, snap);
-    const it = new ChunkListIterator(snap, this.mint, this.maxt);
     const stones = this.head.tombstones.size > 0 ? this.head.tombstones.get(this.ref) : undefined;
-    const filtered = stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
     const sts = slot === 0 ? undefined : this.head.startTimestampsOf(slot);
+    const it = stones === undefined && sts === undefined && reuse instanceof ChunkListIterator ? reuse : new ChunkListIterator();
+    it.load(this.head, slot, this.mint, this.maxt);
+    const filtered = stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
     return sts === undefined ? filtered : sts.wrap(filtered);
   }
 }
 
-/** Iterates a series' chunks in order, each through one reused XorIterator. */
+/** Iterates a series' chunks in order, each through one reused XorIterator; reusable for another series (`load`). */
 export class ChunkListIterator implements SampleIterator {
   private readonly it = new XorIterator();
+  private readonly snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [], scratch: new Uint8Array(256) };
   private c = -1;
   private error: Error | undefined;
+  private mint = -Infinity;
+  private maxt = Infinity;
 
-  constructor(
-    private readonly snap: ChunkSnapshot,
-    private readonly mint: number,
-    private readonly maxt: number,
-  ) {}
+  /** Points the iterator at the chunks of the series in `slot` (none when 0) overlapping [mint, maxt]. */
+  load(head: Head, slot: number, mint: number, maxt: number): void {
+    const snap = this.snap;
+    snap.bufs.length = 0;
+    snap.starts.length = 0;
+    snap.ends.length = 0;
+    snap.minTs.length = 0;
+    snap.maxTs.length = 0;
+    if (slot !== 0) head.snapshotChunks(slot, mint, maxt, snap);
+    this.c = -1;
+    this.error = undefined;
+    this.mint = mint;
+    this.maxt = maxt;
+  }
 
   private open(c: number): void {
     this.c = c;

@@ -57,6 +57,8 @@ export interface ChunkSnapshot {
   ends: number[];
   minTs: number[];
   maxTs: number[];
+  /** When set, the open chunk is copied into this buffer (replaced by a larger one when it does not fit). */
+  scratch?: Uint8Array;
 }
 
 const FLAG_LOGGED = 1;
@@ -548,7 +550,14 @@ export class Head implements Appendable, Queryable {
       if (hi >= mint && lo <= maxt) {
         const base = this.slabs.offset(handle);
         const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
-        out.bufs.push(this.slabs.buffer(handle).slice(base, base + len));
+        const src = this.slabs.buffer(handle);
+        let copy = out.scratch;
+        if (copy === undefined) copy = src.slice(base, base + len);
+        else {
+          if (copy.length < len) copy = out.scratch = new Uint8Array(Math.max(len, copy.length * 2));
+          copy.set(src.subarray(base, base + len));
+        }
+        out.bufs.push(copy);
         out.starts.push(0);
         out.ends.push(len);
         out.minTs.push(lo);
