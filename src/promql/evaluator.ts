@@ -285,11 +285,13 @@ export class Evaluator {
       let read = 0;
       let count = 0;
       while (set.next()) {
-        if ((++count & 255) === 0) {
-          const pause = this.opts.yieldToEventLoop?.();
-          if (pause !== undefined) await pause;
+        if ((++count & 63) === 0) {
+          this.opts.checkInterrupt();
+          if ((count & 255) === 0) {
+            const pause = this.opts.yieldToEventLoop?.();
+            if (pause !== undefined) await pause;
+          }
         }
-        this.opts.checkInterrupt();
         const s = set.at();
         // The previous series' iterator is done with: the storage may reset it for this one.
         it = s.iterator(it);

@@ -139,7 +139,7 @@ class HeadSeries implements Series {
 /** Iterates a series' chunks in order, each through one reused XorIterator; reusable for another series (`load`). */
 export class ChunkListIterator implements SampleIterator {
   private readonly it = new XorIterator();
-  private readonly snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [], scratch: new Uint8Array(256) };
+  private readonly snap: ChunkSnapshot = { n: 0, bufs: [], starts: [], ends: [], minTs: [], maxTs: [], scratch: new Uint8Array(256) };
   private c = -1;
   private error: Error | undefined;
   private mint = -Infinity;
@@ -147,13 +147,8 @@ export class ChunkListIterator implements SampleIterator {
 
   /** Points the iterator at the chunks of the series in `slot` (none when 0) overlapping [mint, maxt]. */
   load(head: Head, slot: number, mint: number, maxt: number): void {
-    const snap = this.snap;
-    snap.bufs.length = 0;
-    snap.starts.length = 0;
-    snap.ends.length = 0;
-    snap.minTs.length = 0;
-    snap.maxTs.length = 0;
-    if (slot !== 0) head.snapshotChunks(slot, mint, maxt, snap);
+    this.snap.n = 0;
+    if (slot !== 0) head.snapshotChunks(slot, mint, maxt, this.snap);
     this.c = -1;
     this.error = undefined;
     this.mint = mint;
@@ -167,7 +162,7 @@ export class ChunkListIterator implements SampleIterator {
 
   next(): boolean {
     if (this.error !== undefined) return false;
-    const n = this.snap.bufs.length;
+    const n = this.snap.n;
     if (this.c < 0) {
       if (n === 0) return false;
       this.open(0);
@@ -186,7 +181,7 @@ export class ChunkListIterator implements SampleIterator {
 
   seek(t: number): boolean {
     if (this.error !== undefined) return false;
-    const n = this.snap.bufs.length;
+    const n = this.snap.n;
     if (this.c >= 0 && this.c < n) {
       // Stay put when the current sample already qualifies.
       if (this.it.seek(t)) return true;

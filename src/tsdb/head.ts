@@ -52,6 +52,8 @@ export interface AppendBuffers {
 
 /** One closed chunk or the copied open chunk, as a head iterator reads it. */
 export interface ChunkSnapshot {
+  /** Number of chunks: entries [0, n) of the arrays (a reused snapshot keeps older entries past n). */
+  n: number;
   bufs: Uint8Array[];
   starts: number[];
   ends: number[];
@@ -531,17 +533,19 @@ export class Head implements Appendable, Queryable {
    * appends and garbage collection cannot change what the snapshot reads.
    */
   snapshotChunks(slot: number, mint: number, maxt: number, out: ChunkSnapshot): void {
+    let n = out.n;
     for (let id = this.cFirst[slot] as number; id >= 0; id = this.ckNext[id] as number) {
       const lo = this.ckMinT[id] as number;
       const hi = this.ckMaxT[id] as number;
       if (hi < mint || lo > maxt) continue;
       const h = this.ckHandle[id] as number;
       const start = this.arena.offset(h);
-      out.bufs.push(this.arena.buffer(h));
-      out.starts.push(start);
-      out.ends.push(start + (this.ckLen[id] as number));
-      out.minTs.push(lo);
-      out.maxTs.push(hi);
+      out.bufs[n] = this.arena.buffer(h);
+      out.starts[n] = start;
+      out.ends[n] = start + (this.ckLen[id] as number);
+      out.minTs[n] = lo;
+      out.maxTs[n] = hi;
+      n++;
     }
     const handle = this.oSlot[slot] as number;
     if (handle >= 0 && (this.xN[slot] as number) > 0) {
@@ -555,15 +559,18 @@ export class Head implements Appendable, Queryable {
         if (copy === undefined) copy = src.slice(base, base + len);
         else {
           if (copy.length < len) copy = out.scratch = new Uint8Array(Math.max(len, copy.length * 2));
-          copy.set(src.subarray(base, base + len));
+          // Open chunks are small: a loop beats making a subarray view to copy from.
+          for (let i = 0; i < len; i++) copy[i] = src[base + i] as number;
         }
-        out.bufs.push(copy);
-        out.starts.push(0);
-        out.ends.push(len);
-        out.minTs.push(lo);
-        out.maxTs.push(hi);
+        out.bufs[n] = copy;
+        out.starts[n] = 0;
+        out.ends[n] = len;
+        out.minTs[n] = lo;
+        out.maxTs[n] = hi;
+        n++;
       }
     }
+    out.n = n;
   }
 
   /** Sorted refs of the series that match every matcher (visible or not; callers filter). */
