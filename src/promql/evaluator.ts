@@ -108,6 +108,11 @@ export function dropMetricName(l: Labels): Labels {
   return Labels.fromSortedFlat(out);
 }
 
+/** True when `a` and `b` have the same name and metadata labels (what dropping the name removes). */
+function sameMetadata(a: Labels, b: Labels): boolean {
+  return a.get('__name__') === b.get('__name__') && a.get('__type__') === b.get('__type__') && a.get('__unit__') === b.get('__unit__');
+}
+
 export class Evaluator {
   readonly annotations: Annotations;
   readonly stats: QueryStats;
@@ -913,6 +918,10 @@ export class Evaluator {
     let currentOut: Series | undefined;
     const counterCheck = name === 'rate' || name === 'increase';
     const counterNames = new Map<string, boolean>();
+    // Series of a selector are distinct; when they also share the labels dropping the name removes, dropping it
+    // cannot make two of them equal, and the merge check below is skipped.
+    let firstMetric: Labels | undefined;
+    let sameMeta = src.selector !== undefined;
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
     await this.windows(src, (s, i, lo, hi) => {
@@ -945,6 +954,8 @@ export class Evaluator {
       if (currentOut === undefined) {
         currentOut = { metric: s.metric, ts: [], fs: [], dropName: false };
         outs.push(currentOut);
+        if (firstMetric === undefined) firstMetric = s.metric;
+        else if (sameMeta && !sameMetadata(firstMetric, s.metric)) sameMeta = false;
       }
       currentOut.ts.push(this.stepTime(i));
       currentOut.fs.push(r);
@@ -956,7 +967,7 @@ export class Evaluator {
     this.account(points);
     const res = outs.filter((o) => o.ts.length > 0);
     if (!keepName) for (const o of res) this.dropName(o);
-    return { kind: 'vector', series: this.mergeAfterNameDrop(res) };
+    return { kind: 'vector', series: keepName || sameMeta ? res : this.mergeAfterNameDrop(res) };
   }
 
   private async evalLabelReplace(e: Call): Promise<Evaluated> {
