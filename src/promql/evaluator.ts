@@ -928,6 +928,7 @@ export class Evaluator {
       if (s !== current) {
         current = s;
         currentOut = undefined;
+        w.metricName = s.metric.metricName;
       }
       if (hi <= lo && !smoothed) return;
       perStepPoints[i] = (perStepPoints[i] as number) + (hi - lo);
@@ -940,18 +941,18 @@ export class Evaluator {
       w.rangeStart = w.rangeEnd - src.range;
       w.evalTime = this.stepTime(i);
       for (let p = 0; p < params.length; p++) w.params[p] = (params[p] as Float64Array)[i] as number;
-      w.metricName = s.metric.metricName;
       const r = fn(w);
       if (r === undefined) return;
-      if (counterCheck) {
-        const mn = w.metricName;
-        if (!counterNames.has(mn)) {
-          const looksLikeCounter = mn === '' || /_(total|sum|count|bucket)$/.test(mn);
-          counterNames.set(mn, looksLikeCounter);
-          if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
-        }
-      }
       if (currentOut === undefined) {
+        // The series' first value: the counter-name check needs doing once per series, not per step.
+        if (counterCheck) {
+          const mn = w.metricName;
+          if (!counterNames.has(mn)) {
+            const looksLikeCounter = mn === '' || /_(total|sum|count|bucket)$/.test(mn);
+            counterNames.set(mn, looksLikeCounter);
+            if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
+          }
+        }
         currentOut = { metric: s.metric, ts: [], fs: [], dropName: false };
         outs.push(currentOut);
         if (firstMetric === undefined) firstMetric = s.metric;
