@@ -6,6 +6,7 @@
 import { Labels, LabelsBuilder, METRIC_NAME, compareLabels } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import { AnchoredRegex } from '../model/regex.js';
+import { isStaleNaN } from '../model/stale-nan.js';
 import type { Queryable, SampleIterator } from '../storage/queryable.js';
 import type {
   AggregateExpr,
@@ -280,12 +281,15 @@ export class Evaluator {
     needed?: { refs: Float64Array; width: number },
     /** Also read start timestamps (when the storage keeps them). */
     withST = this.opts.useStartTimestamps === true,
+    /** Only the newest sample at or before this time is needed (an instant vector selector): storages may say it cheaply. */
+    lastAt?: number,
   ): Promise<void> {
     const windows = needed !== undefined && Evaluator.disjoint(needed.refs, needed.width) ? needed : undefined;
     const q = this.queryable.querier(mint, maxt);
     try {
       const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
       const reader = new SampleReader(this.buffers);
+      const last = { t: 0, v: 0 };
       let it: SampleIterator | undefined;
       let read = 0;
       let count = 0;
@@ -298,6 +302,19 @@ export class Evaluator {
           }
         }
         const s = set.at();
+        if (lastAt !== undefined && s.lastSample !== undefined) {
+          const found = s.lastSample(lastAt, last);
+          if (found === false) continue;
+          if (found === true) {
+            const b = this.buffers;
+            b.ts[0] = last.t;
+            b.vs[0] = last.v;
+            read++;
+            const v = last.v;
+            fn({ metric: s.labels, ts: b.ts.subarray(0, 1), vs: b.vs.subarray(0, 1), stale: v !== v && isStaleNaN(v) ? Uint8Array.of(1) : undefined });
+            continue;
+          }
+        }
         // The previous series' iterator is done with: the storage may reset it for this one.
         it = s.iterator(it);
         // Start timestamps are read only when the engine uses them and the storage keeps them for this series.
@@ -368,6 +385,9 @@ export class Evaluator {
     const n = this.steps;
     let points = 0;
     const needed = e.smoothed ? undefined : { refs, width: lookback };
+    const withST = valueOf === 'start' || this.opts.useStartTimestamps === true;
+    // One step, not smoothed, no start timestamps wanted: only each series' newest sample at or before the step counts.
+    const lastOnly = n === 1 && !e.smoothed && valueOf !== 'start';
     await this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
       const ts: number[] = [];
       const fs: number[] = [];
@@ -398,7 +418,7 @@ export class Evaluator {
         points += ts.length;
         out.push({ metric: s.metric, ts, fs, dropName: false });
       }
-    }, needed, valueOf === 'start' || this.opts.useStartTimestamps === true);
+    }, needed, withST, lastOnly ? (refs[0] as number) : undefined);
     this.account(points);
     return out;
   }

@@ -54,6 +54,12 @@ export interface Series {
    * allocating a new one (storages are free to ignore it).
    */
   iterator(reuse?: SampleIterator): SampleIterator;
+  /**
+   * Optional: the newest sample with timestamp <= t within the querier's range, written to `out`, when the storage
+   * can tell without reading the series' chunks. True: `out` holds it; false: there is none; undefined: it cannot
+   * tell cheaply, read the iterator instead. A staleness marker counts as a sample.
+   */
+  lastSample?(t: number, out: { t: number; v: number }): boolean | undefined;
 }
 
 /**

@@ -134,6 +134,20 @@ class HeadSeries implements Series {
     const filtered = stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
     return sts === undefined ? filtered : sts.wrap(filtered);
   }
+
+  /** The head keeps each series' newest committed sample beside its chunks: a query at or after it reads no chunk. */
+  lastSample(t: number, out: { t: number; v: number }): boolean | undefined {
+    const head = this.head;
+    if (head.tombstones.size > 0 && head.tombstones.has(this.ref)) return undefined;
+    const slot = head.slotOf(this.ref);
+    if (slot === 0) return false;
+    const maxT = head.sMaxT[slot] as number;
+    if (maxT > t || maxT > this.maxt) return undefined;
+    if (maxT < this.mint) return false;
+    out.t = maxT;
+    out.v = head.lastValue(slot);
+    return true;
+  }
 }
 
 /** Iterates a series' chunks in order, each through one reused XorIterator; reusable for another series (`load`). */

@@ -357,6 +357,13 @@ export class Head implements Appendable, Queryable {
     return u32[1] === this.xVHi[slot] && u32[0] === this.xVLo[slot];
   }
 
+  /** @internal The value of the newest committed sample of the series in `slot` (its time is sMaxT[slot]). */
+  lastValue(slot: number): number {
+    u32[1] = this.xVHi[slot] as number;
+    u32[0] = this.xVLo[slot] as number;
+    return f64[0] as number;
+  }
+
   /** @internal Whether the log has seen the series in `slot`; marks it seen. */
   takeUnlogged(slot: number): boolean {
     const f = this.flags[slot] as number;
