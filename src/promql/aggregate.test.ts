@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { Labels } from '../model/labels.js';
 import { Annotations } from './annotations.js';
 import type { AggregateExpr, AggregateOp } from './ast.js';
-import { aggregate, aggregateSeries, topkSeries, formatFloatPlain } from './aggregate.js';
+import { aggregate, aggregateSeries, formatFloatPlain, groupingKey, groupingLabels, topkSeries } from './aggregate.js';
 import type { Sample, Series } from './value.js';
 
 const STEPS = 3;
@@ -81,4 +81,21 @@ test('count_values labels use Go\'s plain float format', () => {
   assert.equal(formatFloatPlain(1.5e-7), '0.00000015');
   assert.equal(formatFloatPlain(-Infinity), '-Inf');
   assert.equal(formatFloatPlain(0.1), '0.1');
+});
+
+test('grouping keys are equal exactly when the grouping label sets are', () => {
+  const names = ['__name__', '__type__', 'a', 'b', 'job'];
+  const labelsArb = fc.dictionary(fc.constantFrom(...names), fc.constantFrom('x', 'y', 'x\xffy', '\xff', 'x\xffb\xffy', '1\xffb1\xffy', 'b'), { maxKeys: 5 }).map((o) => Labels.from(o));
+  fc.assert(
+    fc.property(labelsArb, labelsArb, fc.subarray(names), fc.boolean(), (x, y, grouping, without) => {
+      const sameGroup = groupingLabels(x, grouping, without).equals(groupingLabels(y, grouping, without));
+      assert.equal(groupingKey(x, grouping, without) === groupingKey(y, grouping, without), sameGroup);
+    }),
+    { numRuns: 2000 },
+  );
+  // Separators inside values cannot make different groups share a key.
+  const tricky = Labels.from({ a: 'x\xffb\xffy' });
+  const plain = Labels.from({ a: 'x', b: 'y' });
+  assert.notEqual(groupingKey(tricky, ['a', 'b'], false), groupingKey(plain, ['a', 'b'], false));
+  assert.notEqual(groupingKey(tricky, ['job'], true), groupingKey(plain, ['job'], true));
 });

@@ -34,17 +34,20 @@ export function groupingLabels(metric: Labels, grouping: readonly string[], with
   return Labels.fromSortedFlat(flat);
 }
 
-/** `groupingLabels(...).flat.join('\xff')` without building the label set: the key of a sample's group. */
+/** A key that tells the groups of `groupingLabels` apart (equal keys, equal grouping labels), without building them. */
 export function groupingKey(metric: Labels, grouping: readonly string[], without: boolean): string {
   if (!without && grouping.length === 0) return '';
+  // One `by` label: its value alone tells the groups apart (absent and empty are the same group). It is usually an
+  // interned string whose hash is already known, where a concatenated key would be hashed afresh per series.
+  if (!without && grouping.length === 1) return metric.get(grouping[0] as string);
   let key = '';
-  let first = true;
   const f = metric.flat;
   for (let i = 0; i < f.length; i += 2) {
     const n = f[i] as string;
     if (without ? grouping.includes(n) || METADATA.includes(n) : !grouping.includes(n)) continue;
-    key += first ? `${n}\xff${f[i + 1] as string}` : `\xff${n}\xff${f[i + 1] as string}`;
-    first = false;
+    const v = f[i + 1] as string;
+    // Lengths first, so that no name or value (any text) can make two different label sets read alike.
+    key += `${n.length}\xff${n}${v.length}\xff${v}`;
   }
   return key;
 }
