@@ -566,8 +566,7 @@ export class Head implements Appendable, Queryable {
         if (copy === undefined) copy = src.slice(base, base + len);
         else {
           if (copy.length < len) copy = out.scratch = new Uint8Array(Math.max(len, copy.length * 2));
-          // Open chunks are small: a loop beats making a subarray view to copy from.
-          for (let i = 0; i < len; i++) copy[i] = src[base + i] as number;
+          copy.set(src.subarray(base, base + len));
         }
         out.bufs[n] = copy;
         out.starts[n] = 0;
