@@ -284,36 +284,52 @@ function isValidLabelName(n: string): boolean {
 /** Aggregations computed over whole series at once (no object per sample): sum, avg, count, min, max, group, stddev, stdvar. */
 export const SERIES_AGGREGATIONS: ReadonlySet<string> = new Set(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
 
+/** Running state of one group of a series aggregation: per step, in typed arrays. */
+interface AggregationGroup {
+  metric: Labels;
+  dropName: boolean;
+  count: Float64Array;
+  value: Float64Array;
+  c: Float64Array;
+  mean: Float64Array;
+  incr: Uint8Array;
+}
+
 /**
- * One of SERIES_AGGREGATIONS over step-aligned series. Each series' group is computed once; per group and step
- * the running state lives in typed arrays. Samples are added in series order, as the per-step path adds them.
+ * One of SERIES_AGGREGATIONS over step-aligned series, fed one series at a time (`add`), so a selector's series
+ * can stream in without being kept. Each series' group is computed once; per group and step the running state
+ * lives in typed arrays. Samples are added in series order, as the per-step path adds them.
  */
-export function aggregateSeries(e: AggregateExpr, series: Series[], steps: number, stepOf: (t: number) => number, stepTime: (i: number) => number): Series[] {
-  const op = e.op;
-  interface G {
-    metric: Labels;
-    dropName: boolean;
-    count: Float64Array;
-    value: Float64Array;
-    c: Float64Array;
-    mean: Float64Array;
-    incr: Uint8Array;
-  }
-  const groups = new Map<string, G>();
-  const order: G[] = [];
-  let lastMetric: Labels | undefined;
-  let g: G | undefined;
-  for (const s of series) {
-    if (s.metric !== lastMetric || g === undefined) {
-      lastMetric = s.metric;
+export class SeriesAggregator {
+  private readonly groups = new Map<string, AggregationGroup>();
+  private readonly order: AggregationGroup[] = [];
+  private lastMetric: Labels | undefined;
+  private g: AggregationGroup | undefined;
+
+  constructor(
+    private readonly e: AggregateExpr,
+    private readonly steps: number,
+    private readonly stepOf: (t: number) => number,
+  ) {}
+
+  /** Adds a series; its arrays are read during the call only. */
+  add(s: Series): void {
+    const e = this.e;
+    const op = e.op;
+    const steps = this.steps;
+    const stepOf = this.stepOf;
+    let g = this.g;
+    if (s.metric !== this.lastMetric || g === undefined) {
+      this.lastMetric = s.metric;
       const key = groupingKey(s.metric, e.grouping, e.without);
-      g = groups.get(key);
+      g = this.groups.get(key);
       if (g === undefined) {
         const metric = groupingLabels(s.metric, e.grouping, e.without);
         g = { metric, dropName: false, count: new Float64Array(steps), value: new Float64Array(steps), c: new Float64Array(steps), mean: new Float64Array(steps), incr: new Uint8Array(steps) };
-        groups.set(key, g);
-        order.push(g);
+        this.groups.set(key, g);
+        this.order.push(g);
       }
+      this.g = g;
     }
     if (s.dropName && g.metric.has(METRIC_NAME)) g.dropName = true;
     const { count, value, c, mean, incr } = g;
@@ -382,42 +398,55 @@ export function aggregateSeries(e: AggregateExpr, series: Series[], steps: numbe
       }
     }
   }
-  const out: Series[] = [];
-  for (const g of order) {
-    const ts: number[] = [];
-    const fs: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const n = g.count[i] as number;
-      if (n === 0) continue;
-      let f: number;
-      switch (op) {
-        case 'sum':
-          f = (g.value[i] as number) + (g.c[i] as number);
-          break;
-        case 'avg':
-          f = g.incr[i] === 1 ? (g.mean[i] as number) + (g.c[i] as number) : (g.value[i] as number) / n + (g.c[i] as number) / n;
-          break;
-        case 'count':
-          f = n;
-          break;
-        case 'group':
-          f = 1;
-          break;
-        case 'stdvar':
-          f = (g.value[i] as number) / n;
-          break;
-        case 'stddev':
-          f = Math.sqrt((g.value[i] as number) / n);
-          break;
-        default:
-          f = g.value[i] as number;
+
+  /** The aggregated series, one per group in order of first appearance. */
+  finish(stepTime: (i: number) => number): Series[] {
+    const op = this.e.op;
+    const steps = this.steps;
+    const out: Series[] = [];
+    for (const g of this.order) {
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let i = 0; i < steps; i++) {
+        const n = g.count[i] as number;
+        if (n === 0) continue;
+        let f: number;
+        switch (op) {
+          case 'sum':
+            f = (g.value[i] as number) + (g.c[i] as number);
+            break;
+          case 'avg':
+            f = g.incr[i] === 1 ? (g.mean[i] as number) + (g.c[i] as number) : (g.value[i] as number) / n + (g.c[i] as number) / n;
+            break;
+          case 'count':
+            f = n;
+            break;
+          case 'group':
+            f = 1;
+            break;
+          case 'stdvar':
+            f = (g.value[i] as number) / n;
+            break;
+          case 'stddev':
+            f = Math.sqrt((g.value[i] as number) / n);
+            break;
+          default:
+            f = g.value[i] as number;
+        }
+        ts.push(stepTime(i));
+        fs.push(f);
       }
-      ts.push(stepTime(i));
-      fs.push(f);
+      out.push({ metric: g.metric, ts, fs, dropName: g.dropName });
     }
-    out.push({ metric: g.metric, ts, fs, dropName: g.dropName });
+    return out;
   }
-  return out;
+}
+
+/** One of SERIES_AGGREGATIONS over step-aligned series (SeriesAggregator over all of them). */
+export function aggregateSeries(e: AggregateExpr, series: Series[], steps: number, stepOf: (t: number) => number, stepTime: (i: number) => number): Series[] {
+  const acc = new SeriesAggregator(e, steps, stepOf);
+  for (const s of series) acc.add(s);
+  return acc.finish(stepTime);
 }
 
 /**

@@ -21,7 +21,7 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { Annotations } from './annotations.js';
-import { SERIES_AGGREGATIONS, aggregate, aggregateSeries, topkSeries } from './aggregate.js';
+import { SERIES_AGGREGATIONS, SeriesAggregator, aggregate, topkSeries } from './aggregate.js';
 import { BinopCache, vectorBinop, vectorBinopSeries, vectorScalarBinop, scalarBinop } from './binary-op.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
@@ -284,6 +284,7 @@ export class Evaluator {
     /** Only the newest sample at or before this time is needed (an instant vector selector): storages may say it cheaply. */
     lastAt?: number,
   ): Promise<void> {
+    this.opts.checkInterrupt();
     const windows = needed !== undefined && Evaluator.disjoint(needed.refs, needed.width) ? needed : undefined;
     const q = this.queryable.querier(mint, maxt);
     try {
@@ -376,7 +377,12 @@ export class Evaluator {
   // ---- selectors
 
   /** `valueOf`: the sample's value, its time (`timestamp()`), or its start time, 0 when it has none (`start_timestamp()`). */
-  private async evalVectorSelector(e: VectorSelector, valueOf: 'value' | 'time' | 'start' = 'value'): Promise<Series[]> {
+  private async evalVectorSelector(
+    e: VectorSelector,
+    valueOf: 'value' | 'time' | 'start' = 'value',
+    /** Takes each series as it is read instead of the result keeping it (then the result is empty). */
+    sink?: (s: Series) => void,
+  ): Promise<Series[]> {
     const refs = this.refTimes(this.atOf(e.timestamp, e.startOrEnd), this.offsetOf(e));
     const lookback = this.opts.lookbackDelta;
     const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
@@ -416,7 +422,9 @@ export class Evaluator {
       }
       if (ts.length > 0) {
         points += ts.length;
-        out.push({ metric: s.metric, ts, fs, dropName: false });
+        const series: Series = { metric: s.metric, ts, fs, dropName: false };
+        if (sink === undefined) out.push(series);
+        else sink(series);
       }
     }, needed, withST, lastOnly ? (refs[0] as number) : undefined);
     this.account(points);
@@ -1252,10 +1260,16 @@ export class Evaluator {
       else if (p.kind === 'string') param = p.s;
       else throw execError('aggregation parameter must be a scalar or string');
     }
-    const input = await this.evalVector(e.expr);
     if (SERIES_AGGREGATIONS.has(e.op)) {
-      return { kind: 'vector', series: aggregateSeries(e, input, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
+      const acc = new SeriesAggregator(e, this.steps, (t) => this.stepOf(t));
+      let inner = e.expr;
+      while (inner.type === 'ParenExpr') inner = inner.expr;
+      // A selector's series stream into the aggregation: none is kept (a count over every series keeps no 100k).
+      if (inner.type === 'VectorSelector') await this.evalVectorSelector(inner, 'value', (s) => acc.add(s));
+      else for (const s of await this.evalVector(e.expr)) acc.add(s);
+      return { kind: 'vector', series: acc.finish((i) => this.stepTime(i)) };
     }
+    const input = await this.evalVector(e.expr);
     if ((e.op === 'topk' || e.op === 'bottomk') && param instanceof Float64Array) {
       return { kind: 'vector', series: topkSeries(e, input, param, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
     }
