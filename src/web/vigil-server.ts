@@ -2,6 +2,7 @@
 
 import { hostname as osHostname } from 'node:os';
 import type { Server } from 'node:http';
+import { inactiveSettings } from '../config/inactive-settings.js';
 import type { PrometheusConfig } from '../config/prometheus-config.js';
 import { loadPrometheusConfig, parsePrometheusConfig } from '../config/prometheus-config-loading.js';
 import type { Clock } from '../model/clock.js';
@@ -181,6 +182,7 @@ export class VigilServer {
       this.lastReloadOk = true;
       this.lastConfigTime = this.o.clock.now();
       this.o.logger.info('Completed loading of configuration file', { filename: f.configFile === '' ? '(built-in)' : f.configFile });
+      for (const s of inactiveSettings(cfg)) this.o.logger.warn('Configuration setting has no effect in this version', { setting: s.setting, effect: s.effect });
     } catch (err) {
       this.lastReloadOk = false;
       this.o.logger.error('Error loading config', { filename: f.configFile, err: err instanceof Error ? err : String(err) });
