@@ -20,14 +20,11 @@ scrape_configs:
   - job_name: a
   - job_name: b
     scrape_failure_log_file: fail.log
-    oauth2: {client_id: c, client_secret: s, token_url: 'http://auth/token'}
-    http_sd_configs: [{url: 'http://sd/', proxy_url: 'http://proxy:3128'}]
 `, '/etc/vigil/prometheus.yml');
   const got = inactiveSettings(cfg);
   assert.deepEqual(got.map((s) => s.setting), [
-    'rule_files', 'alerting', 'remote_write', 'remote_read', 'global.query_log_file', 'scrape_configs[1].oauth2', 'scrape_configs[1].http_sd_configs[0].proxy_url',
-    'scrape_configs[1].scrape_failure_log_file', 'storage.tsdb.out_of_order_time_window',
+    'rule_files', 'alerting', 'remote_write', 'remote_read', 'global.query_log_file', 'scrape_configs[1].scrape_failure_log_file', 'storage.tsdb.out_of_order_time_window',
   ]);
   assert.match(got[2]?.effect ?? '', /2 remote_write endpoint/);
-  assert.match(got[7]?.effect ?? '', /job "b"/);
+  assert.match(got[5]?.effect ?? '', /job "b"/);
 });
