@@ -146,13 +146,25 @@ function connectHeadersOf(s: TransportSettings): Record<string, string> {
   return h;
 }
 
+const tlsKeys = new WeakMap<TlsConfig, string>();
+
+/** A string that differs between TLS configs that differ (computed once per config object). */
+function tlsKeyOf(t: TlsConfig): string {
+  let k = tlsKeys.get(t);
+  if (k === undefined) {
+    k = JSON.stringify(t);
+    tlsKeys.set(t, k);
+  }
+  return k;
+}
+
 /** How to send a request for `url`: which agent, to which host, with which request target and extra headers. */
 function route(url: URL, s: TransportSettings): ClientRequestArgs & { https: boolean } {
   const proxy = proxyFor(url, s);
   const host = url.hostname.replace(/^\[|\]$/g, '');
   const port = url.port !== '' ? Number(url.port) : url.protocol === 'https:' ? 443 : 80;
   const path = `${url.pathname}${url.search}`;
-  const tlsKey = JSON.stringify(s.tlsConfig);
+  const tlsKey = tlsKeyOf(s.tlsConfig);
   if (url.protocol === 'https:') {
     if (proxy === undefined) {
       return { https: true, host, port, path, agent: agentFor(`direct ${tlsKey}`, () => new HttpsAgent({ ...AGENT_OPTIONS, ...tlsOptions(s.tlsConfig) })) };
