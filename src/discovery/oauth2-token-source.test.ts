@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,7 +8,8 @@ import { DEFAULT_TLS_CONFIG, NO_PROXY } from '../config/http-client-decoding.js'
 import type { OAuth2 } from '../config/prometheus-config.js';
 import { FakeClock } from '../model/clock.js';
 import { OAuth2Error, OAuth2TokenSource } from './oauth2-token-source.js';
-import { startTokenEndpoint } from './test-http-servers.js';
+import { listen, startTokenEndpoint } from './test-http-servers.js';
+import { waitFor } from './test-wait.js';
 
 function oauth2(tokenUrl: string, extra: Partial<OAuth2> = {}): OAuth2 {
   return { clientId: 'id 1', clientSecret: 's&cret', clientSecretFile: '', scopes: [], tokenUrl, endpointParams: {}, tlsConfig: DEFAULT_TLS_CONFIG, ...NO_PROXY, ...extra };
@@ -91,5 +93,30 @@ test('failures read as Go words them; concurrent callers share one fetch; a chan
   } finally {
     ep.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a caller that aborts stops waiting at once; the shared fetch is cancelled when the last caller aborts', async () => {
+  let requests = 0;
+  let closed = 0;
+  const hang = await listen(createServer((req) => {
+    requests++;
+    req.socket.once('close', () => closed++);
+  }));
+  try {
+    const src = new OAuth2TokenSource(oauth2(`${hang.url}/token`));
+    const [a, b] = [new AbortController(), new AbortController()];
+    const [pa, pb] = [src.token(a.signal), src.token(b.signal)];
+    await waitFor('the token request', () => requests === 1);
+    a.abort(new Error('a gone'));
+    await assert.rejects(pa, /a gone/);
+    await new Promise((r) => setTimeout(r, 20));
+    assert.equal(closed, 0, 'the other caller still waits for the same fetch');
+    b.abort(new Error('b gone'));
+    await assert.rejects(pb, /b gone/);
+    await waitFor('the request to be cancelled', () => closed === 1);
+    assert.equal(requests, 1, 'no second attempt after a cancel');
+  } finally {
+    hang.close();
   }
 });
