@@ -69,3 +69,28 @@ test('through a proxy: absolute form for http, CONNECT tunnels for https, connec
     ca.remove();
   }
 });
+
+test('an https:// proxy: TLS to the proxy (verified with tls_config), then absolute-form requests or tunnels inside', async () => {
+  const plain = await listen(createServer((req, res) => res.writeHead(200).end(`plain ${req.url}`)));
+  const secure = await listen(createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, (req, res) => res.writeHead(200).end(`secure ${req.url}`)));
+  const proxy = await startTestProxy({ tls: true });
+  const ca = testCertFile();
+  try {
+    const settings: HttpClientConfig = { ...DEFAULT_HTTP_CLIENT, proxyUrl: `https://127.0.0.1:${proxy.port}`, tlsConfig: { ...DEFAULT_TLS_CONFIG, caFile: ca.path } };
+    assert.equal(await text(await sendHttp(new URL(`${plain.url}/a`), { headers: {}, signal, settings })), 'plain /a');
+    assert.equal(await text(await sendHttp(new URL(`https://127.0.0.1:${secure.port}/b`), { headers: {}, signal, settings })), 'secure /b');
+    // Targets by name: the proxy's certificate is still checked against the proxy's address, not the target's name.
+    assert.equal(await text(await sendHttp(new URL(`http://vigil.invalid:${plain.port}/c`), { headers: {}, signal, settings })), 'plain /c');
+    assert.equal(await text(await sendHttp(new URL(`https://localhost:${secure.port}/d`), { headers: {}, signal, settings })), 'secure /d');
+    assert.deepEqual(proxy.seen.map((r) => r.line), [
+      `GET ${plain.url}/a`, `CONNECT 127.0.0.1:${secure.port}`, `GET http://vigil.invalid:${plain.port}/c`, `CONNECT localhost:${secure.port}`,
+    ]);
+    assert.equal(proxy.connections(), 3, 'plain requests share one connection; each https target has its tunnel');
+    closeHttpConnections();
+    await assert.rejects(sendHttp(new URL(`${plain.url}/a`), { headers: {}, signal, settings: { ...settings, tlsConfig: DEFAULT_TLS_CONFIG } }), /self-signed certificate/);
+  } finally {
+    closeHttpConnections();
+    for (const s of [plain, secure, proxy]) s.close();
+    ca.remove();
+  }
+});

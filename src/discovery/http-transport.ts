@@ -6,6 +6,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import type { ClientRequest, ClientRequestArgs, IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { AgentOptions as HttpsAgentOptions, RequestOptions as HttpsRequestOptions } from 'node:https';
+import { isIP } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { connect as tlsConnect } from 'node:tls';
 import type { ConnectionOptions, SecureVersion } from 'node:tls';
@@ -72,6 +73,17 @@ function proxyAuthorization(proxy: URL): Record<string, string> {
   return { 'proxy-authorization': `Basic ${Buffer.from(cred).toString('base64')}` };
 }
 
+/**
+ * The TLS server name for a connection to an https:// proxy: server_name if set, else the proxy's host name, or none
+ * for an IP (the certificate is then checked against the IP). Always explicit: Node would otherwise take the Host
+ * header, which names the target, not the proxy.
+ */
+function proxyServerName(proxy: URL, serverName: string | undefined): { servername: string } {
+  if (serverName !== undefined && serverName !== '') return { servername: serverName };
+  const host = proxy.hostname.replace(/^\[|\]$/g, '');
+  return { servername: isIP(host) === 0 ? host : '' };
+}
+
 function checkScheme(proxy: URL): void {
   if (proxy.protocol !== 'http:' && proxy.protocol !== 'https:') {
     throw new ProxyError(`proxy ${proxy.host}: unsupported proxy scheme "${proxy.protocol.slice(0, -1)}" (http and https proxies are supported)`);
@@ -95,7 +107,7 @@ class TunnelAgent extends HttpsAgent {
     const p = this.proxy;
     const connect = p.protocol === 'https:' ? httpsRequest : httpRequest;
     const req = connect({
-      ...(p.protocol === 'https:' ? { ...this.proxyTls, servername: this.proxyTls.servername ?? p.hostname } : {}),
+      ...(p.protocol === 'https:' ? { ...this.proxyTls, ...proxyServerName(p, this.proxyTls.servername) } : {}),
       host: p.hostname.replace(/^\[|\]$/g, ''), port: proxyPort(p), method: 'CONNECT', path: target, agent: false, timeout: CONNECT_TIMEOUT_MS,
       headers: { ...this.connectHeaders, host: target, ...proxyAuthorization(p) },
     });
@@ -184,7 +196,7 @@ function route(url: URL, s: TransportSettings): ClientRequestArgs & { https: boo
   return {
     https: viaTls, host: proxy.hostname.replace(/^\[|\]$/g, ''), port: proxyPort(proxy), path: `${url.protocol}//${url.host}${path}`, agent,
     headers: { host: url.host, ...proxyAuthorization(proxy) },
-    ...(viaTls && s.tlsConfig.serverName === '' ? { servername: proxy.hostname } : {}),
+    ...(viaTls ? proxyServerName(proxy, s.tlsConfig.serverName) : {}),
   };
 }
 

@@ -3,7 +3,8 @@
 
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, request } from 'node:http';
-import type { IncomingHttpHeaders, Server } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -55,12 +56,15 @@ export async function listen(server: Server): Promise<TestServer> {
   };
 }
 
-/** An HTTP proxy that forwards absolute-form requests and opens CONNECT tunnels, recording each; every host is 127.0.0.1. */
-export async function startTestProxy(): Promise<TestProxy> {
+/**
+ * An HTTP proxy (with `tls`, an https:// one with TEST_CERT) that forwards absolute-form requests and opens CONNECT
+ * tunnels, recording each; every host is 127.0.0.1.
+ */
+export async function startTestProxy(options: { tls?: boolean } = {}): Promise<TestProxy> {
   const seen: ProxyRecord[] = [];
   let connections = 0;
   const state: { requireAuth: string | undefined } = { requireAuth: undefined };
-  const server = createServer((req, res) => {
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
     seen.push({ line: `${req.method} ${req.url}`, headers: req.headers });
     if (state.requireAuth !== undefined && req.headers['proxy-authorization'] !== state.requireAuth) return void res.writeHead(407).end();
     const headers = { ...req.headers };
@@ -72,8 +76,9 @@ export async function startTestProxy(): Promise<TestProxy> {
     });
     fwd.on('error', (e) => res.writeHead(502).end(e.message));
     req.pipe(fwd);
-  });
-  server.on('connection', () => void connections++);
+  };
+  const server = options.tls === true ? createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, handler) : createServer(handler);
+  server.on(options.tls === true ? 'secureConnection' : 'connection', () => void connections++);
   server.on('connect', (req, socket: Socket, head: Buffer) => {
     seen.push({ line: `CONNECT ${req.url}`, headers: req.headers });
     if (state.requireAuth !== undefined && req.headers['proxy-authorization'] !== state.requireAuth) {
