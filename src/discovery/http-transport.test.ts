@@ -17,7 +17,9 @@ async function text(res: IncomingMessage): Promise<string> {
 const signal = new AbortController().signal;
 
 test('through a proxy: absolute form for http, CONNECT tunnels for https, connections kept alive; no_proxy and the environment decide', async () => {
-  const plain = await listen(createServer((req, res) => res.writeHead(200).end(`plain ${req.url} host=${req.headers.host}`)));
+  const plain = await listen(createServer((req, res) => {
+    res.writeHead(200).end(`plain ${req.url} host=${req.headers.host}${req.headers.authorization === undefined ? '' : ` auth=${req.headers.authorization}`}`);
+  }));
   const secure = await listen(createHttpsServer({ key: TEST_KEY, cert: TEST_CERT }, (req, res) => res.writeHead(200).end(`secure ${req.url}`)));
   const proxy = await startTestProxy();
   const ca = testCertFile();
@@ -32,14 +34,15 @@ test('through a proxy: absolute form for http, CONNECT tunnels for https, connec
     proxy.requireAuth = auth;
 
     assert.equal(await get(`${plain.url}/m?x=1`), `plain /m?x=1 host=127.0.0.1:${plain.port}`);
+    assert.equal(await get(`http://t%20u:pw@127.0.0.1:${plain.port}/auth`), `plain /auth host=127.0.0.1:${plain.port} auth=Basic ${Buffer.from('t u:pw').toString('base64')}`);
     assert.equal(await get(`${plain.url}/again`), `plain /again host=127.0.0.1:${plain.port}`);
     assert.equal(await get(`https://127.0.0.1:${secure.port}/s`), 'secure /s');
     assert.equal(await get(`https://127.0.0.1:${secure.port}/t`), 'secure /t');
     assert.deepEqual(proxy.seen.map((r) => r.line), [
-      `GET http://127.0.0.1:${plain.port}/m?x=1`, `GET http://127.0.0.1:${plain.port}/again`, `CONNECT 127.0.0.1:${secure.port}`,
+      `GET http://127.0.0.1:${plain.port}/m?x=1`, `GET http://127.0.0.1:${plain.port}/auth`, `GET http://127.0.0.1:${plain.port}/again`, `CONNECT 127.0.0.1:${secure.port}`,
     ]);
-    assert.deepEqual(proxy.seen.map((r) => r.headers['proxy-authorization']), [auth, auth, auth]);
-    assert.deepEqual(proxy.seen.map((r) => r.headers['x-tunnel']), [undefined, undefined, 'a, b'], 'proxy_connect_header goes with CONNECT only');
+    assert.deepEqual(proxy.seen.map((r) => r.headers['proxy-authorization']), [auth, auth, auth, auth]);
+    assert.deepEqual(proxy.seen.map((r) => r.headers['x-tunnel']), [undefined, undefined, undefined, 'a, b'], 'proxy_connect_header goes with CONNECT only');
     assert.equal(proxy.connections(), 2, 'one kept-alive connection for plain requests, one tunnel for both https requests');
 
     // A proxy that refuses the tunnel: a clear error.

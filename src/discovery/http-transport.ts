@@ -209,7 +209,9 @@ export function sendHttp(url: URL, r: TransportRequest): Promise<IncomingMessage
     let req: ClientRequest;
     try {
       const { https, headers: routeHeaders, ...target } = route(url, r.settings);
-      const options = { ...target, method: r.method ?? 'GET', signal: r.signal, headers: { ...r.headers, ...routeHeaders } };
+      // User info in the URL is basic auth for the target (as Go's client and node:http do with a URL).
+      const auth = url.username !== '' || url.password !== '' ? { auth: `${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}` } : {};
+      const options = { ...target, ...auth, method: r.method ?? 'GET', signal: r.signal, headers: { ...r.headers, ...routeHeaders } };
       req = https ? httpsRequest(options) : httpRequest(options);
     } catch (err) {
       reject(err);
