@@ -8,7 +8,8 @@ import { DEFAULT_TLS_CONFIG, NO_PROXY } from '../config/http-client-decoding.js'
 import type { OAuth2 } from '../config/prometheus-config.js';
 import { FakeClock } from '../model/clock.js';
 import { OAuth2Error, OAuth2TokenSource } from './oauth2-token-source.js';
-import { listen, startTokenEndpoint } from './test-http-servers.js';
+import { closeHttpConnections } from './http-transport.js';
+import { listen, startTestProxy, startTokenEndpoint } from './test-http-servers.js';
 import { waitFor } from './test-wait.js';
 
 function oauth2(tokenUrl: string, extra: Partial<OAuth2> = {}): OAuth2 {
@@ -118,5 +119,19 @@ test('a caller that aborts stops waiting at once; the shared fetch is cancelled 
     assert.equal(requests, 1, 'no second attempt after a cancel');
   } finally {
     hang.close();
+  }
+});
+
+test("token requests use the oauth2 block's own proxy settings", async () => {
+  const ep = await startTokenEndpoint();
+  const proxy = await startTestProxy();
+  try {
+    const src = new OAuth2TokenSource(oauth2(`${ep.url}/token`, { proxyUrl: `http://127.0.0.1:${proxy.port}` }));
+    assert.equal((await src.token(signal)).value, 'tok');
+    assert.deepEqual(proxy.seen.map((r) => r.line), [`POST ${ep.url}/token`]);
+  } finally {
+    closeHttpConnections();
+    ep.close();
+    proxy.close();
   }
 });
