@@ -157,18 +157,18 @@ export async function startTokenEndpoint(): Promise<TestTokenEndpoint> {
   });
 }
 
-/** A self-signed EC certificate for 127.0.0.1 and localhost, valid until 2126, made for these tests with openssl. */
+/** A self-signed EC certificate for 127.0.0.1 and localhost, valid from 2020 to 2126 (so a clock a little behind does not reject it), made for these tests with `openssl ca -selfsign -startdate`. */
 export const TEST_CERT = `
 -----BEGIN CERTIFICATE-----
-MIIBmzCCAUGgAwIBAgIUbsYPhWZmqaKrwaALsM9s/W7NR0AwCgYIKoZIzj0EAwIw
-FDESMBAGA1UEAwwJbG9jYWxob3N0MCAXDTI2MTEyNTEyMTg1N1oYDzIxMjYxMTAx
-MTIxODU3WjAUMRIwEAYDVQQDDAlsb2NhbGhvc3QwWTATBgcqhkjOPQIBBggqhkjO
-PQMBBwNCAASYOBLKSIcuPB+5aI090C2mBRsP6+jpvVmWIRKKaj774b0MyU1bvIrM
-9mKw/4/11s2WJB0bPh7UCRaAyeVqttyoo28wbTAdBgNVHQ4EFgQUElbCgXI8Dh7b
-4uRpBHpvvQzMw8EwHwYDVR0jBBgwFoAUElbCgXI8Dh7b4uRpBHpvvQzMw8EwDwYD
-VR0TAQH/BAUwAwEB/zAaBgNVHREEEzARhwR/AAABgglsb2NhbGhvc3QwCgYIKoZI
-zj0EAwIDSAAwRQIgKdIZnBMe/2JZxoL+js4ONmBr6Bitf4jfoQrZcHrj+d0CIQCW
-TtSEfqBRA0ncCd+e/MTNvSTGk0+7pIKLKyamkhD1yQ==
+MIIBiTCCAS+gAwIBAgIBATAKBggqhkjOPQQDAjAUMRIwEAYDVQQDDAlsb2NhbGhv
+c3QwIBcNMjAwMTAxMDAwMDAwWhgPMjEyNjExMDEwMDAwMDBaMBQxEjAQBgNVBAMM
+CWxvY2FsaG9zdDBZMBMGByqGSM49AgEGCCqGSM49AwEHA0IABJg4EspIhy48H7lo
+jT3QLaYFGw/r6Om9WZYhEopqPvvhvQzJTVu8isz2YrD/j/XWzZYkHRs+HtQJFoDJ
+5Wq23KijcDBuMBoGA1UdEQQTMBGCCWxvY2FsaG9zdIcEfwAAATAPBgNVHRMBAf8E
+BTADAQH/MAsGA1UdDwQEAwIChDATBgNVHSUEDDAKBggrBgEFBQcDATAdBgNVHQ4E
+FgQUElbCgXI8Dh7b4uRpBHpvvQzMw8EwCgYIKoZIzj0EAwIDSAAwRQIhAIrPftH5
+heU8ckPq6FNj8xa1xJMt5DPTOrR1Z0YQjxjiAiBBYD82CyEQw6cDp3zclD4BErBt
+XImXllV6NAJeoWKqUQ==
 -----END CERTIFICATE-----
 `.trimStart();
 
