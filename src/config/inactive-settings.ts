@@ -1,7 +1,7 @@
 // The settings of a loaded prometheus.yml that this version accepts but does not act on, each with a message
 // the server logs at every (re)load, so nothing in a user's file is ignored silently.
 
-import type { HttpClientConfig, PrometheusConfig } from './prometheus-config.js';
+import type { PrometheusConfig } from './prometheus-config.js';
 
 export interface InactiveSetting {
   /** The YAML path of the setting, e.g. `rule_files` or `scrape_configs[2].scrape_failure_log_file`. */
@@ -20,19 +20,10 @@ export function inactiveSettings(cfg: PrometheusConfig): InactiveSetting[] {
   if (cfg.global.queryLogFile !== '') add('global.query_log_file', 'queries are not logged to a file');
   if (cfg.global.scrapeFailureLogFile !== '') add('global.scrape_failure_log_file', 'scrape failures are shown on /api/v1/targets and logged at debug level, not written to a file');
   cfg.scrapeConfigs.forEach((sc, i) => {
-    httpClientGaps(`scrape_configs[${i}]`, sc.httpClient, add);
-    sc.serviceDiscoveryConfigs.forEach((sd, j) => {
-      if ('httpClient' in sd) httpClientGaps(`scrape_configs[${i}].${sd.kind}_sd_configs[${j}]`, sd.httpClient, add);
-    });
     if (sc.scrapeFailureLogFile !== '' && sc.scrapeFailureLogFile !== cfg.global.scrapeFailureLogFile) {
       add(`scrape_configs[${i}].scrape_failure_log_file`, `scrape failures of job "${sc.jobName}" are not written to a file`);
     }
   });
   if (cfg.storage.tsdb.outOfOrderTimeWindow > 0) add('storage.tsdb.out_of_order_time_window', 'out-of-order samples are rejected and counted, not stored');
   return out;
-}
-
-function httpClientGaps(path: string, c: HttpClientConfig, add: (setting: string, effect: string) => void): void {
-  if (c.oauth2 !== undefined) add(`${path}.oauth2`, 'requests are sent without an OAuth 2.0 token');
-  if (c.proxyUrl !== '' || c.proxyFromEnvironment) add(`${path}.${c.proxyUrl !== '' ? 'proxy_url' : 'proxy_from_environment'}`, 'requests go directly, not through the proxy');
 }
