@@ -3,6 +3,7 @@
 // Every instant-vector node evaluates to series whose points sit on the step timestamps; selectors read each
 // series once for all steps, and range functions slide a window over typed arrays without an object per sample.
 
+import { formatGoFloatG } from '../model/go-float-format.js';
 import { Labels, LabelsBuilder, METRIC_NAME, compareLabels } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import { AnchoredRegex } from '../model/regex.js';
@@ -27,7 +28,7 @@ import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.j
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
 import { QueryError, execError } from './query-error.js';
 import { anchoredValue, checkExtendedFunction, smoothedValue } from './extended-range.js';
-import { KEEPS_NAME, RANGE_FUNCTIONS, formatGo, type RangeWindow } from './range-functions.js';
+import { KEEPS_NAME, RANGE_FUNCTIONS, type RangeWindow } from './range-functions.js';
 import type { Sample, Series } from './value.js';
 
 /** The limits and switches an evaluation runs with. */
@@ -1111,7 +1112,7 @@ export class Evaluator {
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
       const qi = q[i] as number;
-      if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
+      if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGoFloatG(qi)}`);
       for (const g of (per[i] as Map<string, BucketGroup>).values()) {
         const r = bucketQuantile(qi, g.buckets);
         if (r.forcedMonotonic) {
@@ -1136,7 +1137,7 @@ export class Evaluator {
       const groups = [...(per[i] as Map<string, BucketGroup>).values()];
       for (const q of qs) {
         const qi = q[i] as number;
-        if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
+        if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGoFloatG(qi)}`);
         for (const g of groups) {
           const r = bucketQuantile(qi, g.buckets.map((b) => ({ ...b })));
           if (r.forcedMonotonic) {
@@ -1321,7 +1322,7 @@ function formatOpenMetricsFloat(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  const s = formatGo(v);
+  const s = formatGoFloatG(v);
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 
