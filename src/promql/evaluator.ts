@@ -84,6 +84,14 @@ interface BucketGroup {
 export interface QueryStats {
   /** Samples read from storage (including staleness markers). */
   samplesRead: number;
+  /**
+   * Prometheus's totalQueryableSamples: the samples the query's selectors yielded, summed over steps — one per
+   * series and step an instant selector selects a point for, and every point of each range window (of a range
+   * selector or of a subquery's result). The selectors inside a subquery are not counted, as in Prometheus.
+   */
+  totalQueryableSamples: number;
+  /** The most samples one node of the evaluation held at once (Prometheus's peakSamples counts all nodes alive at once). */
+  peakSamples: number;
 }
 
 const METADATA_LABELS = ['__name__', '__type__', '__unit__'];
@@ -127,7 +135,7 @@ export class Evaluator {
     shared?: { stats: QueryStats; buffers: { ts: Float64Array; vs: Float64Array; sts?: Float64Array } },
   ) {
     this.annotations = annotations ?? new Annotations();
-    this.stats = shared?.stats ?? { samplesRead: 0 };
+    this.stats = shared?.stats ?? { samplesRead: 0, totalQueryableSamples: 0, peakSamples: 0 };
     this.buffers = shared?.buffers ?? { ts: new Float64Array(1024), vs: new Float64Array(1024) };
   }
 
@@ -155,6 +163,7 @@ export class Evaluator {
 
   /** Checks that one node's samples (held in memory together) stay within the limit. */
   private account(n: number): void {
+    if (n > this.stats.peakSamples) this.stats.peakSamples = n;
     if (n > this.opts.maxSamples) {
       throw new QueryError('too_many_samples', 'query processing would load too many samples into memory in query execution');
     }
@@ -429,6 +438,7 @@ export class Evaluator {
       }
     }, needed, valueOf === 'start' || this.opts.useStartTimestamps === true);
     this.account(points);
+    this.stats.totalQueryableSamples += points;
     return out;
   }
 
@@ -470,7 +480,10 @@ export class Evaluator {
     if (start <= from) start += step;
     if (start > maxRef) return { forEach: async () => undefined, refs, range };
     const inner = this.withSteps(start, maxRef, step);
+    // Prometheus counts the windows over a subquery's result, not the samples its inner selectors yield.
+    const queryableBefore = this.stats.totalQueryableSamples;
     const v = await inner.eval(e.expr);
+    this.stats.totalQueryableSamples = queryableBefore;
     const series: RawSeries[] = [];
     if (v.kind === 'vector') {
       for (const s of v.series) {
@@ -498,6 +511,7 @@ export class Evaluator {
   private async windows(src: RawSource, fn: (s: RawSeries, step: number, lo: number, hi: number) => void): Promise<void> {
     const n = this.steps;
     let count = 0;
+    let queryable = 0;
     await src.forEach((s) => {
       if ((++count & 255) === 0) this.opts.checkInterrupt();
       let lo = 0;
@@ -512,9 +526,11 @@ export class Evaluator {
         while (lo < s.ts.length && (s.ts[lo] as number) <= from) lo++;
         if (hi < lo) hi = lo;
         while (hi < s.ts.length && (s.ts[hi] as number) <= ref) hi++;
+        if (hi > lo) queryable += hi - lo;
         fn(s, i, lo, hi);
       }
     });
+    this.stats.totalQueryableSamples += queryable;
   }
 
   private async evalMatrixTopLevel(e: MatrixSelector): Promise<Series[]> {
@@ -546,6 +562,7 @@ export class Evaluator {
       }
     });
     this.account(points);
+    this.stats.totalQueryableSamples += points;
     return out;
   }
 

@@ -202,3 +202,35 @@ test('a query over its timeout parameter answers errorType timeout', async () =>
   const r = queries.instant('slow + slow + slow + slow + slow + slow', T0, { timeout: 10, signal: new AbortController().signal });
   await assert.rejects(r, (e: unknown) => e instanceof ApiError && e.errorType === 'timeout' && e.status === 503);
 });
+
+test('stats=all adds data.stats; query_exemplars validates and answers empty', async () => {
+  const { get } = await setup();
+  const r = await get(`/api/v1/query?query=temp&time=${(T0 + 150_000) / 1000}&stats=all`);
+  const data = (r.json as { data: { stats: { timings: Record<string, number>; samples: Record<string, number> } } }).data;
+  assert.deepEqual(Object.keys(data.stats.timings), ['evalTotalTime', 'resultSortTime', 'queryPreparationTime', 'innerEvalTime', 'execQueueTime', 'execTotalTime']);
+  assert.deepEqual(data.stats.samples, { totalQueryableSamples: 1, peakSamples: 1 });
+  const plain = await get(`/api/v1/query?query=temp&time=${(T0 + 150_000) / 1000}`);
+  assert.equal((plain.json as { data: { stats?: unknown } }).data.stats, undefined);
+
+  assert.deepEqual(await get('/api/v1/query_exemplars?query=temp'), { status: 200, json: { status: 'success', data: [] }, text: '{"status":"success","data":[]}' });
+  assert.equal((await get('/api/v1/query_exemplars?query=time()')).status, 204);
+  const bad = await get('/api/v1/query_exemplars', 'query=temp{');
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /"error":"1:6: parse error: unexpected end of input inside braces"/);
+  assert.match((await get('/api/v1/query_exemplars?query=temp&start=2&end=1')).text, /end timestamp must not be before start timestamp/);
+});
+
+test('limit truncates series, label names and values with Prometheus\'s warning; 0 means no limit', async () => {
+  const { get } = await setup();
+  const all = '/api/v1/series?match[]=http_requests_total&match[]=temp';
+  assert.deepEqual((await get(`${all}&limit=2`)).json, {
+    status: 'success',
+    data: [{ __name__: 'http_requests_total', code: '200', job: 'api' }, { __name__: 'http_requests_total', code: '500', job: 'api' }],
+    warnings: ['results truncated due to limit'],
+  });
+  assert.equal(((await get(`${all}&limit=3`)).json as { data: unknown[]; warnings?: unknown }).warnings, undefined, 'exactly the limit is not truncated');
+  assert.equal(((await get(`${all}&limit=0`)).json as { data: unknown[] }).data.length, 3);
+  assert.deepEqual((await get('/api/v1/labels?limit=2')).json, { status: 'success', data: ['__name__', 'code'], warnings: ['results truncated due to limit'] });
+  assert.deepEqual((await get('/api/v1/labels?limit=x')).json, { status: 'error', errorType: 'bad_data', error: 'strconv.Atoi: parsing "x": invalid syntax' });
+  assert.equal((await get('/api/v1/label/job/values?limit=-1')).status, 400);
+});
