@@ -4,6 +4,7 @@ import { hostname as osHostname } from 'node:os';
 import type { Server } from 'node:http';
 import type { PrometheusConfig } from '../config/prometheus-config.js';
 import { loadPrometheusConfig, parsePrometheusConfig } from '../config/prometheus-config-loading.js';
+import { prometheusConfigYaml } from '../config/prometheus-config-yaml.js';
 import type { Clock } from '../model/clock.js';
 import { formatDuration } from '../model/duration.js';
 import type { Logger } from '../model/logger.js';
@@ -21,7 +22,6 @@ import { registerSeriesHandlers } from './api-series-handlers.js';
 import type { HeadStats } from './api-status-handlers.js';
 import { registerStatusHandlers } from './api-status-handlers.js';
 import { registerTargetHandlers } from './api-target-handlers.js';
-import { maskedConfigYaml } from './config-yaml.js';
 import { registerManagementHandlers } from './management-handlers.js';
 import type { QueryService } from './query-service.js';
 import type { ServerFlags } from './server-flags.js';
@@ -33,7 +33,6 @@ import type { Matcher } from '../model/matcher.js';
 import { registerTsdbMetrics } from './tsdb-metrics.js';
 import type { TsdbStats } from '../tsdb/tsdb-stats.js';
 import { registerUiRoutes, UiAssets } from './ui-assets.js';
-import { readFile } from 'node:fs/promises';
 
 export const VIGIL_VERSION = '0.1.0';
 
@@ -91,7 +90,6 @@ export class VigilServer {
   private discoveryDone: Promise<void> | undefined;
   private readonly discoveryController = new AbortController();
   private readonly startTime: number;
-  private configText = '';
   private config: PrometheusConfig | undefined;
   private lastReloadOk = false;
   private lastConfigTime = 0;
@@ -168,16 +166,14 @@ export class VigilServer {
   async reload(): Promise<void> {
     const f = this.o.flags;
     try {
-      const text = f.configFile === '' ? builtinConfigYaml(f) : await readFile(f.configFile, 'utf8');
       // A file's scrape_config_files are merged in by loadPrometheusConfig.
-      const cfg = f.configFile === '' ? parsePrometheusConfig(text) : await loadPrometheusConfig(f.configFile);
+      const cfg = f.configFile === '' ? parsePrometheusConfig(builtinConfigYaml(f)) : await loadPrometheusConfig(f.configFile);
       this.discovery.applyConfig(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs] as const));
       await this.scrape.applyConfig(cfg);
       // Static and unchanged providers have their groups after a tick; the rest arrive with the next update.
       await settle();
       this.scrape.updateTargets(this.discovery.targetSets());
       this.config = cfg;
-      this.configText = text;
       this.lastReloadOk = true;
       this.lastConfigTime = this.o.clock.now();
       this.o.logger.info('Completed loading of configuration file', { filename: f.configFile === '' ? '(built-in)' : f.configFile });
@@ -210,7 +206,7 @@ export class VigilServer {
     registerSeriesHandlers(this.app, { queryable: o.storage, parseSelector });
     registerTargetHandlers(this.app, { scrape: this.scrape, parseSelector, externalHost: externalHost(o.flags.externalUrl, this.hostname) });
     registerStatusHandlers(this.app, {
-      configYaml: () => maskedConfigYaml(this.configText),
+      configYaml: () => (this.config === undefined ? '' : prometheusConfigYaml(this.config)),
       flags: o.flags.asText,
       buildInfo: { version: VIGIL_VERSION, revision: '', branch: '', buildUser: '', buildDate: '', goVersion: process.version },
       runtime: () => ({
