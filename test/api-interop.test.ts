@@ -73,6 +73,7 @@ const REQUESTS = [
   '/api/v1/query_exemplars?query=sum(rate(up[5m]))%20and%20on()%20vector(1)',
   '/api/v1/query_exemplars?query={__name__=~".*"}',
   '/api/v1/query_exemplars?query=vector(1)&start=x',
+  '/api/v1/status/walreplay',
 ];
 
 describe('data-independent API answers match Prometheus 2.42 byte for byte', { skip: prometheus.skip ?? false }, () => {

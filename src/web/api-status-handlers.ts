@@ -1,4 +1,4 @@
-// /api/v1/status/{config,flags,buildinfo,runtimeinfo,tsdb}.
+// /api/v1/status/{config,flags,buildinfo,runtimeinfo,tsdb,walreplay}.
 
 import { availableParallelism } from 'node:os';
 import { compareStrings } from '../model/labels.js';
@@ -35,6 +35,13 @@ export interface HeadStats {
   readonly maxTime: number;
 }
 
+/** The WAL replay at startup: first, last and current segment (Prometheus's walReplayStatus). */
+export interface WalReplayFigures {
+  readonly min: number;
+  readonly max: number;
+  readonly current: number;
+}
+
 export interface StatusHandlerDeps {
   /** The loaded configuration as YAML, secrets shown as `<secret>`. */
   readonly configYaml: () => string;
@@ -44,6 +51,8 @@ export interface StatusHandlerDeps {
   readonly now: () => number;
   readonly queryable: Queryable;
   readonly headStats?: () => HeadStats;
+  /** Absent for a storage without a WAL: then every figure is 0. */
+  readonly walReplay?: () => WalReplayFigures;
   readonly hostname: string;
 }
 
@@ -74,6 +83,10 @@ export function registerStatusHandlers(app: WebApp, deps: StatusHandlerDeps): vo
         storageRetention: r.storageRetention,
       }),
     );
+  });
+  app.route('GET', '/api/v1/status/walreplay', () => {
+    const w = deps.walReplay?.() ?? { min: 0, max: 0, current: 0 };
+    return apiSuccess(`{"min":${w.min},"max":${w.max},"current":${w.current}}`);
   });
   app.route('GET', '/api/v1/status/tsdb', (req) => {
     const limitText = formValues(req).get('limit') ?? '';

@@ -19,7 +19,7 @@ import type { Queryable } from '../storage/queryable.js';
 import { parseMetricSelector } from '../promql/parser.js';
 import { registerQueryHandlers } from './api-query-handlers.js';
 import { registerSeriesHandlers } from './api-series-handlers.js';
-import type { HeadStats } from './api-status-handlers.js';
+import type { HeadStats, WalReplayFigures } from './api-status-handlers.js';
 import { registerStatusHandlers } from './api-status-handlers.js';
 import { registerTargetHandlers } from './api-target-handlers.js';
 import { registerManagementHandlers } from './management-handlers.js';
@@ -40,6 +40,8 @@ export const VIGIL_VERSION = '0.1.0';
 export interface ServerStorage extends Appendable, Queryable {
   close(): Promise<void> | void;
   headStats?(): HeadStats;
+  /** The WAL replay's progress (the storage opened before the server, so it is complete by the time anyone asks). */
+  walReplayStatus?(): WalReplayFigures;
 }
 
 export interface VigilServerOptions {
@@ -219,6 +221,7 @@ export class VigilServer {
       now: () => o.clock.now(),
       queryable: o.storage,
       ...(o.storage.headStats !== undefined ? { headStats: () => (o.storage.headStats as () => HeadStats)() } : {}),
+      ...(o.storage.walReplayStatus !== undefined ? { walReplay: () => (o.storage.walReplayStatus as () => WalReplayFigures)() } : {}),
       hostname: this.hostname,
     });
     registerFederateHandler(this.app, {
