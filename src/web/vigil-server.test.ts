@@ -4,6 +4,7 @@ import { FakeClock } from '../model/clock.js';
 import { Labels } from '../model/labels.js';
 import { NOP_LOGGER } from '../model/logger.js';
 import { Head } from '../tsdb/head.js';
+import { TsdbStats } from '../tsdb/tsdb-stats.js';
 import { ApiError } from './api-error.js';
 import { makeRequest } from './http-exchange.js';
 import { PromqlQueryService } from './promql-query-service.js';
@@ -116,6 +117,16 @@ test('targets, status and management endpoints', async () => {
   assert.equal(flags.data['web.enable-lifecycle'], 'false');
   const cfg = (await get('/api/v1/status/config')).json as { data: { yaml: string } };
   assert.match(cfg.data.yaml, /job_name: vigil/);
+  const runtime = ((await get('/api/v1/status/runtimeinfo')).json as { data: Record<string, unknown> }).data;
+  assert.deepEqual(Object.keys(runtime), [
+    'startTime', 'CWD', 'hostname', 'serverTime', 'reloadConfigSuccess', 'lastConfigTime', 'corruptionCount', 'goroutineCount',
+    'GOMAXPROCS', 'GOMEMLIMIT', 'GOGC', 'GODEBUG', 'storageRetention',
+  ]);
+  assert.ok(Number(runtime.goroutineCount) >= 1, 'at least the listening socket');
+  const { getHeapStatistics } = await import('node:v8');
+  assert.equal(runtime.GOMEMLIMIT, getHeapStatistics().heap_size_limit);
+  assert.equal(runtime.corruptionCount, 0);
+  assert.equal(runtime.reloadConfigSuccess, true);
   const build = (await get('/api/v1/status/buildinfo')).json as { data: { version: string } };
   assert.equal(build.data.version, '0.1.0');
   const tsdb = (await get('/api/v1/status/tsdb')).json as { data: { headStats: { numSeries: number }; seriesCountByMetricName: unknown } };
@@ -233,4 +244,13 @@ test('limit truncates series, label names and values with Prometheus\'s warning;
   assert.deepEqual((await get('/api/v1/labels?limit=2')).json, { status: 'success', data: ['__name__', 'code'], warnings: ['results truncated due to limit'] });
   assert.deepEqual((await get('/api/v1/labels?limit=x')).json, { status: 'error', errorType: 'bad_data', error: 'strconv.Atoi: parsing "x": invalid syntax' });
   assert.equal((await get('/api/v1/label/job/values?limit=-1')).status, 400);
+});
+
+test('runtimeinfo counts the WAL corruptions the TSDB repaired', async () => {
+  const stats = new TsdbStats();
+  stats.walCorruptionsTotal = 2;
+  const head = new Head();
+  const server = new VigilServer({ flags: parseServerFlags([]), logger: NOP_LOGGER, clock: new FakeClock(T0), storage: head, tsdbStats: stats, hostname: 'h' });
+  const res = await server.app.handle(makeRequest('GET', '/api/v1/status/runtimeinfo'));
+  assert.equal((JSON.parse(String(res.body)) as { data: { corruptionCount: number } }).data.corruptionCount, 2);
 });

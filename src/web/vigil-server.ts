@@ -215,7 +215,7 @@ export class VigilServer {
         startTime: this.startTime,
         reloadConfigSuccess: this.lastReloadOk,
         lastConfigTime: this.lastConfigTime,
-        corruptionCount: 0,
+        corruptionCount: o.tsdbStats?.walCorruptionsTotal ?? 0,
         storageRetention: retentionText(o.flags),
       }),
       now: () => o.clock.now(),
