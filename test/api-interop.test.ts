@@ -74,6 +74,8 @@ const REQUESTS = [
   '/api/v1/query_exemplars?query={__name__=~".*"}',
   '/api/v1/query_exemplars?query=vector(1)&start=x',
   '/api/v1/status/walreplay',
+  '/api/v1/query?query=count_values("v",vector(-0))&time=1',
+  '/api/v1/query?query=count_values("v",vector(1e6)%20or%20label_replace(vector(1.5e-7),"a","b","",""))&time=1',
 ];
 
 describe('data-independent API answers match Prometheus 2.42 byte for byte', { skip: prometheus.skip ?? false }, () => {

@@ -1334,11 +1334,12 @@ export class Evaluator {
   }
 }
 
-/** Go's FormatOpenMetricsFloat: shortest form, with `.0` added to integers. */
+/** Go's FormatOpenMetricsFloat: %g's shortest form (`1e+06`), with `.0` added to integers; both zeros are `0.0`. */
 function formatOpenMetricsFloat(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
+  if (v === 0) return '0.0';
   const s = formatGoFloatG(v);
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
