@@ -117,6 +117,22 @@ scrape_configs:
   - job_name: "123"
     static_configs: [{targets: ['h:1']}]
 `,
+  'long values yaml.v2 breaks past column 80': `
+global:
+  external_labels:
+    a: "this is a very long label value with many words in it that goes past the eighty column limit of the emitter"
+    b: "averylongvaluewithoutanyspacesthatgoespasttheeightycolumnlimitoftheemitterforsureyesindeeditdoes"
+    c: "*a quoted long value: with many words in it that goes past the eighty column limit of the emitter  twice"
+    d: "multi\\nline value that is long enough to pass the eighty column limit of the emitter, with spaces"
+scrape_configs:
+  - job_name: kubernetes-pods-with-a-long-job-name
+    static_configs: [{targets: ['h:1', 'a-very-long-host-name.with.many.labels.example.com:9100']}]
+    relabel_configs:
+      - source_labels: [__meta_kubernetes_pod_annotation_prometheus_io_scrape, __meta_kubernetes_pod_annotation_prometheus_io_port, __meta_kubernetes_pod_ip, __meta_kubernetes_namespace, __meta_kubernetes_pod_name]
+        regex: "(a very long regex with spaces (?:foo|bar|baz) and more words to exceed the width) (.*)"
+        target_label: x
+        replacement: "$1 and a replacement that is long enough to be folded by the emitter at column eighty"
+`,
 };
 
 describe('/api/v1/status/config matches Prometheus 2.42 byte for byte', { skip: prometheus.skip ?? false }, () => {

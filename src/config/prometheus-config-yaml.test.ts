@@ -84,3 +84,22 @@ test('byte sizes print as Go\'s units.Base2Bytes', () => {
   assert.equal(byteSize(1536), '1KiB512B');
   assert.equal(byteSize(7), '7B');
 });
+
+test('long values break past column 80 as yaml.v2 breaks them, and read back unchanged', () => {
+  const long = 'words '.repeat(20).trim();
+  const names = Array.from({ length: 8 }, (_, i) => `__meta_kubernetes_pod_label_${i}`);
+  const cfg = parsePrometheusConfig(`
+global: {external_labels: {a: "${long}", b: "'${long}'", c: "x${'y'.repeat(100)}"}}
+scrape_configs:
+  - job_name: j
+    relabel_configs: [{source_labels: [${names.join(', ')}], target_label: t}]
+`);
+  const out = prometheusConfigYaml(cfg);
+  const lines = out.split('\n');
+  assert.ok(lines.includes(`    a: ${long.slice(0, long.indexOf(' ', 81 - 7))}`), out);
+  assert.ok(lines.some((l) => l.startsWith('      __meta_kubernetes_pod_label_')), 'the flow list continues two past its key');
+  assert.ok(lines.includes(`    c: x${'y'.repeat(100)}`), 'no space, no break');
+  const back = parse(out) as { global: { external_labels: Record<string, string> }; scrape_configs: { relabel_configs: { source_labels: string[] }[] }[] };
+  assert.deepEqual(back.global.external_labels, { a: long, b: `'${long}'`, c: `x${'y'.repeat(100)}` });
+  assert.deepEqual(back.scrape_configs[0]?.relabel_configs[0]?.source_labels, names);
+});

@@ -46,7 +46,7 @@ export function prometheusConfigYaml(cfg: PrometheusConfig): string {
     ['remote_write', nonEmpty(cfg.remoteWriteConfigs, (l) => seq(l.map(remoteWriteNode)))],
     ['remote_read', nonEmpty(cfg.remoteReadConfigs, (l) => seq(l.map(remoteReadNode)))],
   ]);
-  return doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true, flowCollectionPadding: false });
+  return foldLongLines(doc.toString({ indentSeq: false, lineWidth: 0, minContentWidth: 0, singleQuote: true, flowCollectionPadding: false }));
 }
 
 function globalNode(g: GlobalConfig): Node {
@@ -424,6 +424,91 @@ export function byteSize(n: number): string {
     }
   }
   return out;
+}
+
+/** libyaml's best width: past this column a plain or single-quoted value breaks at its next space, a flow list after its next comma. */
+const BEST_WIDTH = 80;
+/** `<indent><"- " markers><key>: <value>`; keys are plain (never holding ": "), single- or double-quoted. */
+const LINE = /^( *)((?:- )*)((?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*'|.*?):(?: |$))?(.*)$/;
+
+/**
+ * Breaks long values as Go's yaml.v2 (libyaml's emitter) does, which the `yaml` package cannot imitate: once a line
+ * is past column 80, a plain or single-quoted value continues on the next line at its next single space, and a
+ * flow list (`source_labels: [...]`) after its next comma; continuation lines are indented two past the key (or
+ * the `- ` of a list item). Lines of literal blocks (`|-`) are left alone.
+ */
+function foldLongLines(text: string): string {
+  const out: string[] = [];
+  let literalIndent = -1;
+  for (const line of text.split('\n')) {
+    const m = LINE.exec(line) as RegExpExecArray;
+    const indent = (m[1] as string).length;
+    if (literalIndent >= 0 && (line === '' || indent > literalIndent)) {
+      out.push(line);
+      continue;
+    }
+    literalIndent = -1;
+    const dashes = m[2] as string;
+    const key = m[3] ?? '';
+    const value = m[4] as string;
+    const prefix = line.slice(0, line.length - value.length);
+    if (/^[|>][-+]?$/.test(value)) literalIndent = indent + dashes.length - (key === '' ? 2 : 0);
+    const more = (key === '' ? indent + dashes.length - 2 : indent + dashes.length) + 2;
+    if (line.length <= BEST_WIDTH || value === '') out.push(line);
+    else if (value.startsWith('[')) out.push(foldFlowList(prefix, value, more));
+    else if (value.startsWith("'")) out.push(prefix + "'" + foldAtSpaces(prefix.length + 1, value.slice(1, -1), more, true) + "'");
+    else if (value.startsWith('"') || value.startsWith('|') || value.startsWith('>')) out.push(line);
+    else out.push(prefix + foldAtSpaces(prefix.length, value, more, false));
+  }
+  return out.join('\n');
+}
+
+/** `text` written from column `column`: a single space past BEST_WIDTH becomes a line break (quoted: not at either end). */
+function foldAtSpaces(column: number, text: string, indent: number, quoted: boolean): string {
+  let out = '';
+  let col = column;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    const inside = !quoted || (i > 0 && i < text.length - 1);
+    if (c === ' ' && text[i - 1] !== ' ' && text[i + 1] !== ' ' && col > BEST_WIDTH && inside) {
+      out += `\n${' '.repeat(indent)}`;
+      col = indent;
+      continue;
+    }
+    out += c;
+    col++;
+  }
+  return out;
+}
+
+/** `[a, b, c]` with a line break (instead of the space) before every item that would start past BEST_WIDTH. */
+function foldFlowList(prefix: string, value: string, indent: number): string {
+  const items: string[] = [];
+  const body = value.slice(1, -1);
+  const item = /'(?:[^']|'')*'|"(?:[^"\\]|\\.)*"|[^,]+/g;
+  let m: RegExpExecArray | null;
+  while ((m = item.exec(body)) !== null) {
+    items.push(m[0].trim());
+    if (body[item.lastIndex] === ',') item.lastIndex++;
+  }
+  let out = `${prefix}[`;
+  let col = out.length;
+  items.forEach((it, i) => {
+    if (i > 0) {
+      out += ',';
+      col++;
+    }
+    if (col > BEST_WIDTH) {
+      out += `\n${' '.repeat(indent)}`;
+      col = indent;
+    } else if (i > 0) {
+      out += ' ';
+      col++;
+    }
+    out += it;
+    col += it.length;
+  });
+  return `${out}]`;
 }
 
 const YAML11_NON_STRING = [
