@@ -1,12 +1,16 @@
 // Block storage figures on realistic data (../shared/bench/targets.mjs scraped on a simulated clock):
 // bytes per sample of three 2h blocks and of the 6h block compacted from them, compaction time, and
-// select-and-iterate throughput and memory for both chunk access modes.
+// select-and-iterate throughput and memory for both chunk access modes. Side by side: the same samples written
+// as OpenMetrics and turned into blocks by `promtool tsdb create-blocks-from openmetrics` (when promtool is on
+// PATH), and the share of the chunk bytes that timestamps and chunk framing take (the same chunks with every
+// value 0), so the rest is what the values themselves cost in Prometheus's XOR encoding.
 //
 // Env: BENCH_TARGETS (2), BENCH_SERIES per target (1000), BENCH_HOURS (6), BENCH_INTERVAL_S (15),
 // BENCH_TARGETS_MJS (path of targets.mjs; default ../shared/bench/targets.mjs next to the repo or /work/shared).
 
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -84,6 +88,8 @@ function parseSeries(text: string): Labels {
 interface SeriesState {
   labels: Labels;
   app: XorAppender | undefined;
+  /** The same timestamps with every value 0: what timestamps and chunk framing cost. */
+  zeroApp: XorAppender | undefined;
   mint: number;
   maxt: number;
   chunks: ChunkData[];
@@ -94,16 +100,52 @@ function append(s: SeriesState, t: number, v: number): void {
   if (s.app !== undefined && (s.app.numSamples >= 120 || Math.floor(t / BLOCK) !== Math.floor(s.mint / BLOCK))) cut(s);
   if (s.app === undefined) {
     s.app = new XorAppender();
+    s.zeroApp = new XorAppender();
     s.mint = t;
   }
   s.app.append(t, v);
+  s.zeroApp?.append(t, 0);
   s.maxt = t;
 }
 
 function cut(s: SeriesState): void {
   if (s.app === undefined) return;
   s.chunks.push({ mint: s.mint, maxt: s.maxt, bytes: s.app.bytes() });
+  zeroValueChunkBytes += s.zeroApp?.bytes().length ?? 0;
   s.app = undefined;
+  s.zeroApp = undefined;
+}
+
+let zeroValueChunkBytes = 0;
+
+/** A series line of the generator with an `instance` label added, as OpenMetrics for promtool. */
+function withInstance(seriesText: string, instance: string): string {
+  const brace = seriesText.indexOf('{');
+  return brace < 0 ? `${seriesText}{instance="${instance}"}` : `${seriesText.slice(0, brace + 1)}instance="${instance}",${seriesText.slice(brace + 1)}`;
+}
+
+function dirBytes(dir: string): number {
+  let n = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) n += e.isDirectory() ? dirBytes(join(dir, e.name)) : statSync(join(dir, e.name)).size;
+  return n;
+}
+
+/** Bytes per sample of the blocks promtool writes from the OpenMetrics file, or why there is no figure. */
+function promtoolFigure(omFile: string, out: string): string {
+  const found = spawnSync('sh', ['-c', 'command -v promtool']).stdout.toString().trim();
+  if (found === '') return 'promtool not on PATH: no side-by-side figure';
+  const r = spawnSync(found, ['tsdb', 'create-blocks-from', 'openmetrics', omFile, out], { maxBuffer: 64 * 1024 * 1024 });
+  if (r.status !== 0) return `promtool failed: ${r.stderr.toString().slice(0, 500)}`;
+  let bytes = 0;
+  let chunkBytes = 0;
+  let samples = 0;
+  const blocks = readdirSync(out).filter((d) => existsSync(join(out, d, 'meta.json')));
+  for (const d of blocks) {
+    bytes += dirBytes(join(out, d));
+    chunkBytes += dirBytes(join(out, d, 'chunks'));
+    samples += (JSON.parse(readFileSync(join(out, d, 'meta.json'), 'utf8')) as { stats: { numSamples: number } }).stats.numSamples;
+  }
+  return `promtool create-blocks-from on the same samples: ${blocks.length} blocks, ${samples} samples, ${(bytes / samples).toFixed(3)} bytes/sample (chunks ${(chunkBytes / samples).toFixed(3)})`;
 }
 
 function mb(n: number): string {
@@ -119,12 +161,15 @@ async function main(): Promise<void> {
   const work = mkdtempSync(join(tmpdir(), 'vigil-bench-blocks-'));
   const targets = await startTargets(script, work);
   const series = new Map<string, SeriesState>();
+  const omFile = join(work, 'samples.om.txt');
+  const om = openSync(omFile, 'w');
   let samples = 0;
   const genStart = performance.now();
   try {
     const steps = (HOURS * 3_600_000) / INTERVAL;
     for (let k = 0; k < steps; k++) {
       const t = T0 + k * INTERVAL;
+      const lines: string[] = [];
       for (let i = 0; i < TARGETS; i++) {
         const res = await fetch(`http://127.0.0.1:${targets.port}/t/${i}/metrics`, { headers: { 'x-sim-time': String(t) } });
         const text = await res.text();
@@ -137,17 +182,22 @@ async function main(): Promise<void> {
             const key = `${i}/${text.slice(pos, sp)}`;
             let s = series.get(key);
             if (s === undefined) {
-              s = { labels: parseSeries(text.slice(pos, sp)).with('instance', `target-${i}`), app: undefined, mint: 0, maxt: 0, chunks: [] };
+              s = { labels: parseSeries(text.slice(pos, sp)).with('instance', `target-${i}`), app: undefined, zeroApp: undefined, mint: 0, maxt: 0, chunks: [] };
               series.set(key, s);
             }
-            append(s, t, Number(text.slice(sp + 1, nl)));
+            const value = text.slice(sp + 1, nl);
+            append(s, t, Number(value));
+            lines.push(`${withInstance(text.slice(pos, sp), `target-${i}`)} ${value} ${t / 1000}\n`);
             samples++;
           }
           pos = nl + 1;
         }
       }
+      writeSync(om, lines.join(''));
     }
+    writeSync(om, '# EOF\n');
   } finally {
+    closeSync(om);
     targets.stop();
   }
   for (const s of series.values()) cut(s);
@@ -171,6 +221,12 @@ async function main(): Promise<void> {
   for (const b of l1) l1Bytes += b.size();
   const l1Chunks = l1.reduce((a, b) => a + b.chunks.size(), 0);
   console.log(`level-1 blocks: ${l1.length}, ${(l1Bytes / samples).toFixed(3)} bytes/sample (chunks ${(l1Chunks / samples).toFixed(3)}), written in ${writeMs.toFixed(0)} ms`);
+  console.log(
+    `of the chunk bytes, timestamps and framing (same chunks, every value 0): ${(zeroValueChunkBytes / samples).toFixed(3)} bytes/sample; ` +
+      `the values: ${((l1Chunks - zeroValueChunkBytes) / samples).toFixed(3)} bytes/sample`,
+  );
+  console.log(promtoolFigure(omFile, join(work, 'promtool')));
+  rmSync(omFile, { force: true });
 
   const compactStart = performance.now();
   const ulid = compactBlocks(data, l1) as string;

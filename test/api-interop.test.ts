@@ -60,6 +60,22 @@ const REQUESTS = [
   '/api/v1/metadata',
   '/api/v1/targets/metadata',
   '/api/v1/nope',
+  '/api/v1/query_exemplars?query=up',
+  '/api/v1/query_exemplars',
+  '/api/v1/query_exemplars?query=up{',
+  '/api/v1/query_exemplars?query=up&start=x',
+  '/api/v1/query_exemplars?query=up&end=x',
+  '/api/v1/query_exemplars?query=up{&start=x',
+  '/api/v1/query_exemplars?query=up&start=10&end=5',
+  '/api/v1/query_exemplars?query=up{&start=10&end=5.0001',
+  '/api/v1/query_exemplars?query=up&start=1&end=2015-07-01T20:10:51.781Z',
+  '/api/v1/query_exemplars?query=1',
+  '/api/v1/query_exemplars?query=sum(rate(up[5m]))%20and%20on()%20vector(1)',
+  '/api/v1/query_exemplars?query={__name__=~".*"}',
+  '/api/v1/query_exemplars?query=vector(1)&start=x',
+  '/api/v1/status/walreplay',
+  '/api/v1/query?query=count_values("v",vector(-0))&time=1',
+  '/api/v1/query?query=count_values("v",vector(1e6)%20or%20label_replace(vector(1.5e-7),"a","b","",""))&time=1',
 ];
 
 describe('data-independent API answers match Prometheus 2.42 byte for byte', { skip: prometheus.skip ?? false }, () => {

@@ -61,3 +61,14 @@ test('no arguments prints the overview and exits 2', async () => {
   assert.equal(await main([], io, { commands: fake }), 2);
   assert.match(io.out(), /Commands:/);
 });
+
+test('main removes its SIGINT/SIGTERM listeners when the command returns', async () => {
+  const before: [number, number] = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
+  let during: number[] = [];
+  const probe: Command[] = [
+    { path: ['probe'], summary: 'probe', help: 'usage: vigil probe', run: async () => ((during = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')]), 0) },
+  ];
+  for (let i = 0; i < 12; i++) assert.equal(await main(['probe'], captureIO(), { commands: probe }), 0);
+  assert.deepEqual(during, [before[0] + 1, before[1] + 1], 'listening while the command runs');
+  assert.deepEqual([process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')], before);
+});

@@ -13,8 +13,17 @@ export async function main(
   io: CommandIO = { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env },
   options: { commands?: readonly Command[]; signal?: AbortSignal } = {},
 ): Promise<number> {
-  const commands = options.commands ?? registered;
-  const signal = options.signal ?? signalFromProcess();
+  if (options.signal !== undefined) return runMain(argv, io, options.commands ?? registered, options.signal);
+  // SIGINT/SIGTERM listeners live only while this call runs, so repeated calls (tests) do not pile them up.
+  const stopSignals = signalFromProcess();
+  try {
+    return await runMain(argv, io, options.commands ?? registered, stopSignals.signal);
+  } finally {
+    stopSignals.dispose();
+  }
+}
+
+async function runMain(argv: string[], io: CommandIO, commands: readonly Command[], signal: AbortSignal): Promise<number> {
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     io.stdout.write(overview(commands, []));
     return argv.length === 0 ? 2 : 0;
@@ -73,10 +82,17 @@ function overview(commands: readonly Command[], prefix: string[]): string {
   return `usage: ${head} <command> [flags]\n\nCommands:\n${lines.join('\n')}\n\nRun "vigil <command> --help" for a command's flags.\n`;
 }
 
-function signalFromProcess(): AbortSignal {
+/** A signal aborted by SIGINT or SIGTERM; `dispose` removes the listeners (restoring Node's default handling). */
+function signalFromProcess(): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const stop = (): void => controller.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
-  return controller.signal;
+  return {
+    signal: controller.signal,
+    dispose: () => {
+      process.off('SIGINT', stop);
+      process.off('SIGTERM', stop);
+    },
+  };
 }

@@ -55,6 +55,7 @@ export const serverCommand: Command = {
         await db.close();
       },
       headStats: () => ({ numSeries: head.numSeries, chunkCount: db.stats.headChunks, minTime: head.minTime(), maxTime: head.maxTime() }),
+      walReplayStatus: () => db.walReplayStatus(),
     };
     const queries = new PromqlQueryService({
       queryable: storage,

@@ -1,7 +1,7 @@
 // Decoding of Prometheus's common HTTP client settings (basic_auth, authorization, oauth2, tls_config, proxy, ...).
 
 import { isAbsolute, join } from 'node:path';
-import type { Authorization, BasicAuth, HttpClientConfig, HttpHeader, OAuth2, TlsConfig } from './prometheus-config.js';
+import type { Authorization, BasicAuth, HttpClientConfig, HttpHeader, OAuth2, ProxySettings, TlsConfig } from './prometheus-config.js';
 import type { Fields, YamlValue , YamlDecoder } from './yaml-decoder.js';
 import { bool, str, strList, strMap } from './yaml-decoder.js';
 
@@ -15,8 +15,11 @@ export const DEFAULT_TLS_CONFIG: TlsConfig = {
   ca: '', caFile: '', cert: '', certFile: '', key: '', keyFile: '', serverName: '', insecureSkipVerify: false, minVersion: '', maxVersion: '',
 };
 
+/** No proxy: requests connect directly. */
+export const NO_PROXY: ProxySettings = { proxyUrl: '', noProxy: '', proxyFromEnvironment: false, proxyConnectHeader: {} };
+
 export const DEFAULT_HTTP_CLIENT: HttpClientConfig = {
-  tlsConfig: DEFAULT_TLS_CONFIG, proxyUrl: '', noProxy: '', proxyFromEnvironment: false, proxyConnectHeader: {},
+  tlsConfig: DEFAULT_TLS_CONFIG, ...NO_PROXY,
   followRedirects: true, enableHttp2: true, httpHeaders: {},
 };
 
@@ -47,14 +50,7 @@ export function decodeHttpClient(d: YamlDecoder, f: Fields): HttpClientConfig {
     d.fail(where, 'at most one of basic_auth, oauth2 & authorization must be configured');
   }
   if (bearerToken !== '' || bearerTokenFile !== '') authorization = { type: 'Bearer', credentials: bearerToken, credentialsFile: bearerTokenFile };
-  const proxyUrl = f.opt('proxy_url', str, '');
-  const noProxy = f.opt('no_proxy', str, '');
-  const proxyFromEnvironment = f.opt('proxy_from_environment', bool, false);
-  if (proxyUrl !== '') d.at(f.get('proxy_url'), () => new URL(proxyUrl));
-  if (proxyFromEnvironment && proxyUrl !== '') d.fail(f.keyNode('proxy_url'), 'if proxy_from_environment is configured, proxy_url must not be configured');
-  if (noProxy !== '' && proxyUrl === '') d.fail(f.keyNode('no_proxy'), 'if no_proxy is configured, proxy_url must also be configured');
-  const proxyConnectHeader: Record<string, string[]> = {};
-  for (const [k, v] of d.entries(f.get('proxy_connect_header') ?? null, 'map[string][]Secret')) proxyConnectHeader[str(d, k)] = strList(d, v);
+  const proxy = decodeProxy(d, f);
   const httpHeaders: Record<string, HttpHeader> = {};
   for (const [k, v] of d.entries(f.get('http_headers') ?? null, 'map[string]Header')) {
     const h = d.fields(v, 'http header', ['values', 'secrets', 'files']);
@@ -65,10 +61,7 @@ export function decodeHttpClient(d: YamlDecoder, f: Fields): HttpClientConfig {
     ...(authorization === undefined ? {} : { authorization }),
     ...(oauth2 === undefined ? {} : { oauth2 }),
     tlsConfig: f.opt('tls_config', decodeTls, DEFAULT_TLS_CONFIG),
-    proxyUrl,
-    noProxy,
-    proxyFromEnvironment,
-    proxyConnectHeader,
+    ...proxy,
     followRedirects: f.opt('follow_redirects', bool, true),
     enableHttp2: f.opt('enable_http2', bool, true),
     httpHeaders,
@@ -100,6 +93,23 @@ function decodeAuthorization(d: YamlDecoder, node: YamlValue): Authorization {
   return a;
 }
 
+/** proxy_url, no_proxy, proxy_from_environment and proxy_connect_header, checked as Prometheus's ProxyConfig. */
+function decodeProxy(d: YamlDecoder, f: Fields): ProxySettings {
+  const proxyUrl = f.opt('proxy_url', str, '');
+  const noProxy = f.opt('no_proxy', str, '');
+  const proxyFromEnvironment = f.opt('proxy_from_environment', bool, false);
+  if (proxyUrl !== '') d.at(f.get('proxy_url'), () => new URL(proxyUrl));
+  if (proxyFromEnvironment && proxyUrl !== '') d.fail(f.keyNode('proxy_url'), 'if proxy_from_environment is configured, proxy_url must not be configured');
+  if (proxyFromEnvironment && noProxy !== '') d.fail(f.keyNode('no_proxy'), 'if proxy_from_environment is configured, no_proxy must not be configured');
+  if (noProxy !== '' && proxyUrl === '') d.fail(f.keyNode('no_proxy'), 'if no_proxy is configured, proxy_url must also be configured');
+  const proxyConnectHeader: Record<string, string[]> = {};
+  for (const [k, v] of d.entries(f.get('proxy_connect_header') ?? null, 'map[string][]Secret')) proxyConnectHeader[str(d, k)] = strList(d, v);
+  if (Object.keys(proxyConnectHeader).length > 0 && proxyUrl === '' && !proxyFromEnvironment) {
+    d.fail(f.keyNode('proxy_connect_header'), 'if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured');
+  }
+  return { proxyUrl, noProxy, proxyFromEnvironment, proxyConnectHeader };
+}
+
 function decodeOAuth2(d: YamlDecoder, node: YamlValue): OAuth2 {
   const f = d.fields(node, 'oauth2', [
     'client_id', 'client_secret', 'client_secret_file', 'scopes', 'token_url', 'endpoint_params', 'tls_config', 'proxy_url', 'no_proxy',
@@ -113,7 +123,7 @@ function decodeOAuth2(d: YamlDecoder, node: YamlValue): OAuth2 {
     tokenUrl: f.opt('token_url', str, ''),
     endpointParams: f.opt('endpoint_params', strMap, {}),
     tlsConfig: f.opt('tls_config', decodeTls, DEFAULT_TLS_CONFIG),
-    proxyUrl: f.opt('proxy_url', str, ''),
+    ...decodeProxy(d, f),
   };
   if (o.clientId === '') d.fail(node, 'oauth2 client_id must be configured');
   if (o.clientSecret !== '' && o.clientSecretFile !== '') d.fail(node, 'at most one of oauth2 client_secret & client_secret_file must be configured');

@@ -134,3 +134,27 @@ test('scrape_config_files are merged by loadPrometheusConfig, with unique job na
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('proxy settings of clients and of oauth2 token requests are read and checked as Prometheus checks them', () => {
+  const cfg = parsePrometheusConfig(`
+scrape_configs:
+  - job_name: a
+    proxy_url: http://proxy:3128
+    no_proxy: internal,10.0.0.0/8
+    proxy_connect_header: {X-Team: [a, b]}
+    oauth2:
+      client_id: c
+      client_secret: s
+      token_url: https://auth/token
+      proxy_from_environment: true
+      proxy_connect_header: {X-Auth-Proxy: [y]}
+`);
+  const c = cfg.scrapeConfigs[0]?.httpClient;
+  assert.deepEqual([c?.proxyUrl, c?.noProxy, c?.proxyFromEnvironment, c?.proxyConnectHeader], ['http://proxy:3128', 'internal,10.0.0.0/8', false, { 'X-Team': ['a', 'b'] }]);
+  const o = c?.oauth2;
+  assert.deepEqual([o?.proxyUrl, o?.noProxy, o?.proxyFromEnvironment, o?.proxyConnectHeader], ['', '', true, { 'X-Auth-Proxy': ['y'] }]);
+  const job = 'scrape_configs:\n  - job_name: a\n';
+  failsAt(`${job}    proxy_from_environment: true\n    no_proxy: x\n`, 4, 5, 'if proxy_from_environment is configured, no_proxy must not be configured');
+  failsAt(`${job}    proxy_connect_header: {X: [y]}\n`, 3, 5, 'if proxy_connect_header is configured, proxy_url or proxy_from_environment must also be configured');
+  failsAt(`${job}    oauth2: {client_id: c, token_url: 'http://t/', no_proxy: x}\n`, 3, 52, 'if no_proxy is configured, proxy_url must also be configured');
+});

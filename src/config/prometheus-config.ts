@@ -80,15 +80,11 @@ export interface ScrapeConfig {
 }
 
 /** Prometheus's common HTTP client settings (prometheus/common config.HTTPClientConfig). */
-export interface HttpClientConfig {
+export interface HttpClientConfig extends ProxySettings {
   readonly basicAuth?: BasicAuth;
   readonly authorization?: Authorization;
   readonly oauth2?: OAuth2;
   readonly tlsConfig: TlsConfig;
-  readonly proxyUrl: string;
-  readonly noProxy: string;
-  readonly proxyFromEnvironment: boolean;
-  readonly proxyConnectHeader: Readonly<Record<string, readonly string[]>>;
   readonly followRedirects: boolean;
   readonly enableHttp2: boolean;
   readonly httpHeaders: Readonly<Record<string, HttpHeader>>;
@@ -108,7 +104,16 @@ export interface Authorization {
   readonly credentialsFile: string;
 }
 
-export interface OAuth2 {
+/** Proxy settings of an HTTP client and of an oauth2 token client. */
+export interface ProxySettings {
+  readonly proxyUrl: string;
+  readonly noProxy: string;
+  readonly proxyFromEnvironment: boolean;
+  readonly proxyConnectHeader: Readonly<Record<string, readonly string[]>>;
+}
+
+/** OAuth 2.0 client credentials; the proxy settings apply to the token requests. */
+export interface OAuth2 extends ProxySettings {
   readonly clientId: string;
   readonly clientSecret: string;
   readonly clientSecretFile: string;
@@ -116,7 +121,6 @@ export interface OAuth2 {
   readonly tokenUrl: string;
   readonly endpointParams: Readonly<Record<string, string>>;
   readonly tlsConfig: TlsConfig;
-  readonly proxyUrl: string;
 }
 
 export interface TlsConfig {

@@ -1,15 +1,6 @@
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
-import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_HTTP_CLIENT, DEFAULT_TLS_CONFIG } from '../config/http-client-decoding.js';
-import { readBody, sendRequest } from './http-client.js';
+import { DEFAULT_HTTP_CLIENT } from '../config/http-client-decoding.js';
 import { bypassesProxy, proxyFor } from './http-proxy.js';
 
 test('no_proxy lists match as Go does: *, hosts with subdomains, .suffixes, IPs, CIDRs, ports', () => {
@@ -22,69 +13,38 @@ test('no_proxy lists match as Go does: *, hosts with subdomains, .suffixes, IPs,
     ['.example.com', 'a.example.com', '80', true],
     ['10.0.0.0/8', '10.1.2.3', '80', true],
     ['10.0.0.0/8', '11.1.2.3', '80', false],
-    ['127.0.0.1', '127.0.0.1', '9090', true],
+    ['10.0.0.1', '10.0.0.1', '9090', true],
+    ['10.0.0.1:80', '10.0.0.1', '9090', false],
+    ['[2001:db8::1]:80', '2001:db8::1', '80', true],
+    ['2001:db8::/32', '2001:db8::5', '80', true],
+    ['2001:db8::/32', '2001:db9::5', '80', false],
+    ['*.example.com', 'a.example.com', '80', true],
+    ['*.example.com', 'example.com', '80', false],
+    ['', 'localhost', '80', true],
+    ['', '127.0.0.2', '80', true],
+    ['', '[::1]', '80', true],
     ['host:8080', 'host', '8080', true],
     ['host:8080', 'host', '9090', false],
     [' a.com , b.com ', 'b.com', '80', true],
     ['', 'x', '80', false],
   ];
   for (const [list, host, port, want] of cases) assert.equal(bypassesProxy(list, host, port), want, `${list} / ${host}:${port}`);
-  const client = { ...DEFAULT_HTTP_CLIENT, proxyFromEnvironment: true };
-  const env = { HTTP_PROXY: 'http://p:3128', https_proxy: 'p2:3129', NO_PROXY: 'internal' };
-  assert.equal(proxyFor(new URL('http://x/'), client, env)?.href, 'http://p:3128/');
-  assert.equal(proxyFor(new URL('https://x/'), client, env)?.href, 'http://p2:3129/');
-  assert.equal(proxyFor(new URL('http://a.internal/'), client, env), undefined);
-  assert.equal(proxyFor(new URL('http://x/'), { ...DEFAULT_HTTP_CLIENT, proxyUrl: 'http://q:1', noProxy: 'x' }), undefined);
 });
 
-test('requests go through the proxy: absolute-form for http, CONNECT tunnels for https', { skip: spawnSync('sh', ['-c', 'command -v openssl']).status !== 0 ? 'openssl missing' : undefined }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'vigil-proxy-'));
-  const gen = spawnSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1',
-    '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1']);
-  assert.equal(gen.status, 0, gen.stderr.toString());
-  const origin = createServer((req, res) => res.writeHead(200).end(`plain ${req.url}`));
-  const secure = createHttpsServer({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (req, res) => res.writeHead(200).end(`secure ${req.url}`));
-  const seen: string[] = [];
-  const proxy = createServer((req, res) => {
-    seen.push(`${req.method} ${req.url} ${req.headers['proxy-authorization'] ?? ''}`);
-    const fwd = request(req.url ?? '', { method: req.method, headers: req.headers }, (up) => {
-      res.writeHead(up.statusCode ?? 502, up.headers);
-      up.pipe(res);
-    });
-    req.pipe(fwd);
-  });
-  proxy.on('connect', (req, socket, head) => {
-    seen.push(`CONNECT ${req.url} ${req.headers['x-tunnel'] ?? ''}`);
-    const [host, port] = (req.url ?? '').split(':');
-    const up = connect(Number(port), host, () => {
-      socket.write('HTTP/1.1 200 Connection Established\r\n\r\n');
-      up.write(head);
-      up.pipe(socket);
-      socket.pipe(up);
-    });
-    up.on('error', () => socket.destroy());
-    socket.on('error', () => up.destroy());
-  });
-  const listen = (s: { listen: (p: number, h: string, cb: () => void) => unknown; address: () => unknown }): Promise<number> =>
-    new Promise((r) => s.listen(0, '127.0.0.1', () => r((s.address() as AddressInfo).port)));
-  const [po, ps, pp] = [await listen(origin), await listen(secure), await listen(proxy)];
-  const signal = new AbortController().signal;
-  try {
-    const client = { ...DEFAULT_HTTP_CLIENT, proxyUrl: `http://user:pw@127.0.0.1:${pp}`, proxyConnectHeader: { 'X-Tunnel': ['yes'] } };
-    const r1 = await sendRequest(`http://127.0.0.1:${po}/sd?x=1`, { client, signal });
-    assert.equal((await readBody(r1)).toString(), 'plain /sd?x=1');
-    const tlsClient = { ...client, tlsConfig: { ...DEFAULT_TLS_CONFIG, caFile: join(dir, 'cert.pem') } };
-    const r2 = await sendRequest(`https://127.0.0.1:${ps}/v3/kv/range`, { client: tlsClient, signal });
-    assert.equal((await readBody(r2)).toString(), 'secure /v3/kv/range');
-    assert.deepEqual(seen, [`GET http://127.0.0.1:${po}/sd?x=1 Basic ${Buffer.from('user:pw').toString('base64')}`, `CONNECT 127.0.0.1:${ps} yes`]);
-    const r3 = await sendRequest(`http://127.0.0.1:${po}/direct`, { client: { ...client, noProxy: '127.0.0.0/8' }, signal });
-    assert.equal((await readBody(r3)).toString(), 'plain /direct');
-    assert.equal(seen.length, 2, 'no_proxy hosts are reached directly');
-  } finally {
-    for (const s of [origin, secure, proxy]) {
-      s.closeAllConnections();
-      s.close();
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
+test('proxy_from_environment reads the variables as Go does; proxy_url alone proxies even localhost', () => {
+  const client = { ...DEFAULT_HTTP_CLIENT, proxyFromEnvironment: true };
+  const env = { HTTP_PROXY: 'http://p:3128', HTTPS_PROXY: '', https_proxy: 'p2:3129', no_proxy: 'internal' };
+  assert.equal(proxyFor(new URL('http://x/'), client, env)?.href, 'http://p:3128/');
+  assert.equal(proxyFor(new URL('https://x/'), client, env)?.href, 'http://p2:3129/', 'an empty upper-case variable falls back to lower case');
+  assert.equal(proxyFor(new URL('http://a.internal/'), client, env), undefined);
+  assert.equal(proxyFor(new URL('http://localhost:9090/'), client, env), undefined, 'localhost is never proxied from the environment');
+  assert.equal(proxyFor(new URL('http://x/'), client, { ...env, REQUEST_METHOD: 'GET' }), undefined, 'HTTP_PROXY is ignored under CGI');
+  assert.equal(proxyFor(new URL('http://x/'), client, {}), undefined);
+
+  const fixed = { ...DEFAULT_HTTP_CLIENT, proxyUrl: 'http://q:1' };
+  assert.equal(proxyFor(new URL('http://127.0.0.1:9090/'), fixed, {})?.href, 'http://q:1/');
+  assert.equal(proxyFor(new URL('https://localhost/'), fixed, {})?.href, 'http://q:1/');
+  assert.equal(proxyFor(new URL('http://127.0.0.1:9090/'), { ...fixed, noProxy: 'elsewhere' }, {}), undefined, 'with no_proxy, loopback is direct');
+  assert.equal(proxyFor(new URL('http://x/'), { ...fixed, noProxy: 'x' }, {}), undefined);
+  assert.equal(proxyFor(new URL('http://y/'), { ...fixed, noProxy: 'x' }, {})?.href, 'http://q:1/');
 });

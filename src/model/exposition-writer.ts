@@ -79,12 +79,12 @@ function formatLabelSet(labels: Labels, name: string, always: boolean): string {
   const parts: string[] = [];
   let head = name;
   if (name !== '' && !isLegacyMetricName(name)) {
-    parts.push(quote(name));
+    parts.push(quoteExpositionString(name));
     head = '';
   }
   labels.forEach((n, v) => {
     if (n === METRIC_NAME && !always) return;
-    parts.push(`${isLegacyLabelName(n) ? n : quote(n)}=${quote(v)}`);
+    parts.push(`${isLegacyLabelName(n) ? n : quoteExpositionString(n)}=${quoteExpositionString(v)}`);
   });
   return parts.length === 0 && !always ? head : `${head}{${parts.join(',')}}`;
 }
@@ -112,7 +112,8 @@ function formatSeconds(ms: number): string {
   return `${neg ? '-' : ''}${s}${frac === 0 ? '' : `.${String(frac).padStart(3, '0').replace(/0+$/, '')}`}`;
 }
 
-function quote(s: string): string {
+/** A label value (or quoted name) in the text exposition format: only `\\`, `"` and newline are escaped. */
+export function quoteExpositionString(s: string): string {
   return `"${s.replace(/[\\"\n]/g, (c) => (c === '\n' ? '\\n' : `\\${c}`))}"`;
 }
 
@@ -121,7 +122,7 @@ function escapeText(s: string, om: boolean): string {
 }
 
 function formatName(name: string): string {
-  return isLegacyMetricName(name) ? name : quote(name);
+  return isLegacyMetricName(name) ? name : quoteExpositionString(name);
 }
 
 export function isLegacyMetricName(s: string): boolean {

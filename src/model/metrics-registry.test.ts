@@ -37,3 +37,11 @@ test('histograms expose cumulative buckets, sum and count', () => {
       'prometheus_http_request_duration_seconds_count{handler="/metrics"} 3\n',
   );
 });
+
+test('label values use the text format\'s escaping: only backslash, double quote and newline', () => {
+  const r = new MetricsRegistry();
+  const c = r.counter('x_total', 'help', ['path']);
+  c.inc(['a\\b"c\nd\te☃\u0007']);
+  const line = r.expose().split('\n')[2];
+  assert.equal(line, 'x_total{path="a\\\\b\\"c\\nd\te☃\u0007"} 1');
+});

@@ -1,6 +1,6 @@
 // Vigil's own metrics (counters, gauges, collect-time callbacks) and their text exposition for /metrics.
 
-import { quoteLabelValue } from './labels.js';
+import { quoteExpositionString } from './exposition-writer.js';
 
 type MetricType = 'counter' | 'gauge' | 'histogram';
 
@@ -148,7 +148,7 @@ export class MetricsRegistry {
       out.push(`# HELP ${f.name} ${f.help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${f.name} ${f.type}\n`);
       samples.sort((a, b) => (a[0].join('\xff') < b[0].join('\xff') ? -1 : 1));
       for (const [values, v] of samples) {
-        const labels = f.labelNames.map((n, i) => `${n}=${quoteLabelValue(values[i] ?? '')}`).join(',');
+        const labels = f.labelNames.map((n, i) => `${n}=${quoteExpositionString(values[i] ?? '')}`).join(',');
         out.push(`${f.name}${labels === '' ? '' : `{${labels}}`} ${formatSampleValue(v)}\n`);
       }
     }
@@ -162,7 +162,7 @@ function exposeHistogram(name: string, help: string, vec: HistogramVec): string 
   let out = `# HELP ${name} ${help.replace(/\\/g, '\\\\').replace(/\n/g, '\\n')}\n# TYPE ${name} histogram\n`;
   for (const [suffix, values, v] of samples) {
     const names = suffix === '_bucket' ? [...vec.labelNames, 'le'] : vec.labelNames;
-    const labels = names.map((n, i) => `${n}=${quoteLabelValue(values[i] ?? '')}`).join(',');
+    const labels = names.map((n, i) => `${n}=${quoteExpositionString(values[i] ?? '')}`).join(',');
     out += `${name}${suffix}${labels === '' ? '' : `{${labels}}`} ${formatSampleValue(v)}\n`;
   }
   return out;

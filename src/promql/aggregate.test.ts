@@ -6,7 +6,10 @@ import fc from 'fast-check';
 import { Labels } from '../model/labels.js';
 import { Annotations } from './annotations.js';
 import type { AggregateExpr, AggregateOp } from './ast.js';
-import { aggregate, aggregateSeries, formatFloatPlain, groupingKey, groupingLabels, topkSeries } from './aggregate.js';
+import { aggregate, aggregateSeries, groupingKey, groupingLabels, topkSeries } from './aggregate.js';
+import { Engine } from './engine.js';
+import { ALL_FEATURES, parseExpr } from './parser.js';
+import { MemoryStorage } from '../storage/memory-storage.js';
 import type { Sample, Series } from './value.js';
 
 const STEPS = 3;
@@ -76,11 +79,28 @@ test('series-at-once aggregations agree with the per-step definition', () => {
   );
 });
 
-test('count_values labels use Go\'s plain float format', () => {
-  assert.equal(formatFloatPlain(1e21), '1000000000000000000000');
-  assert.equal(formatFloatPlain(1.5e-7), '0.00000015');
-  assert.equal(formatFloatPlain(-Infinity), '-Inf');
-  assert.equal(formatFloatPlain(0.1), '0.1');
+test('count_values labels use Go\'s plain float format (FormatFloat \'f\', -1): -0 stays "-0", no exponents', async () => {
+  const st = new MemoryStorage();
+  const values = [-0, 1e21, 1.5e-7, -Infinity, 0.1, 1e6];
+  const app = st.appender();
+  values.forEach((v, i) => app.append(0, Labels.from({ __name__: 'x', i: String(i) }), 0, v));
+  await app.commit();
+  const r = await new Engine().instantQuery(st, parseExpr('count_values("v", x)'), 0);
+  const got = r.value.type === 'vector' ? r.value.samples.map((s) => s.metric.get('v')).sort() : [];
+  assert.deepEqual(got, ['-0', '-Inf', '0.00000015', '0.1', '1000000', '1000000000000000000000'].sort());
+});
+
+test('quantile and limit_ratio warnings print the parameter as Go\'s %g', async () => {
+  const st = new MemoryStorage();
+  const app = st.appender();
+  app.append(0, Labels.from({ __name__: 'x' }), 0, 1);
+  await app.commit();
+  const e = new Engine();
+  const warn = async (q: string): Promise<string[]> => [...(await e.instantQuery(st, parseExpr(q, ALL_FEATURES), 0)).annotations.warnings];
+  assert.deepEqual(await warn('quantile(1e6, x)'), ['PromQL warning: quantile value should be between 0 and 1, got 1e+06']);
+  assert.deepEqual(await warn('quantile(-0.00001, x)'), ['PromQL warning: quantile value should be between 0 and 1, got -1e-05']);
+  assert.deepEqual(await warn('quantile_over_time(123456789, x[1m])'), ['PromQL warning: quantile value should be between 0 and 1, got 1.23456789e+08']);
+  assert.deepEqual(await warn('limit_ratio(1.1, x)'), ['PromQL warning: ratio value should be between -1 and 1, got 1.1, capping to 1']);
 });
 
 test('grouping keys are equal exactly when the grouping label sets are', () => {

@@ -1,12 +1,12 @@
 // Aggregation operators (`sum by (job) (x)`, `topk`, `quantile`, ...) over the instant vector of one step.
 
+import { formatGoFloatF, formatGoFloatG } from '../model/go-float-format.js';
 import { Labels, METRIC_NAME } from '../model/labels.js';
 import type { AggregateExpr } from './ast.js';
 import type { Annotations } from './annotations.js';
 import { kahanSumInc } from './kahan.js';
 import { execError } from './query-error.js';
 import { quantileOf } from './quantile.js';
-import { formatGo } from './range-functions.js';
 import { prometheusLabelsHash } from './xxhash64.js';
 import type { Sample, Series } from './value.js';
 
@@ -50,25 +50,6 @@ export function groupingKey(metric: Labels, grouping: readonly string[], without
     key += `${n.length}\xff${n}${v.length}\xff${v}`;
   }
   return key;
-}
-
-/** Go's strconv.FormatFloat(v, 'f', -1, 64). */
-export function formatFloatPlain(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = String(v);
-  if (!s.includes('e')) return s;
-  const m = /^(-?)(\d)(?:\.(\d+))?e([+-]\d+)$/.exec(s);
-  if (m === null) return s;
-  const sign = m[1] as string;
-  const digits = (m[2] as string) + (m[3] ?? '');
-  const exp = Number(m[4]);
-  if (exp >= 0) {
-    const intLen = 1 + exp;
-    return sign + (digits.length <= intLen ? digits + '0'.repeat(intLen - digits.length) : `${digits.slice(0, intLen)}.${digits.slice(intLen)}`);
-  }
-  return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
 }
 
 /** Keeps the k largest (or smallest) samples in arrival order of replacement, as Prometheus's heap does. */
@@ -116,7 +97,7 @@ export function aggregate(
     if (!isValidLabelName(label)) throw execError(`invalid label name ${JSON.stringify(label)}`);
     const counts = new Map<string, { metric: Labels; n: number }>();
     for (const s of samples) {
-      const withValue = s.metric.with(label, formatFloatPlain(s.f));
+      const withValue = s.metric.with(label, formatGoFloatF(s.f));
       const grouping = e.without ? e.grouping.filter((g) => g !== label) : [...e.grouping, label];
       const metric = groupingLabels(withValue, grouping, e.without);
       const key = metric.flat.join('\xff');
@@ -136,15 +117,15 @@ export function aggregate(
     ratio = param as number;
     if (Number.isNaN(ratio)) throw execError('Ratio value is NaN');
     if (ratio > 1) {
-      annotations.warn(`ratio value should be between -1 and 1, got ${formatGo(ratio)}, capping to 1`);
+      annotations.warn(`ratio value should be between -1 and 1, got ${formatGoFloatG(ratio)}, capping to 1`);
       ratio = 1;
     } else if (ratio < -1) {
-      annotations.warn(`ratio value should be between -1 and 1, got ${formatGo(ratio)}, capping to -1`);
+      annotations.warn(`ratio value should be between -1 and 1, got ${formatGoFloatG(ratio)}, capping to -1`);
       ratio = -1;
     }
   } else if (op === 'quantile') {
     const q = param as number;
-    if (samples.length > 0 && (Number.isNaN(q) || q < 0 || q > 1)) annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(q)}`);
+    if (samples.length > 0 && (Number.isNaN(q) || q < 0 || q > 1)) annotations.warn(`quantile value should be between 0 and 1, got ${formatGoFloatG(q)}`);
   }
 
   const groups = new Map<string, Group>();

@@ -173,3 +173,21 @@ test('range functions drop the name; series left with equal labels are merged or
   assert.equal(r.value.type, 'matrix');
   assert.deepEqual(r.value.type === 'matrix' && r.value.series.map((s) => [s.metric.toString(), s.ts.length]), [['{job="z"}', 2]]);
 });
+
+test('stats count queryable samples per step as Prometheus does, and the largest node as peak', async () => {
+  // One sample every 10s from 0 to 100s for two series.
+  const points = Array.from({ length: 11 }, (_, i) => [i * 10_000, i] as [number, number]);
+  const st = await storageWith({ 'x/a': points, 'x/b': points });
+  const e = new Engine();
+  const instant = await e.instantQuery(st, q('x'), 100_000);
+  assert.equal(instant.stats.totalQueryableSamples, 2, 'one point per series');
+  const range = await e.rangeQuery(st, q('x'), 0, 100_000, 20_000);
+  assert.equal(range.stats.totalQueryableSamples, 12, '6 steps x 2 series');
+  assert.equal(range.stats.peakSamples, 12);
+  const windows = await e.instantQuery(st, q('rate(x[30s])'), 100_000);
+  assert.equal(windows.stats.totalQueryableSamples, 6, 'samples at 80s, 90s, 100s of both series');
+  const sub = await e.instantQuery(st, q('max_over_time(x[30s:10s])'), 100_000);
+  assert.equal(sub.stats.totalQueryableSamples, 6, 'the windows over the subquery result, not its inner selector');
+  for (const t of Object.values(range.timings)) assert.ok(t >= 0 && t < 10, String(t));
+  assert.ok(range.timings.execTotalTime >= range.timings.evalTotalTime);
+});

@@ -34,10 +34,27 @@ export interface EngineOptions {
   now?: () => number;
 }
 
+/** Where a query's time went, in seconds (Prometheus's query timers, as `stats=all` reports them). */
+export interface QueryTimings {
+  /** Waiting for a query slot (--query.max-concurrency). */
+  execQueueTime: number;
+  /** Setting up the evaluation before the first node runs. */
+  queryPreparationTime: number;
+  /** Evaluating the expression tree, storage reads included. */
+  innerEvalTime: number;
+  /** Turning the evaluated value into the result (name removal, sorting a range result's series). */
+  resultSortTime: number;
+  /** Preparation, evaluation and result sorting together. */
+  evalTotalTime: number;
+  /** The whole query, queue time included. */
+  execTotalTime: number;
+}
+
 export interface QueryResult {
   value: QueryValue;
   annotations: Annotations;
   stats: QueryStats;
+  timings: QueryTimings;
 }
 
 export interface QueryOptions {
@@ -119,7 +136,9 @@ export class Engine {
     if (step > 0 && (end - start) / step + 1 > this.maxSamples) {
       throw new QueryError('too_many_samples', 'query processing would load too many samples into memory in query execution');
     }
+    const queued = performance.now();
     await this.gate.enter(signal);
+    const prepared = performance.now();
     try {
       const deadline = this.now() + this.timeout;
       // Called per node, per series and per batch of steps (never per sample), so reading the clock each time is cheap.
@@ -154,6 +173,7 @@ export class Engine {
       );
       // Yield once so a query never runs synchronously inside its caller's tick.
       await Promise.resolve();
+      const evaluating = performance.now();
       let v: Evaluated;
       try {
         v = await ev.eval(expr);
@@ -165,7 +185,18 @@ export class Engine {
         }
         throw err;
       }
-      return { value: this.finish(v, step === 0, ev), annotations: ev.annotations, stats: ev.stats };
+      const sorting = performance.now();
+      const value = this.finish(v, step === 0, ev);
+      const done = performance.now();
+      const timings: QueryTimings = {
+        execQueueTime: (prepared - queued) / 1000,
+        queryPreparationTime: (evaluating - prepared) / 1000,
+        innerEvalTime: (sorting - evaluating) / 1000,
+        resultSortTime: (done - sorting) / 1000,
+        evalTotalTime: (done - prepared) / 1000,
+        execTotalTime: (done - queued) / 1000,
+      };
+      return { value, annotations: ev.annotations, stats: ev.stats, timings };
     } finally {
       this.gate.leave();
     }

@@ -3,6 +3,7 @@
 // Every instant-vector node evaluates to series whose points sit on the step timestamps; selectors read each
 // series once for all steps, and range functions slide a window over typed arrays without an object per sample.
 
+import { formatGoFloatG } from '../model/go-float-format.js';
 import { Labels, LabelsBuilder, METRIC_NAME, compareLabels } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import { AnchoredRegex } from '../model/regex.js';
@@ -27,7 +28,7 @@ import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.j
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
 import { QueryError, execError } from './query-error.js';
 import { anchoredValue, checkExtendedFunction, smoothedValue } from './extended-range.js';
-import { KEEPS_NAME, RANGE_FUNCTIONS, formatGo, type RangeWindow } from './range-functions.js';
+import { KEEPS_NAME, RANGE_FUNCTIONS, type RangeWindow } from './range-functions.js';
 import { SampleReader, type SampleBuffers } from './sample-reader.js';
 import type { Sample, Series } from './value.js';
 
@@ -84,6 +85,14 @@ interface BucketGroup {
 export interface QueryStats {
   /** Samples read from storage (including staleness markers). */
   samplesRead: number;
+  /**
+   * Prometheus's totalQueryableSamples: the samples the query's selectors yielded, summed over steps — one per
+   * series and step an instant selector selects a point for, and every point of each range window (of a range
+   * selector or of a subquery's result). The selectors inside a subquery are not counted, as in Prometheus.
+   */
+  totalQueryableSamples: number;
+  /** The most samples one node of the evaluation held at once (Prometheus's peakSamples counts all nodes alive at once). */
+  peakSamples: number;
 }
 
 const METADATA_LABELS = ['__name__', '__type__', '__unit__'];
@@ -132,7 +141,7 @@ export class Evaluator {
     shared?: { stats: QueryStats; buffers: SampleBuffers },
   ) {
     this.annotations = annotations ?? new Annotations();
-    this.stats = shared?.stats ?? { samplesRead: 0 };
+    this.stats = shared?.stats ?? { samplesRead: 0, totalQueryableSamples: 0, peakSamples: 0 };
     this.buffers = shared?.buffers ?? { ts: new Float64Array(1024), vs: new Float64Array(1024) };
   }
 
@@ -160,6 +169,7 @@ export class Evaluator {
 
   /** Checks that one node's samples (held in memory together) stay within the limit. */
   private account(n: number): void {
+    if (n > this.stats.peakSamples) this.stats.peakSamples = n;
     if (n > this.opts.maxSamples) {
       throw new QueryError('too_many_samples', 'query processing would load too many samples into memory in query execution');
     }
@@ -428,6 +438,7 @@ export class Evaluator {
       }
     }, needed, withST, lastOnly ? (refs[0] as number) : undefined);
     this.account(points);
+    this.stats.totalQueryableSamples += points;
     return out;
   }
 
@@ -469,7 +480,10 @@ export class Evaluator {
     if (start <= from) start += step;
     if (start > maxRef) return { forEach: async () => undefined, refs, range };
     const inner = this.withSteps(start, maxRef, step);
+    // Prometheus counts the windows over a subquery's result, not the samples its inner selectors yield.
+    const queryableBefore = this.stats.totalQueryableSamples;
     const v = await inner.eval(e.expr);
+    this.stats.totalQueryableSamples = queryableBefore;
     const series: RawSeries[] = [];
     if (v.kind === 'vector') {
       for (const s of v.series) {
@@ -497,6 +511,7 @@ export class Evaluator {
   private async windows(src: RawSource, fn: (s: RawSeries, step: number, lo: number, hi: number) => void): Promise<void> {
     const n = this.steps;
     let count = 0;
+    let queryable = 0;
     await src.forEach((s) => {
       if ((++count & 255) === 0) this.opts.checkInterrupt();
       let lo = 0;
@@ -511,9 +526,11 @@ export class Evaluator {
         while (lo < s.ts.length && (s.ts[lo] as number) <= from) lo++;
         if (hi < lo) hi = lo;
         while (hi < s.ts.length && (s.ts[hi] as number) <= ref) hi++;
+        if (hi > lo) queryable += hi - lo;
         fn(s, i, lo, hi);
       }
     });
+    this.stats.totalQueryableSamples += queryable;
   }
 
   private async evalMatrixTopLevel(e: MatrixSelector): Promise<Series[]> {
@@ -545,6 +562,7 @@ export class Evaluator {
       }
     });
     this.account(points);
+    this.stats.totalQueryableSamples += points;
     return out;
   }
 
@@ -1118,7 +1136,7 @@ export class Evaluator {
     const out: Sample[][] = per.map(() => []);
     for (let i = 0; i < per.length; i++) {
       const qi = q[i] as number;
-      if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
+      if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGoFloatG(qi)}`);
       for (const g of (per[i] as Map<string, BucketGroup>).values()) {
         const r = bucketQuantile(qi, g.buckets);
         if (r.forcedMonotonic) {
@@ -1143,7 +1161,7 @@ export class Evaluator {
       const groups = [...(per[i] as Map<string, BucketGroup>).values()];
       for (const q of qs) {
         const qi = q[i] as number;
-        if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(qi)}`);
+        if (Number.isNaN(qi) || qi < 0 || qi > 1) this.annotations.warn(`quantile value should be between 0 and 1, got ${formatGoFloatG(qi)}`);
         for (const g of groups) {
           const r = bucketQuantile(qi, g.buckets.map((b) => ({ ...b })));
           if (r.forcedMonotonic) {
@@ -1329,12 +1347,13 @@ export class Evaluator {
   }
 }
 
-/** Go's FormatOpenMetricsFloat: shortest form, with `.0` added to integers. */
+/** Go's FormatOpenMetricsFloat: %g's shortest form (`1e+06`), with `.0` added to integers; both zeros are `0.0`. */
 function formatOpenMetricsFloat(v: number): string {
   if (Number.isNaN(v)) return 'NaN';
   if (v === Infinity) return '+Inf';
   if (v === -Infinity) return '-Inf';
-  const s = formatGo(v);
+  if (v === 0) return '0.0';
+  const s = formatGoFloatG(v);
   return /[.e]/.test(s) ? s : `${s}.0`;
 }
 

@@ -1,5 +1,6 @@
 // The functions over range vectors (`rate`, `*_over_time`, ...): each reads one series' window of samples.
 
+import { formatGoFloatG } from '../model/go-float-format.js';
 import { kahanSumInc } from './kahan.js';
 import type { Annotations } from './annotations.js';
 import { execError } from './query-error.js';
@@ -235,7 +236,7 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFunction> = new Map<strin
     'quantile_over_time',
     (w) => {
       const q = w.params[0] as number;
-      if (Number.isNaN(q) || q < 0 || q > 1) w.annotations.warn(`quantile value should be between 0 and 1, got ${formatGo(q)}`);
+      if (Number.isNaN(q) || q < 0 || q > 1) w.annotations.warn(`quantile value should be between 0 and 1, got ${formatGoFloatG(q)}`);
       return quantileOf(q, windowValues(w));
     },
   ],
@@ -316,13 +317,3 @@ export const RANGE_FUNCTIONS: ReadonlyMap<string, RangeFunction> = new Map<strin
 
 /** Functions that keep the metric name of their input. */
 export const KEEPS_NAME = new Set(['last_over_time', 'first_over_time']);
-
-/** Go's %v for a float64 in messages. */
-export function formatGo(v: number): string {
-  if (Number.isNaN(v)) return 'NaN';
-  if (v === Infinity) return '+Inf';
-  if (v === -Infinity) return '-Inf';
-  const s = String(v);
-  if (/e[+-]\d$/.test(s)) return s.replace(/e([+-])(\d)$/, 'e$10$2');
-  return s;
-}

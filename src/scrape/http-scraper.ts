@@ -1,11 +1,14 @@
-// Fetching one target's exposition over HTTP: Prometheus's Accept header, gzip, timeout, body size limit, auth.
+// Fetching one target's exposition over HTTP: Prometheus's Accept header, gzip, timeout, body size limit, auth, proxies.
 
 import { readFileSync } from 'node:fs';
-import { Agent as HttpAgent, get as httpGet, STATUS_CODES } from 'node:http';
+import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, get as httpsGet } from 'node:https';
 import { createGunzip } from 'node:zlib';
+import { DEFAULT_HTTP_CLIENT } from '../config/http-client-decoding.js';
 import type { HttpClientConfig } from '../config/prometheus-config.js';
+import { closeHttpConnections, sendHttp } from '../discovery/http-transport.js';
+import { oauth2TokenSource } from '../discovery/oauth2-token-source.js';
+import type { Clock } from '../model/clock.js';
 import { ScrapeError } from './sample-labels.js';
 
 /** The Accept header Prometheus 3 sends by default (OpenMetrics first, then the text formats). */
@@ -57,6 +60,8 @@ export interface HttpScrapeOptions {
   readonly httpClient?: HttpClientConfig;
   /** Default SCRAPE_ACCEPT_HEADER. */
   readonly accept?: string;
+  /** Ages cached oauth2 tokens; default the system clock. */
+  readonly clock?: Clock;
 }
 
 /** Go's http.Client gives up after this many redirects. */
@@ -91,7 +96,7 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
   const where = `Get ${JSON.stringify(opts.url)}`;
   try {
     for (let redirects = 0; ; redirects++) {
-      const res = await request(url, headers, both.signal, opts.httpClient);
+      const res = await request(url, headers, both.signal, opts.httpClient, opts.clock);
       const status = res.statusCode ?? 0;
       if (follow && status >= 300 && status < 400 && res.headers.location !== undefined) {
         res.resume();
@@ -128,34 +133,17 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
   }
 }
 
-/** Connections are kept alive between scrapes, as Go's transport does. */
-const httpAgent = new HttpAgent({ keepAlive: true, maxFreeSockets: 1024 });
-const httpsAgents = new Map<string, HttpsAgent>();
-
-function httpsAgentFor(c: HttpClientConfig | undefined): HttpsAgent {
-  const tls = c?.tlsConfig;
-  const key = tls === undefined ? '' : JSON.stringify(tls);
-  let agent = httpsAgents.get(key);
-  if (agent === undefined) {
-    agent = new HttpsAgent({
-      keepAlive: true,
-      rejectUnauthorized: tls?.insecureSkipVerify !== true,
-      ...(tls?.caFile ? { ca: readFileSync(tls.caFile) } : tls?.ca ? { ca: tls.ca } : {}),
-      ...(tls?.certFile ? { cert: readFileSync(tls.certFile) } : tls?.cert ? { cert: tls.cert } : {}),
-      ...(tls?.keyFile ? { key: readFileSync(tls.keyFile) } : tls?.key ? { key: tls.key } : {}),
-      ...(tls?.serverName ? { servername: tls.serverName } : {}),
-    });
-    httpsAgents.set(key, agent);
+/**
+ * One request with the client's TLS and proxy settings over kept-alive connections (as Go's transport), the oauth2
+ * token (fetched and cached by its token source) as Authorization.
+ */
+async function request(url: string, headers: Record<string, string>, signal: AbortSignal, c: HttpClientConfig | undefined, clock: Clock | undefined): Promise<IncomingMessage> {
+  let h = headers;
+  if (c?.oauth2 !== undefined) {
+    const t = await oauth2TokenSource(c.oauth2, clock).token(signal);
+    h = { ...headers, Authorization: `${t.type} ${t.value}` };
   }
-  return agent;
-}
-
-function request(url: string, headers: Record<string, string>, signal: AbortSignal, c: HttpClientConfig | undefined): Promise<IncomingMessage> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const req = u.protocol === 'https:' ? httpsGet(u, { headers, signal, agent: httpsAgentFor(c) }, resolve) : httpGet(u, { headers, signal, agent: httpAgent }, resolve);
-    req.once('error', reject);
-  });
+  return sendHttp(new URL(url), { headers: h, signal, settings: c ?? DEFAULT_HTTP_CLIENT });
 }
 
 function describe(err: unknown): string {
@@ -190,7 +178,5 @@ function readSecret(path: string): string {
 
 /** Closes kept-alive scrape connections (server shutdown). */
 export function closeScrapeConnections(): void {
-  httpAgent.destroy();
-  for (const a of httpsAgents.values()) a.destroy();
-  httpsAgents.clear();
+  closeHttpConnections();
 }

@@ -144,7 +144,10 @@ export class ScrapePool {
       target,
       appendable: this.deps.appendable,
       scrape: (signal) =>
-        httpScrape({ url: target.url, timeout: target.timeout, bodySizeLimit: c.bodySizeLimit, enableCompression: c.enableCompression, httpClient: c.httpClient, accept }, signal),
+        httpScrape(
+          { url: target.url, timeout: target.timeout, bodySizeLimit: c.bodySizeLimit, enableCompression: c.enableCompression, httpClient: c.httpClient, accept, clock: this.deps.clock },
+          signal,
+        ),
       parse: this.deps.parse,
       clock: this.deps.clock,
       honorLabels: c.honorLabels,

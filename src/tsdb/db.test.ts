@@ -10,6 +10,7 @@ import { readAll, runStorageConformance } from '../storage/storage-conformance.j
 import { Db, type DbOptions } from './db.js';
 import type { TsdbLogger } from './tsdb-logger.js';
 import { TsdbStats } from './tsdb-stats.js';
+import { WalReplayProgress } from './wal-replay-progress.js';
 import { listCheckpoints, listSegments, segmentName } from './wal-segments.js';
 
 const quiet: TsdbLogger = () => undefined;
@@ -72,6 +73,7 @@ test('a reopened DB replays its WAL: same samples, same refs, staleness markers 
   const dir = tmp();
   try {
     const db = await Db.open(dir, { logger: quiet });
+    assert.deepEqual(db.walReplayStatus(), { min: 0, max: 0, current: 0 }, 'an empty WAL, as Prometheus reports it');
     await fill(db, 5, 0, 100_000, 1000);
     const before = readAll(db, all);
     const ref = db.appender().append(0, Labels.from({ __name__: 'm', s: '3' }), 1e9, 1);
@@ -86,6 +88,7 @@ test('a reopened DB replays its WAL: same samples, same refs, staleness markers 
     assert.equal(stats.walCorruptionsTotal, 0);
     // Prometheus starts a new segment on every open; so does Vigil.
     assert.deepEqual(listSegments(join(dir, 'wal')), [0, 1]);
+    assert.deepEqual(again.walReplayStatus(), { min: 0, max: 1, current: 1 }, 'Prometheus 2.42 reports this after one restart');
     await again.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -169,9 +172,22 @@ test('head compaction writes blocks, truncates head and WAL (checkpoint), and no
     assert.ok(listSegments(join(dir, 'wal'))[0] as number > 0);
     await fill(db, 20, 40_000, 42_000, 100);
     const more = readAll(db, all);
+    const walDir = join(dir, 'wal');
+    const checkpoint = listCheckpoints(walDir)[0] as number;
+    const segments = listSegments(walDir);
     await db.close();
-    const again = await Db.open(dir, opts);
+    const read: number[] = [];
+    const progress = new (class extends WalReplayProgress {
+      override read(segment: number): void {
+        read.push(segment);
+        super.read(segment);
+      }
+    })();
+    const again = await Db.open(dir, { ...opts, walReplayProgress: progress });
     assert.deepEqual(readAll(again, all), more);
+    const last = segments[segments.length - 1] as number;
+    assert.deepEqual(read, segments.filter((x) => x > checkpoint), 'the segments after the checkpoint, in order');
+    assert.deepEqual(again.walReplayStatus(), { min: checkpoint + 1, max: last + 1, current: last + 1 });
     assert.ok(readdirSync(dir).filter((n) => /^[0-9A-Z]{26}$/.test(n)).length >= 2);
     await again.close();
   } finally {

@@ -25,6 +25,8 @@ import { ByteWriter } from './byte-writer.js';
 import { createCheckpoint, deleteCheckpointsBefore, truncateWal } from './wal-checkpoint.js';
 import { encodeSamples, encodeSeries, encodeTombstones, type Tombstone } from './wal-records.js';
 import { replayWal } from './wal-replay.js';
+import { WalReplayProgress } from './wal-replay-progress.js';
+import type { WalReplayStatus } from './wal-replay-progress.js';
 import { listSegments } from './wal-segments.js';
 import { WalWriter } from './wal-writer.js';
 
@@ -42,6 +44,8 @@ export interface DbOptions {
   walCompression?: boolean;
   stats?: TsdbStats;
   logger?: TsdbLogger;
+  /** Where the WAL replay reports its progress; give one to watch a long replay from elsewhere. */
+  walReplayProgress?: WalReplayProgress;
 }
 
 /**
@@ -65,6 +69,7 @@ export class Db implements Appendable, Queryable {
   private closed = false;
   private compacting: Promise<void> | undefined;
   private readonly blockWriter = new BlockWriteWorker();
+  private walReplay: WalReplayProgress = new WalReplayProgress();
   /** Queriers over blocks not yet closed; block compaction and retention wait for them (a few rounds at most). */
   private blockReaders = 0;
   private deferred = 0;
@@ -87,6 +92,7 @@ export class Db implements Appendable, Queryable {
     signal?.throwIfAborted();
     const stats = options.stats ?? new TsdbStats();
     const logger = options.logger ?? stderrLogger;
+    const progress = options.walReplayProgress ?? new WalReplayProgress();
     mkdirSync(dir, { recursive: true });
     const lock = DirLock.acquire(dir);
     let blocks: BlockReader[] = [];
@@ -101,7 +107,7 @@ export class Db implements Appendable, Queryable {
       mkdirSync(walDir, { recursive: true });
       const started = Date.now();
       const replayer = new HeadReplayer(head);
-      const replay = replayWal(walDir, replayer, { stats, logger });
+      const replay = replayWal(walDir, replayer, { stats, logger, progress });
       signal?.throwIfAborted();
       logger('info', 'WAL replay completed', {
         records: replay.records,
@@ -111,8 +117,10 @@ export class Db implements Appendable, Queryable {
         duration_ms: Date.now() - started,
       });
       const wal = new WalWriter(walDir, replay.lastSegment + 1, { segmentSize: options.walSegmentSize, compress: options.walCompression ?? true, stats });
+      progress.finish(replay.lastSegment + 1);
       clearHeadChunks(dir, logger);
       const db = new Db(dir, head, blocks, wal, lock, options, stats, logger);
+      db.walReplay = progress;
       head.log = (batch) => db.logCommit(batch);
       return db;
     } catch (err) {
@@ -120,6 +128,11 @@ export class Db implements Appendable, Queryable {
       lock.release();
       throw err;
     }
+  }
+
+  /** The WAL replay's final figures (Prometheus's /api/v1/status/walreplay). */
+  walReplayStatus(): WalReplayStatus {
+    return this.walReplay.snapshot();
   }
 
   private readonly seriesBuf = new ByteWriter(4096);

@@ -4,6 +4,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TsdbLogger } from './tsdb-logger.js';
 import type { TsdbStats } from './tsdb-stats.js';
+import type { WalReplayProgress } from './wal-replay-progress.js';
 import { decodeRecord, type RecordVisitor } from './wal-records.js';
 import { readSegment, repairWal, WalCorruptionError } from './wal-reader.js';
 import { checkpointName, listCheckpoints, listSegments, segmentName } from './wal-segments.js';
@@ -20,6 +21,8 @@ export interface ReplayResult {
 export interface ReplayOptions {
   stats: TsdbStats;
   logger: TsdbLogger;
+  /** Told which segments the replay covers and which one it reads. */
+  progress?: WalReplayProgress;
 }
 
 /** Removes `checkpoint.N.tmp` directories left by an interrupted checkpoint. */
@@ -66,7 +69,10 @@ export function replayWal(walDir: string, visit: RecordVisitor, options: ReplayO
     }
   }
   let last = segments.length > 0 ? (segments[segments.length - 1] as number) : (cp ?? -1);
+  // The segment after the last one is where writing continues; Prometheus counts it into the replay's range.
+  options.progress?.start(cp !== undefined ? cp + 1 : (segments[0] ?? 0), last + 1);
   for (const s of segments) {
+    options.progress?.read(s);
     try {
       readSegment(walDir, s, (rec, offset) => {
         decodeRecord(rec, visit, `${join(walDir, segmentName(s))} record at offset ${offset}`);

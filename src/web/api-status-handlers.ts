@@ -1,6 +1,8 @@
-// /api/v1/status/{config,flags,buildinfo,runtimeinfo,tsdb}.
+// /api/v1/status/{config,flags,buildinfo,runtimeinfo,tsdb,walreplay}.
 
 import { availableParallelism } from 'node:os';
+import { getActiveResourcesInfo } from 'node:process';
+import { getHeapStatistics } from 'node:v8';
 import { compareStrings } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
 import type { Queryable } from '../storage/queryable.js';
@@ -22,6 +24,7 @@ export interface RuntimeState {
   readonly startTime: number;
   readonly reloadConfigSuccess: boolean;
   readonly lastConfigTime: number;
+  /** WAL corruptions found (and repaired) since start, as Prometheus counts them. */
   readonly corruptionCount: number;
   /** e.g. `15d` or `15d or 512MiB`. */
   readonly storageRetention: string;
@@ -35,6 +38,13 @@ export interface HeadStats {
   readonly maxTime: number;
 }
 
+/** The WAL replay at startup: first, last and current segment (Prometheus's walReplayStatus). */
+export interface WalReplayFigures {
+  readonly min: number;
+  readonly max: number;
+  readonly current: number;
+}
+
 export interface StatusHandlerDeps {
   /** The loaded configuration as YAML, secrets shown as `<secret>`. */
   readonly configYaml: () => string;
@@ -44,6 +54,8 @@ export interface StatusHandlerDeps {
   readonly now: () => number;
   readonly queryable: Queryable;
   readonly headStats?: () => HeadStats;
+  /** Absent for a storage without a WAL: then every figure is 0. */
+  readonly walReplay?: () => WalReplayFigures;
   readonly hostname: string;
 }
 
@@ -66,14 +78,21 @@ export function registerStatusHandlers(app: WebApp, deps: StatusHandlerDeps): vo
         reloadConfigSuccess: r.reloadConfigSuccess,
         lastConfigTime: rfc3339(r.lastConfigTime),
         corruptionCount: r.corruptionCount,
-        goroutineCount: 0,
+        // Prometheus's Go runtime fields, filled with their Node.js counterparts (README, "runtimeinfo"):
+        // the async resources (sockets, timers, file operations) the event loop holds, the CPUs the process may use,
+        // and the V8 heap limit. GOGC and GODEBUG tune Go's runtime, which Vigil has not: always empty.
+        goroutineCount: getActiveResourcesInfo().length,
         GOMAXPROCS: availableParallelism(),
-        GOMEMLIMIT: 0,
+        GOMEMLIMIT: getHeapStatistics().heap_size_limit,
         GOGC: '',
         GODEBUG: '',
         storageRetention: r.storageRetention,
       }),
     );
+  });
+  app.route('GET', '/api/v1/status/walreplay', () => {
+    const w = deps.walReplay?.() ?? { min: 0, max: 0, current: 0 };
+    return apiSuccess(`{"min":${w.min},"max":${w.max},"current":${w.current}}`);
   });
   app.route('GET', '/api/v1/status/tsdb', (req) => {
     const limitText = formValues(req).get('limit') ?? '';

@@ -2,11 +2,12 @@
 
 import { VigilError } from '../model/errors.js';
 import { Engine } from '../promql/engine.js';
+import type { QueryResult } from '../promql/engine.js';
 import { formatQuery } from '../promql/format-query.js';
 import { parseExpr, parseMetricSelector } from '../promql/parser.js';
+import { inspect } from '../promql/ast.js';
 import type { Expr } from '../promql/ast.js';
 import { QueryError } from '../promql/query-error.js';
-import type { QueryValue } from '../promql/value.js';
 import type { Queryable } from '../storage/queryable.js';
 import { ApiError } from './api-error.js';
 import type { Matcher } from '../model/matcher.js';
@@ -66,15 +67,38 @@ export class PromqlQueryService implements QueryService {
     return parseMetricSelector(selector);
   }
 
+  selectors(query: string): Matcher[][] {
+    let expr: Expr;
+    try {
+      expr = parseExpr(query);
+    } catch (err) {
+      if (err instanceof VigilError) throw new ApiError('bad_data', err.message);
+      throw err;
+    }
+    const out: Matcher[][] = [];
+    inspect(expr, (node) => {
+      if (node.type === 'VectorSelector') out.push([...node.matchers]);
+    });
+    return out;
+  }
+
   private async answer(
     options: QueryOptions,
-    run: (signal: AbortSignal) => Promise<{ value: QueryValue; annotations: { warnings: Set<string>; infos: Set<string> } }>,
+    run: (signal: AbortSignal) => Promise<QueryResult>,
   ): Promise<QueryAnswer> {
     const deadline = options.timeout < this.o.timeout ? AbortSignal.timeout(options.timeout) : undefined;
     const signal = deadline === undefined ? options.signal : AbortSignal.any([options.signal, deadline]);
     try {
       const r = await run(signal);
-      return { result: r.value, warnings: [...r.annotations.warnings], infos: [...r.annotations.infos] };
+      return {
+        result: r.value,
+        warnings: [...r.annotations.warnings],
+        infos: [...r.annotations.infos],
+        stats: {
+          timings: r.timings,
+          samples: { totalQueryableSamples: r.stats.totalQueryableSamples, peakSamples: r.stats.peakSamples },
+        },
+      };
     } catch (err) {
       if (err instanceof QueryError) {
         if (err.code === 'query_canceled' && deadline?.aborted === true && !options.signal.aborted) {

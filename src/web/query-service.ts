@@ -11,10 +11,24 @@ export interface QueryOptions {
   readonly signal: AbortSignal;
 }
 
+/** What `stats=all` reports (Prometheus's stats.QueryStats): timings in seconds, sample counts. */
+export interface QueryStatsReport {
+  readonly timings: {
+    readonly evalTotalTime: number;
+    readonly resultSortTime: number;
+    readonly queryPreparationTime: number;
+    readonly innerEvalTime: number;
+    readonly execQueueTime: number;
+    readonly execTotalTime: number;
+  };
+  readonly samples: { readonly totalQueryableSamples: number; readonly peakSamples: number };
+}
+
 export interface QueryAnswer {
   readonly result: QueryResult;
   readonly warnings: readonly string[];
   readonly infos: readonly string[];
+  readonly stats: QueryStatsReport;
 }
 
 /**
@@ -28,4 +42,9 @@ export interface QueryService {
   format(query: string): string;
   /** Parses a series selector (`up{job="x"}`) for match[] parameters. */
   parseSelector(selector: string): Matcher[];
+  /**
+   * The matchers of every vector selector in `query` (query_exemplars). Throws ApiError bad_data with the parser's
+   * message as it is (`1:4: parse error: ...`) when the query does not parse.
+   */
+  selectors(query: string): Matcher[][];
 }

@@ -4,6 +4,7 @@ import { FakeClock } from '../model/clock.js';
 import { Labels } from '../model/labels.js';
 import { NOP_LOGGER } from '../model/logger.js';
 import { Head } from '../tsdb/head.js';
+import { TsdbStats } from '../tsdb/tsdb-stats.js';
 import { ApiError } from './api-error.js';
 import { makeRequest } from './http-exchange.js';
 import { PromqlQueryService } from './promql-query-service.js';
@@ -116,6 +117,16 @@ test('targets, status and management endpoints', async () => {
   assert.equal(flags.data['web.enable-lifecycle'], 'false');
   const cfg = (await get('/api/v1/status/config')).json as { data: { yaml: string } };
   assert.match(cfg.data.yaml, /job_name: vigil/);
+  const runtime = ((await get('/api/v1/status/runtimeinfo')).json as { data: Record<string, unknown> }).data;
+  assert.deepEqual(Object.keys(runtime), [
+    'startTime', 'CWD', 'hostname', 'serverTime', 'reloadConfigSuccess', 'lastConfigTime', 'corruptionCount', 'goroutineCount',
+    'GOMAXPROCS', 'GOMEMLIMIT', 'GOGC', 'GODEBUG', 'storageRetention',
+  ]);
+  assert.ok(Number(runtime.goroutineCount) >= 1, 'at least the listening socket');
+  const { getHeapStatistics } = await import('node:v8');
+  assert.equal(runtime.GOMEMLIMIT, getHeapStatistics().heap_size_limit);
+  assert.equal(runtime.corruptionCount, 0);
+  assert.equal(runtime.reloadConfigSuccess, true);
   const build = (await get('/api/v1/status/buildinfo')).json as { data: { version: string } };
   assert.equal(build.data.version, '0.1.0');
   const tsdb = (await get('/api/v1/status/tsdb')).json as { data: { headStats: { numSeries: number }; seriesCountByMetricName: unknown } };
@@ -201,4 +212,45 @@ test('a query over its timeout parameter answers errorType timeout', async () =>
   const queries = new PromqlQueryService({ queryable: slow, timeout: 60_000, lookbackDelta: 300_000, maxSamples: 1000, maxConcurrency: 2 });
   const r = queries.instant('slow + slow + slow + slow + slow + slow', T0, { timeout: 10, signal: new AbortController().signal });
   await assert.rejects(r, (e: unknown) => e instanceof ApiError && e.errorType === 'timeout' && e.status === 503);
+});
+
+test('stats=all adds data.stats; query_exemplars validates and answers empty', async () => {
+  const { get } = await setup();
+  const r = await get(`/api/v1/query?query=temp&time=${(T0 + 150_000) / 1000}&stats=all`);
+  const data = (r.json as { data: { stats: { timings: Record<string, number>; samples: Record<string, number> } } }).data;
+  assert.deepEqual(Object.keys(data.stats.timings), ['evalTotalTime', 'resultSortTime', 'queryPreparationTime', 'innerEvalTime', 'execQueueTime', 'execTotalTime']);
+  assert.deepEqual(data.stats.samples, { totalQueryableSamples: 1, peakSamples: 1 });
+  const plain = await get(`/api/v1/query?query=temp&time=${(T0 + 150_000) / 1000}`);
+  assert.equal((plain.json as { data: { stats?: unknown } }).data.stats, undefined);
+
+  assert.deepEqual(await get('/api/v1/query_exemplars?query=temp'), { status: 200, json: { status: 'success', data: [] }, text: '{"status":"success","data":[]}' });
+  assert.equal((await get('/api/v1/query_exemplars?query=time()')).status, 204);
+  const bad = await get('/api/v1/query_exemplars', 'query=temp{');
+  assert.equal(bad.status, 400);
+  assert.match(bad.text, /"error":"1:6: parse error: unexpected end of input inside braces"/);
+  assert.match((await get('/api/v1/query_exemplars?query=temp&start=2&end=1')).text, /end timestamp must not be before start timestamp/);
+});
+
+test('limit truncates series, label names and values with Prometheus\'s warning; 0 means no limit', async () => {
+  const { get } = await setup();
+  const all = '/api/v1/series?match[]=http_requests_total&match[]=temp';
+  assert.deepEqual((await get(`${all}&limit=2`)).json, {
+    status: 'success',
+    data: [{ __name__: 'http_requests_total', code: '200', job: 'api' }, { __name__: 'http_requests_total', code: '500', job: 'api' }],
+    warnings: ['results truncated due to limit'],
+  });
+  assert.equal(((await get(`${all}&limit=3`)).json as { data: unknown[]; warnings?: unknown }).warnings, undefined, 'exactly the limit is not truncated');
+  assert.equal(((await get(`${all}&limit=0`)).json as { data: unknown[] }).data.length, 3);
+  assert.deepEqual((await get('/api/v1/labels?limit=2')).json, { status: 'success', data: ['__name__', 'code'], warnings: ['results truncated due to limit'] });
+  assert.deepEqual((await get('/api/v1/labels?limit=x')).json, { status: 'error', errorType: 'bad_data', error: 'strconv.Atoi: parsing "x": invalid syntax' });
+  assert.equal((await get('/api/v1/label/job/values?limit=-1')).status, 400);
+});
+
+test('runtimeinfo counts the WAL corruptions the TSDB repaired', async () => {
+  const stats = new TsdbStats();
+  stats.walCorruptionsTotal = 2;
+  const head = new Head();
+  const server = new VigilServer({ flags: parseServerFlags([]), logger: NOP_LOGGER, clock: new FakeClock(T0), storage: head, tsdbStats: stats, hostname: 'h' });
+  const res = await server.app.handle(makeRequest('GET', '/api/v1/status/runtimeinfo'));
+  assert.equal((JSON.parse(String(res.body)) as { data: { corruptionCount: number } }).data.corruptionCount, 2);
 });

@@ -2,8 +2,10 @@
 
 import { hostname as osHostname } from 'node:os';
 import type { Server } from 'node:http';
+import { inactiveSettings } from '../config/inactive-settings.js';
 import type { PrometheusConfig } from '../config/prometheus-config.js';
 import { loadPrometheusConfig, parsePrometheusConfig } from '../config/prometheus-config-loading.js';
+import { prometheusConfigYaml } from '../config/prometheus-config-yaml.js';
 import type { Clock } from '../model/clock.js';
 import { formatDuration } from '../model/duration.js';
 import type { Logger } from '../model/logger.js';
@@ -18,10 +20,9 @@ import type { Queryable } from '../storage/queryable.js';
 import { parseMetricSelector } from '../promql/parser.js';
 import { registerQueryHandlers } from './api-query-handlers.js';
 import { registerSeriesHandlers } from './api-series-handlers.js';
-import type { HeadStats } from './api-status-handlers.js';
+import type { HeadStats, WalReplayFigures } from './api-status-handlers.js';
 import { registerStatusHandlers } from './api-status-handlers.js';
 import { registerTargetHandlers } from './api-target-handlers.js';
-import { maskedConfigYaml } from './config-yaml.js';
 import { registerManagementHandlers } from './management-handlers.js';
 import type { QueryService } from './query-service.js';
 import type { ServerFlags } from './server-flags.js';
@@ -33,7 +34,6 @@ import type { Matcher } from '../model/matcher.js';
 import { registerTsdbMetrics } from './tsdb-metrics.js';
 import type { TsdbStats } from '../tsdb/tsdb-stats.js';
 import { registerUiRoutes, UiAssets } from './ui-assets.js';
-import { readFile } from 'node:fs/promises';
 
 export const VIGIL_VERSION = '0.1.0';
 
@@ -41,6 +41,8 @@ export const VIGIL_VERSION = '0.1.0';
 export interface ServerStorage extends Appendable, Queryable {
   close(): Promise<void> | void;
   headStats?(): HeadStats;
+  /** The WAL replay's progress (the storage opened before the server, so it is complete by the time anyone asks). */
+  walReplayStatus?(): WalReplayFigures;
 }
 
 export interface VigilServerOptions {
@@ -91,7 +93,6 @@ export class VigilServer {
   private discoveryDone: Promise<void> | undefined;
   private readonly discoveryController = new AbortController();
   private readonly startTime: number;
-  private configText = '';
   private config: PrometheusConfig | undefined;
   private lastReloadOk = false;
   private lastConfigTime = 0;
@@ -168,19 +169,18 @@ export class VigilServer {
   async reload(): Promise<void> {
     const f = this.o.flags;
     try {
-      const text = f.configFile === '' ? builtinConfigYaml(f) : await readFile(f.configFile, 'utf8');
       // A file's scrape_config_files are merged in by loadPrometheusConfig.
-      const cfg = f.configFile === '' ? parsePrometheusConfig(text) : await loadPrometheusConfig(f.configFile);
+      const cfg = f.configFile === '' ? parsePrometheusConfig(builtinConfigYaml(f)) : await loadPrometheusConfig(f.configFile);
       this.discovery.applyConfig(cfg.scrapeConfigs.map((sc) => [sc.jobName, sc.serviceDiscoveryConfigs] as const));
       await this.scrape.applyConfig(cfg);
       // Static and unchanged providers have their groups after a tick; the rest arrive with the next update.
       await settle();
       this.scrape.updateTargets(this.discovery.targetSets());
       this.config = cfg;
-      this.configText = text;
       this.lastReloadOk = true;
       this.lastConfigTime = this.o.clock.now();
       this.o.logger.info('Completed loading of configuration file', { filename: f.configFile === '' ? '(built-in)' : f.configFile });
+      for (const s of inactiveSettings(cfg)) this.o.logger.warn('Configuration setting has no effect in this version', { setting: s.setting, effect: s.effect });
     } catch (err) {
       this.lastReloadOk = false;
       this.o.logger.error('Error loading config', { filename: f.configFile, err: err instanceof Error ? err : String(err) });
@@ -210,19 +210,20 @@ export class VigilServer {
     registerSeriesHandlers(this.app, { queryable: o.storage, parseSelector });
     registerTargetHandlers(this.app, { scrape: this.scrape, parseSelector, externalHost: externalHost(o.flags.externalUrl, this.hostname) });
     registerStatusHandlers(this.app, {
-      configYaml: () => maskedConfigYaml(this.configText),
+      configYaml: () => (this.config === undefined ? '' : prometheusConfigYaml(this.config)),
       flags: o.flags.asText,
       buildInfo: { version: VIGIL_VERSION, revision: '', branch: '', buildUser: '', buildDate: '', goVersion: process.version },
       runtime: () => ({
         startTime: this.startTime,
         reloadConfigSuccess: this.lastReloadOk,
         lastConfigTime: this.lastConfigTime,
-        corruptionCount: 0,
+        corruptionCount: o.tsdbStats?.walCorruptionsTotal ?? 0,
         storageRetention: retentionText(o.flags),
       }),
       now: () => o.clock.now(),
       queryable: o.storage,
       ...(o.storage.headStats !== undefined ? { headStats: () => (o.storage.headStats as () => HeadStats)() } : {}),
+      ...(o.storage.walReplayStatus !== undefined ? { walReplay: () => (o.storage.walReplayStatus as () => WalReplayFigures)() } : {}),
       hostname: this.hostname,
     });
     registerFederateHandler(this.app, {

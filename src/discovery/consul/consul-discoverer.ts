@@ -119,7 +119,7 @@ export class ConsulDiscoverer implements Discoverer {
     const qs = q.toString().replace(/(^|&)stale=(&|$)/, '$1stale$2');
     const url = `${this.base()}${path}${qs === '' ? '' : `?${qs}`}`;
     const headers: Record<string, string> = this.cfg.token === '' ? {} : { 'x-consul-token': this.cfg.token };
-    const res = await sendRequest(url, { client: this.cfg.httpClient, signal, headers, timeoutMs: blocking ? WATCH_TIMEOUT_MS + 15_000 : 30_000 });
+    const res = await sendRequest(url, { client: this.cfg.httpClient, clock: this.ctx.clock, signal, headers, timeoutMs: blocking ? WATCH_TIMEOUT_MS + 15_000 : 30_000 });
     const body = await readJsonBody(res, `Consul ${path}`, ConsulSdError);
     const index = res.headers['x-consul-index'];
     return { body, index: typeof index === 'string' ? index : '' };

@@ -109,7 +109,7 @@ export class EtcdDiscoverer implements Discoverer {
   }
 
   private async post(path: string, body: unknown, signal: AbortSignal): Promise<unknown> {
-    const res = await sendRequest(this.url(path), { method: 'POST', body: JSON.stringify(body), client: this.cfg.httpClient, signal, timeoutMs: 30_000 });
+    const res = await sendRequest(this.url(path), { method: 'POST', body: JSON.stringify(body), client: this.cfg.httpClient, clock: this.ctx.clock, signal, timeoutMs: 30_000 });
     return readJsonBody(res, `etcd ${path}`, EtcdSdError);
   }
 
@@ -143,7 +143,7 @@ export class EtcdDiscoverer implements Discoverer {
   /** Streams watch responses until the stream ends (an error) or `signal` aborts. */
   private async watch(startRevision: number, signal: AbortSignal, emit: (changes: TargetGroup[]) => void): Promise<void> {
     const body = { create_request: { key: b64(this.cfg.prefix), range_end: prefixRangeEnd(this.cfg.prefix), start_revision: String(startRevision) } };
-    const res = await sendRequest(this.url('/v3/watch'), { method: 'POST', body: JSON.stringify(body), client: this.cfg.httpClient, signal });
+    const res = await sendRequest(this.url('/v3/watch'), { method: 'POST', body: JSON.stringify(body), client: this.cfg.httpClient, clock: this.ctx.clock, signal });
     if (res.status !== 200) {
       const text = (await readBody(res)).toString('utf8');
       throw new EtcdSdError(`etcd /v3/watch returned HTTP status ${res.status}: ${text.slice(0, 200)}`);

@@ -52,6 +52,7 @@ export class HttpDiscoverer implements Discoverer {
     const url = this.cfg.url;
     const res = await sendRequest(url, {
       client: this.cfg.httpClient,
+      clock: this.ctx.clock,
       signal,
       headers: { accept: 'application/json', 'x-prometheus-refresh-interval-seconds': String(this.cfg.refreshInterval / 1000) },
       timeoutMs: this.cfg.refreshInterval,
