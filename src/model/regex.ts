@@ -7,10 +7,13 @@ import { VigilError } from './errors.js';
 export class AnchoredRegex {
   readonly source: string;
   private readonly re: RE2JS;
+  /** For `.*` (0) and `.+` (1): the shortest string that matches; every string that long matches. */
+  private readonly anyLength: number | undefined;
 
   /** Throws a VigilError with code `bad_regex` when `source` is not valid RE2. */
   constructor(source: string) {
     this.source = source;
+    this.anyLength = source === '.*' ? 0 : source === '.+' ? 1 : undefined;
     try {
       this.re = RE2JS.compile(`^(?:${source})$`, RE2JS.DOTALL);
     } catch (err) {
@@ -21,6 +24,8 @@ export class AnchoredRegex {
 
   /** True when the whole of `s` matches. */
   matches(s: string): boolean {
+    // `.` matches newlines here, so the two patterns that select "anything" and "anything non-empty" need no regex.
+    if (this.anyLength !== undefined) return s.length >= this.anyLength;
     return this.re.testExact(s);
   }
 

@@ -6,7 +6,7 @@ import fc from 'fast-check';
 import { Labels } from '../model/labels.js';
 import { Annotations } from './annotations.js';
 import type { AggregateExpr, AggregateOp } from './ast.js';
-import { aggregate, aggregateSeries, topkSeries } from './aggregate.js';
+import { aggregate, aggregateSeries, groupingKey, groupingLabels, topkSeries } from './aggregate.js';
 import { Engine } from './engine.js';
 import { ALL_FEATURES, parseExpr } from './parser.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
@@ -101,4 +101,21 @@ test('quantile and limit_ratio warnings print the parameter as Go\'s %g', async 
   assert.deepEqual(await warn('quantile(-0.00001, x)'), ['PromQL warning: quantile value should be between 0 and 1, got -1e-05']);
   assert.deepEqual(await warn('quantile_over_time(123456789, x[1m])'), ['PromQL warning: quantile value should be between 0 and 1, got 1.23456789e+08']);
   assert.deepEqual(await warn('limit_ratio(1.1, x)'), ['PromQL warning: ratio value should be between -1 and 1, got 1.1, capping to 1']);
+});
+
+test('grouping keys are equal exactly when the grouping label sets are', () => {
+  const names = ['__name__', '__type__', 'a', 'b', 'job'];
+  const labelsArb = fc.dictionary(fc.constantFrom(...names), fc.constantFrom('x', 'y', 'x\xffy', '\xff', 'x\xffb\xffy', '1\xffb1\xffy', 'b'), { maxKeys: 5 }).map((o) => Labels.from(o));
+  fc.assert(
+    fc.property(labelsArb, labelsArb, fc.subarray(names), fc.boolean(), (x, y, grouping, without) => {
+      const sameGroup = groupingLabels(x, grouping, without).equals(groupingLabels(y, grouping, without));
+      assert.equal(groupingKey(x, grouping, without) === groupingKey(y, grouping, without), sameGroup);
+    }),
+    { numRuns: 2000 },
+  );
+  // Separators inside values cannot make different groups share a key.
+  const tricky = Labels.from({ a: 'x\xffb\xffy' });
+  const plain = Labels.from({ a: 'x', b: 'y' });
+  assert.notEqual(groupingKey(tricky, ['a', 'b'], false), groupingKey(plain, ['a', 'b'], false));
+  assert.notEqual(groupingKey(tricky, ['job'], true), groupingKey(plain, ['job'], true));
 });

@@ -1,7 +1,7 @@
 // Aggregation operators (`sum by (job) (x)`, `topk`, `quantile`, ...) over the instant vector of one step.
 
 import { formatGoFloatF, formatGoFloatG } from '../model/go-float-format.js';
-import { Labels, LabelsBuilder, METRIC_NAME } from '../model/labels.js';
+import { Labels, METRIC_NAME } from '../model/labels.js';
 import type { AggregateExpr } from './ast.js';
 import type { Annotations } from './annotations.js';
 import { kahanSumInc } from './kahan.js';
@@ -25,16 +25,31 @@ const METADATA = ['__name__', '__type__', '__unit__'];
 
 /** The label set a sample is grouped under: `by` keeps the listed names, `without` drops them and the name. */
 export function groupingLabels(metric: Labels, grouping: readonly string[], without: boolean): Labels {
-  if (without) {
-    const b = new LabelsBuilder(metric);
-    for (const n of grouping) b.del(n);
-    for (const n of METADATA) b.del(n);
-    return b.labels();
-  }
   const flat: string[] = [];
   const f = metric.flat;
-  for (let i = 0; i < f.length; i += 2) if (grouping.includes(f[i] as string)) flat.push(f[i] as string, f[i + 1] as string);
+  for (let i = 0; i < f.length; i += 2) {
+    const n = f[i] as string;
+    if (without ? !grouping.includes(n) && !METADATA.includes(n) : grouping.includes(n)) flat.push(n, f[i + 1] as string);
+  }
   return Labels.fromSortedFlat(flat);
+}
+
+/** A key that tells the groups of `groupingLabels` apart (equal keys, equal grouping labels), without building them. */
+export function groupingKey(metric: Labels, grouping: readonly string[], without: boolean): string {
+  if (!without && grouping.length === 0) return '';
+  // One `by` label: its value alone tells the groups apart (absent and empty are the same group). It is usually an
+  // interned string whose hash is already known, where a concatenated key would be hashed afresh per series.
+  if (!without && grouping.length === 1) return metric.get(grouping[0] as string);
+  let key = '';
+  const f = metric.flat;
+  for (let i = 0; i < f.length; i += 2) {
+    const n = f[i] as string;
+    if (without ? grouping.includes(n) || METADATA.includes(n) : !grouping.includes(n)) continue;
+    const v = f[i + 1] as string;
+    // Lengths first, so that no name or value (any text) can make two different label sets read alike.
+    key += `${n.length}\xff${n}${v.length}\xff${v}`;
+  }
+  return key;
 }
 
 /** Keeps the k largest (or smallest) samples in arrival order of replacement, as Prometheus's heap does. */
@@ -250,36 +265,52 @@ function isValidLabelName(n: string): boolean {
 /** Aggregations computed over whole series at once (no object per sample): sum, avg, count, min, max, group, stddev, stdvar. */
 export const SERIES_AGGREGATIONS: ReadonlySet<string> = new Set(['sum', 'avg', 'count', 'min', 'max', 'group', 'stddev', 'stdvar']);
 
+/** Running state of one group of a series aggregation: per step, in typed arrays. */
+interface AggregationGroup {
+  metric: Labels;
+  dropName: boolean;
+  count: Float64Array;
+  value: Float64Array;
+  c: Float64Array;
+  mean: Float64Array;
+  incr: Uint8Array;
+}
+
 /**
- * One of SERIES_AGGREGATIONS over step-aligned series. Each series' group is computed once; per group and step
- * the running state lives in typed arrays. Samples are added in series order, as the per-step path adds them.
+ * One of SERIES_AGGREGATIONS over step-aligned series, fed one series at a time (`add`), so a selector's series
+ * can stream in without being kept. Each series' group is computed once; per group and step the running state
+ * lives in typed arrays. Samples are added in series order, as the per-step path adds them.
  */
-export function aggregateSeries(e: AggregateExpr, series: Series[], steps: number, stepOf: (t: number) => number, stepTime: (i: number) => number): Series[] {
-  const op = e.op;
-  interface G {
-    metric: Labels;
-    dropName: boolean;
-    count: Float64Array;
-    value: Float64Array;
-    c: Float64Array;
-    mean: Float64Array;
-    incr: Uint8Array;
-  }
-  const groups = new Map<string, G>();
-  const order: G[] = [];
-  const byMetric = new Map<Labels, G>();
-  for (const s of series) {
-    let g = byMetric.get(s.metric);
-    if (g === undefined) {
-      const metric = groupingLabels(s.metric, e.grouping, e.without);
-      const key = metric.flat.join('\xff');
-      g = groups.get(key);
+export class SeriesAggregator {
+  private readonly groups = new Map<string, AggregationGroup>();
+  private readonly order: AggregationGroup[] = [];
+  private lastMetric: Labels | undefined;
+  private g: AggregationGroup | undefined;
+
+  constructor(
+    private readonly e: AggregateExpr,
+    private readonly steps: number,
+    private readonly stepOf: (t: number) => number,
+  ) {}
+
+  /** Adds a series; its arrays are read during the call only. */
+  add(s: Series): void {
+    const e = this.e;
+    const op = e.op;
+    const steps = this.steps;
+    const stepOf = this.stepOf;
+    let g = this.g;
+    if (s.metric !== this.lastMetric || g === undefined) {
+      this.lastMetric = s.metric;
+      const key = groupingKey(s.metric, e.grouping, e.without);
+      g = this.groups.get(key);
       if (g === undefined) {
+        const metric = groupingLabels(s.metric, e.grouping, e.without);
         g = { metric, dropName: false, count: new Float64Array(steps), value: new Float64Array(steps), c: new Float64Array(steps), mean: new Float64Array(steps), incr: new Uint8Array(steps) };
-        groups.set(key, g);
-        order.push(g);
+        this.groups.set(key, g);
+        this.order.push(g);
       }
-      byMetric.set(s.metric, g);
+      this.g = g;
     }
     if (s.dropName && g.metric.has(METRIC_NAME)) g.dropName = true;
     const { count, value, c, mean, incr } = g;
@@ -348,42 +379,55 @@ export function aggregateSeries(e: AggregateExpr, series: Series[], steps: numbe
       }
     }
   }
-  const out: Series[] = [];
-  for (const g of order) {
-    const ts: number[] = [];
-    const fs: number[] = [];
-    for (let i = 0; i < steps; i++) {
-      const n = g.count[i] as number;
-      if (n === 0) continue;
-      let f: number;
-      switch (op) {
-        case 'sum':
-          f = (g.value[i] as number) + (g.c[i] as number);
-          break;
-        case 'avg':
-          f = g.incr[i] === 1 ? (g.mean[i] as number) + (g.c[i] as number) : (g.value[i] as number) / n + (g.c[i] as number) / n;
-          break;
-        case 'count':
-          f = n;
-          break;
-        case 'group':
-          f = 1;
-          break;
-        case 'stdvar':
-          f = (g.value[i] as number) / n;
-          break;
-        case 'stddev':
-          f = Math.sqrt((g.value[i] as number) / n);
-          break;
-        default:
-          f = g.value[i] as number;
+
+  /** The aggregated series, one per group in order of first appearance. */
+  finish(stepTime: (i: number) => number): Series[] {
+    const op = this.e.op;
+    const steps = this.steps;
+    const out: Series[] = [];
+    for (const g of this.order) {
+      const ts: number[] = [];
+      const fs: number[] = [];
+      for (let i = 0; i < steps; i++) {
+        const n = g.count[i] as number;
+        if (n === 0) continue;
+        let f: number;
+        switch (op) {
+          case 'sum':
+            f = (g.value[i] as number) + (g.c[i] as number);
+            break;
+          case 'avg':
+            f = g.incr[i] === 1 ? (g.mean[i] as number) + (g.c[i] as number) : (g.value[i] as number) / n + (g.c[i] as number) / n;
+            break;
+          case 'count':
+            f = n;
+            break;
+          case 'group':
+            f = 1;
+            break;
+          case 'stdvar':
+            f = (g.value[i] as number) / n;
+            break;
+          case 'stddev':
+            f = Math.sqrt((g.value[i] as number) / n);
+            break;
+          default:
+            f = g.value[i] as number;
+        }
+        ts.push(stepTime(i));
+        fs.push(f);
       }
-      ts.push(stepTime(i));
-      fs.push(f);
+      out.push({ metric: g.metric, ts, fs, dropName: g.dropName });
     }
-    out.push({ metric: g.metric, ts, fs, dropName: g.dropName });
+    return out;
   }
-  return out;
+}
+
+/** One of SERIES_AGGREGATIONS over step-aligned series (SeriesAggregator over all of them). */
+export function aggregateSeries(e: AggregateExpr, series: Series[], steps: number, stepOf: (t: number) => number, stepTime: (i: number) => number): Series[] {
+  const acc = new SeriesAggregator(e, steps, stepOf);
+  for (const s of series) acc.add(s);
+  return acc.finish(stepTime);
 }
 
 /**
@@ -398,8 +442,7 @@ export function topkSeries(e: AggregateExpr, series: Series[], ks: Float64Array,
   const groupIndex = new Map<string, number>();
   const kept: Array<Array<Array<[si: number, f: number]> | undefined>> = [];
   series.forEach((s, si) => {
-    const metric = groupingLabels(s.metric, e.grouping, e.without);
-    const key = metric.flat.join('\xff');
+    const key = groupingKey(s.metric, e.grouping, e.without);
     let gi = groupIndex.get(key);
     if (gi === undefined) {
       gi = kept.length;

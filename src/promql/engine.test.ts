@@ -146,6 +146,34 @@ test('a range query with steps wider than its windows agrees with instant querie
   }
 });
 
+test('range functions drop the name; series left with equal labels are merged or refused as Prometheus does', async () => {
+  const st = new MemoryStorage();
+  const app = st.appender();
+  const add = (labels: Record<string, string>, slope: number, from = 0, to = 300_000): void => {
+    for (let t = from; t <= to; t += 15_000) app.append(0, Labels.from(labels), t, (t / 1000) * slope);
+  };
+  add({ __name__: 'a_total', job: 'x' }, 1);
+  add({ __name__: 'b_total', job: 'x' }, 2);
+  add({ __name__: 'c_total', job: 'y', __type__: 'counter' }, 3);
+  add({ __name__: 'c_total', job: 'y', __type__: 'gauge' }, 4);
+  add({ __name__: 'd_total', job: 'z' }, 1, 0, 60_000);
+  add({ __name__: 'e_total', job: 'z' }, 1, 240_000, 300_000);
+  await app.commit();
+  const e = new Engine();
+  const values = async (query: string): Promise<string[]> => {
+    const r = await e.instantQuery(st, q(query), 300_000);
+    return r.value.type === 'vector' ? r.value.samples.map((s) => s.metric.toString()) : [];
+  };
+  assert.deepEqual(await values('rate(a_total[1m])'), ['{job="x"}']);
+  await assert.rejects(values('rate({__name__=~"a_total|b_total"}[1m])'), /same labelset/);
+  // Equal name, different __type__: dropping the name drops the type too, so these collide as well.
+  await assert.rejects(values('rate(c_total[1m])'), /same labelset/);
+  // Equal labels after the drop but at different steps: one merged series, no error.
+  const r = await e.rangeQuery(st, q('rate({__name__=~"d_total|e_total"}[1m])'), 60_000, 300_000, 60_000);
+  assert.equal(r.value.type, 'matrix');
+  assert.deepEqual(r.value.type === 'matrix' && r.value.series.map((s) => [s.metric.toString(), s.ts.length]), [['{job="z"}', 2]]);
+});
+
 test('stats count queryable samples per step as Prometheus does, and the largest node as peak', async () => {
   // One sample every 10s from 0 to 100s for two series.
   const points = Array.from({ length: 11 }, (_, i) => [i * 10_000, i] as [number, number]);

@@ -8,7 +8,7 @@ import { Labels, LabelsBuilder, METRIC_NAME, compareLabels } from '../model/labe
 import { Matcher } from '../model/matcher.js';
 import { AnchoredRegex } from '../model/regex.js';
 import { isStaleNaN } from '../model/stale-nan.js';
-import type { Queryable } from '../storage/queryable.js';
+import type { Queryable, SampleIterator } from '../storage/queryable.js';
 import type {
   AggregateExpr,
   BinaryExpr,
@@ -22,13 +22,14 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { Annotations } from './annotations.js';
-import { SERIES_AGGREGATIONS, aggregate, aggregateSeries, topkSeries } from './aggregate.js';
+import { SERIES_AGGREGATIONS, SeriesAggregator, aggregate, topkSeries } from './aggregate.js';
 import { BinopCache, vectorBinop, vectorBinopSeries, vectorScalarBinop, scalarBinop } from './binary-op.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
 import { QueryError, execError } from './query-error.js';
 import { anchoredValue, checkExtendedFunction, smoothedValue } from './extended-range.js';
 import { KEEPS_NAME, RANGE_FUNCTIONS, type RangeWindow } from './range-functions.js';
+import { SampleReader, type SampleBuffers } from './sample-reader.js';
 import type { Sample, Series } from './value.js';
 
 /** The limits and switches an evaluation runs with. */
@@ -117,11 +118,16 @@ export function dropMetricName(l: Labels): Labels {
   return Labels.fromSortedFlat(out);
 }
 
+/** True when `a` and `b` have the same name and metadata labels (what dropping the name removes). */
+function sameMetadata(a: Labels, b: Labels): boolean {
+  return a.get('__name__') === b.get('__name__') && a.get('__type__') === b.get('__type__') && a.get('__unit__') === b.get('__unit__');
+}
+
 export class Evaluator {
   readonly annotations: Annotations;
   readonly stats: QueryStats;
   /** Sample buffers reused by every storage read of this query. */
-  private readonly buffers: { ts: Float64Array; vs: Float64Array; sts?: Float64Array };
+  private readonly buffers: SampleBuffers;
 
   constructor(
     private readonly queryable: Queryable,
@@ -132,7 +138,7 @@ export class Evaluator {
     /** The query's own start and end, for `@ start()` / `@ end()`, and for `step()`/`range()` durations. */
     private readonly query: { start: number; end: number; step: number },
     annotations?: Annotations,
-    shared?: { stats: QueryStats; buffers: { ts: Float64Array; vs: Float64Array; sts?: Float64Array } },
+    shared?: { stats: QueryStats; buffers: SampleBuffers },
   ) {
     this.annotations = annotations ?? new Annotations();
     this.stats = shared?.stats ?? { samplesRead: 0, totalQueryableSamples: 0, peakSamples: 0 };
@@ -285,81 +291,65 @@ export class Evaluator {
     needed?: { refs: Float64Array; width: number },
     /** Also read start timestamps (when the storage keeps them). */
     withST = this.opts.useStartTimestamps === true,
+    /** Only the newest sample at or before this time is needed (an instant vector selector): storages may say it cheaply. */
+    lastAt?: number,
   ): Promise<void> {
+    this.opts.checkInterrupt();
     const windows = needed !== undefined && Evaluator.disjoint(needed.refs, needed.width) ? needed : undefined;
     const q = this.queryable.querier(mint, maxt);
     try {
       const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
-      let ts = this.buffers.ts;
-      let vs = this.buffers.vs;
+      const reader = new SampleReader(this.buffers);
+      const last = { t: 0, v: 0 };
+      let it: SampleIterator | undefined;
       let read = 0;
       let count = 0;
       while (set.next()) {
-        if ((++count & 255) === 0) {
-          const pause = this.opts.yieldToEventLoop?.();
-          if (pause !== undefined) await pause;
+        if ((++count & 63) === 0) {
+          this.opts.checkInterrupt();
+          if ((count & 255) === 0) {
+            const pause = this.opts.yieldToEventLoop?.();
+            if (pause !== undefined) await pause;
+          }
         }
-        this.opts.checkInterrupt();
         const s = set.at();
-        const it = s.iterator();
-        let n = 0;
-        let staleAt: number[] | undefined;
+        if (lastAt !== undefined && s.lastSample !== undefined) {
+          const found = s.lastSample(lastAt, last);
+          if (found === false) continue;
+          if (found === true) {
+            const b = this.buffers;
+            b.ts[0] = last.t;
+            b.vs[0] = last.v;
+            read++;
+            const v = last.v;
+            fn({ metric: s.labels, ts: b.ts.subarray(0, 1), vs: b.vs.subarray(0, 1), stale: v !== v && isStaleNaN(v) ? Uint8Array.of(1) : undefined });
+            continue;
+          }
+        }
+        // The previous series' iterator is done with: the storage may reset it for this one.
+        it = s.iterator(it);
         // Start timestamps are read only when the engine uses them and the storage keeps them for this series.
-        const readST = withST ? it.atST?.bind(it) : undefined;
-        let sts = readST === undefined ? undefined : (this.buffers.sts ??= new Float64Array(ts.length));
-        let anyST = false;
-        // Reads samples in [from, to] from the iterator's position on; false when the series is exhausted.
-        const readRange = (from: number, to: number): boolean => {
-          if (!it.seek(from)) return false;
-          do {
-            const t = it.atT();
-            if (t > to) return true;
-            const v = it.atV();
-            if (n === ts.length) {
-              const nts = new Float64Array(n * 2);
-              const nvs = new Float64Array(n * 2);
-              nts.set(ts);
-              nvs.set(vs);
-              ts = nts;
-              vs = nvs;
-              this.buffers.ts = ts;
-              this.buffers.vs = vs;
-            }
-            if (v !== v && isStaleNaN(v)) (staleAt ??= []).push(n);
-            ts[n] = t;
-            vs[n] = v;
-            if (sts !== undefined && readST !== undefined) {
-              if (sts.length < ts.length) {
-                const nsts = new Float64Array(ts.length);
-                nsts.set(sts);
-                sts = this.buffers.sts = nsts;
-              }
-              const st = readST();
-              sts[n] = st;
-              if (st === st) anyST = true;
-            }
-            n++;
-          } while (it.next());
-          return false;
-        };
-        if (windows === undefined) readRange(mint, maxt);
+        reader.start(it, withST);
+        if (windows === undefined) reader.read(mint, maxt);
         else {
           // Disjoint windows (step wider than the range): read only (ref - width, ref] of each step.
           for (let i = 0; i < windows.refs.length; i++) {
             const ref = windows.refs[i] as number;
-            if (!readRange(ref - windows.width + 1, ref)) break;
+            if (!reader.read(ref - windows.width + 1, ref)) break;
           }
         }
         const err = it.err();
         if (err !== undefined) throw err;
+        const n = reader.n;
         if (n === 0) continue;
         read += n;
         let stale: Uint8Array | undefined;
-        if (staleAt !== undefined) {
+        if (reader.staleAt !== undefined) {
           stale = new Uint8Array(n);
-          for (const i of staleAt) stale[i] = 1;
+          for (const i of reader.staleAt) stale[i] = 1;
         }
-        fn({ metric: s.labels, ts: ts.subarray(0, n), vs: vs.subarray(0, n), stale, sts: anyST ? sts?.subarray(0, n) : undefined });
+        const b = this.buffers;
+        fn({ metric: s.labels, ts: b.ts.subarray(0, n), vs: b.vs.subarray(0, n), stale, sts: reader.anyST ? b.sts?.subarray(0, n) : undefined });
       }
       this.stats.samplesRead += read;
       const err = set.err();
@@ -397,7 +387,12 @@ export class Evaluator {
   // ---- selectors
 
   /** `valueOf`: the sample's value, its time (`timestamp()`), or its start time, 0 when it has none (`start_timestamp()`). */
-  private async evalVectorSelector(e: VectorSelector, valueOf: 'value' | 'time' | 'start' = 'value'): Promise<Series[]> {
+  private async evalVectorSelector(
+    e: VectorSelector,
+    valueOf: 'value' | 'time' | 'start' = 'value',
+    /** Takes each series as it is read instead of the result keeping it (then the result is empty). */
+    sink?: (s: Series) => void,
+  ): Promise<Series[]> {
     const refs = this.refTimes(this.atOf(e.timestamp, e.startOrEnd), this.offsetOf(e));
     const lookback = this.opts.lookbackDelta;
     const minRef = Math.min(refs[0] as number, refs[refs.length - 1] as number);
@@ -406,6 +401,9 @@ export class Evaluator {
     const n = this.steps;
     let points = 0;
     const needed = e.smoothed ? undefined : { refs, width: lookback };
+    const withST = valueOf === 'start' || this.opts.useStartTimestamps === true;
+    // One step, not smoothed, no start timestamps wanted: only each series' newest sample at or before the step counts.
+    const lastOnly = n === 1 && !e.smoothed && valueOf !== 'start';
     await this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
       const ts: number[] = [];
       const fs: number[] = [];
@@ -434,9 +432,11 @@ export class Evaluator {
       }
       if (ts.length > 0) {
         points += ts.length;
-        out.push({ metric: s.metric, ts, fs, dropName: false });
+        const series: Series = { metric: s.metric, ts, fs, dropName: false };
+        if (sink === undefined) out.push(series);
+        else sink(series);
       }
-    }, needed, valueOf === 'start' || this.opts.useStartTimestamps === true);
+    }, needed, withST, lastOnly ? (refs[0] as number) : undefined);
     this.account(points);
     this.stats.totalQueryableSamples += points;
     return out;
@@ -964,12 +964,17 @@ export class Evaluator {
     let currentOut: Series | undefined;
     const counterCheck = name === 'rate' || name === 'increase';
     const counterNames = new Map<string, boolean>();
+    // Series of a selector are distinct; when they also share the labels dropping the name removes, dropping it
+    // cannot make two of them equal, and the merge check below is skipped.
+    let firstMetric: Labels | undefined;
+    let sameMeta = src.selector !== undefined;
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
     await this.windows(src, (s, i, lo, hi) => {
       if (s !== current) {
         current = s;
         currentOut = undefined;
+        w.metricName = s.metric.metricName;
       }
       if (hi <= lo && !smoothed) return;
       perStepPoints[i] = (perStepPoints[i] as number) + (hi - lo);
@@ -982,20 +987,22 @@ export class Evaluator {
       w.rangeStart = w.rangeEnd - src.range;
       w.evalTime = this.stepTime(i);
       for (let p = 0; p < params.length; p++) w.params[p] = (params[p] as Float64Array)[i] as number;
-      w.metricName = s.metric.metricName;
       const r = fn(w);
       if (r === undefined) return;
-      if (counterCheck) {
-        const mn = w.metricName;
-        if (!counterNames.has(mn)) {
-          const looksLikeCounter = mn === '' || /_(total|sum|count|bucket)$/.test(mn);
-          counterNames.set(mn, looksLikeCounter);
-          if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
-        }
-      }
       if (currentOut === undefined) {
+        // The series' first value: the counter-name check needs doing once per series, not per step.
+        if (counterCheck) {
+          const mn = w.metricName;
+          if (!counterNames.has(mn)) {
+            const looksLikeCounter = mn === '' || /_(total|sum|count|bucket)$/.test(mn);
+            counterNames.set(mn, looksLikeCounter);
+            if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
+          }
+        }
         currentOut = { metric: s.metric, ts: [], fs: [], dropName: false };
         outs.push(currentOut);
+        if (firstMetric === undefined) firstMetric = s.metric;
+        else if (sameMeta && !sameMetadata(firstMetric, s.metric)) sameMeta = false;
       }
       currentOut.ts.push(this.stepTime(i));
       currentOut.fs.push(r);
@@ -1007,7 +1014,7 @@ export class Evaluator {
     this.account(points);
     const res = outs.filter((o) => o.ts.length > 0);
     if (!keepName) for (const o of res) this.dropName(o);
-    return { kind: 'vector', series: this.mergeAfterNameDrop(res) };
+    return { kind: 'vector', series: keepName || sameMeta ? res : this.mergeAfterNameDrop(res) };
   }
 
   private async evalLabelReplace(e: Call): Promise<Evaluated> {
@@ -1271,10 +1278,16 @@ export class Evaluator {
       else if (p.kind === 'string') param = p.s;
       else throw execError('aggregation parameter must be a scalar or string');
     }
-    const input = await this.evalVector(e.expr);
     if (SERIES_AGGREGATIONS.has(e.op)) {
-      return { kind: 'vector', series: aggregateSeries(e, input, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
+      const acc = new SeriesAggregator(e, this.steps, (t) => this.stepOf(t));
+      let inner = e.expr;
+      while (inner.type === 'ParenExpr') inner = inner.expr;
+      // A selector's series stream into the aggregation: none is kept (a count over every series keeps no 100k).
+      if (inner.type === 'VectorSelector') await this.evalVectorSelector(inner, 'value', (s) => acc.add(s));
+      else for (const s of await this.evalVector(e.expr)) acc.add(s);
+      return { kind: 'vector', series: acc.finish((i) => this.stepTime(i)) };
     }
+    const input = await this.evalVector(e.expr);
     if ((e.op === 'topk' || e.op === 'bottomk') && param instanceof Float64Array) {
       return { kind: 'vector', series: topkSeries(e, input, param, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
     }

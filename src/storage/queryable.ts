@@ -48,8 +48,18 @@ export interface SeriesSet {
 
 export interface Series {
   readonly labels: Labels;
-  /** A fresh iterator over the series' samples in time order, within the querier's range. */
-  iterator(): SampleIterator;
+  /**
+   * An iterator over the series' samples in time order, within the querier's range. `reuse`, an iterator a series
+   * of the same querier returned before and that the caller no longer reads, may be reset and returned instead of
+   * allocating a new one (storages are free to ignore it).
+   */
+  iterator(reuse?: SampleIterator): SampleIterator;
+  /**
+   * Optional: the newest sample with timestamp <= t within the querier's range, written to `out`, when the storage
+   * can tell without reading the series' chunks. True: `out` holds it; false: there is none; undefined: it cannot
+   * tell cheaply, read the iterator instead. A staleness marker counts as a sample.
+   */
+  lastSample?(t: number, out: { t: number; v: number }): boolean | undefined;
 }
 
 /**

@@ -66,25 +66,23 @@ export class BitReader {
 
   /** The next `n` bits (0 ≤ n ≤ 32) as an unsigned integer. */
   readBits(n: number): number {
-    if (this.pos + n > this.endBit) {
+    const pos = this.pos;
+    if (pos + n > this.endBit) {
       this.overrun = true;
       this.pos = this.endBit;
       return 0;
     }
+    if (n === 0) return 0;
+    this.pos = pos + n;
+    // The 32 bits from the byte holding `pos` on, in one word (bytes past the buffer read as 0), then the n wanted.
     const buf = this.buf;
-    let pos = this.pos;
-    let v = 0;
-    let need = n;
-    while (need > 0) {
-      const avail = 8 - (pos & 7);
-      const take = avail < need ? avail : need;
-      const bits = ((buf[pos >>> 3] as number) >>> (avail - take)) & ((1 << take) - 1);
-      v = (v << take) | bits;
-      need -= take;
-      pos += take;
-    }
-    this.pos = pos;
-    return v >>> 0;
+    const i = pos >>> 3;
+    const off = pos & 7;
+    const w = ((buf[i] as number) << 24) | ((buf[i + 1] as number) << 16) | ((buf[i + 2] as number) << 8) | (buf[i + 3] as number);
+    const top = (w << off) >>> (32 - n);
+    const rest = off + n - 32;
+    // Past the word: the low `rest` bits come from the fifth byte.
+    return (rest <= 0 ? top : top | ((buf[i + 4] as number) >>> (8 - rest))) >>> 0;
   }
 
   /** Reads `n` bits (0 ≤ n ≤ 64): returns the low 32, leaves the high 32 in `hi`. */

@@ -19,11 +19,11 @@ function* headSeries(head: Head, lo: number, hi: number): IterableIterator<Serie
     const labels = head.labelsOf(ref);
     if (labels === undefined || !head.visible(ref)) continue;
     if (head.maxTimeOf(ref) < lo || head.minTimeOf(ref) > hi) continue;
-    const snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
+    const snap: ChunkSnapshot = { n: 0, bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
     head.snapshotChunks(head.slotOf(ref), lo, hi, snap);
     const chunks: ChunkData[] = [];
     const stones = head.tombstones.get(ref);
-    for (let c = 0; c < snap.bufs.length; c++) {
+    for (let c = 0; c < snap.n; c++) {
       const buf = snap.bufs[c] as Uint8Array;
       const start = snap.starts[c] as number;
       const end = snap.ends[c] as number;

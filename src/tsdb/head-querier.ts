@@ -1,6 +1,6 @@
 // Reads the head: postings narrow the series, iterators decode snapshots of their XOR chunks.
 
-import { compareLabels, compareStrings, type Labels } from '../model/labels.js';
+import { compareStrings, type Labels } from '../model/labels.js';
 import type { Matcher } from '../model/matcher.js';
 import type { Querier, SampleIterator, Series, SeriesSet, SelectHints } from '../storage/queryable.js';
 import { DeletedFilterIterator } from './deleted-filter-iterator.js';
@@ -38,11 +38,7 @@ export class HeadQuerier implements Querier {
   select(matchers: readonly Matcher[], options?: { sorted?: boolean; hints?: SelectHints }): SeriesSet {
     if (this.mint > this.maxt) return new HeadSeriesSet(this.head, [], this.mint, this.maxt);
     const refs = this.matching(matchers, true);
-    if (options?.sorted === true) {
-      const pairs = refs.map((r): [number, Labels] => [r, this.head.labelsOf(r) as Labels]);
-      pairs.sort((a, b) => compareLabels(a[1], b[1]));
-      for (let i = 0; i < pairs.length; i++) refs[i] = (pairs[i] as [number, Labels])[0];
-    }
+    if (options?.sorted === true) this.head.order.sort(refs);
     return new HeadSeriesSet(this.head, refs, this.mint, this.maxt);
   }
 
@@ -129,29 +125,49 @@ class HeadSeries implements Series {
     private readonly maxt: number,
   ) {}
 
-  iterator(): SampleIterator {
-    const snap: ChunkSnapshot = { bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
+  iterator(reuse?: SampleIterator): SampleIterator {
     const slot = this.head.slotOf(this.ref);
-    if (slot !== 0) this.head.snapshotChunks(slot, this.mint, this.maxt, snap);
-    const it = new ChunkListIterator(snap, this.mint, this.maxt);
     const stones = this.head.tombstones.size > 0 ? this.head.tombstones.get(this.ref) : undefined;
-    const filtered = stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
     const sts = slot === 0 ? undefined : this.head.startTimestampsOf(slot);
+    const it = stones === undefined && sts === undefined && reuse instanceof ChunkListIterator ? reuse : new ChunkListIterator();
+    it.load(this.head, slot, this.mint, this.maxt);
+    const filtered = stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
     return sts === undefined ? filtered : sts.wrap(filtered);
+  }
+
+  /** The head keeps each series' newest committed sample beside its chunks: a query at or after it reads no chunk. */
+  lastSample(t: number, out: { t: number; v: number }): boolean | undefined {
+    const head = this.head;
+    if (head.tombstones.size > 0 && head.tombstones.has(this.ref)) return undefined;
+    const slot = head.slotOf(this.ref);
+    if (slot === 0) return false;
+    const maxT = head.sMaxT[slot] as number;
+    if (maxT > t || maxT > this.maxt) return undefined;
+    if (maxT < this.mint) return false;
+    out.t = maxT;
+    out.v = head.lastValue(slot);
+    return true;
   }
 }
 
-/** Iterates a series' chunks in order, each through one reused XorIterator. */
+/** Iterates a series' chunks in order, each through one reused XorIterator; reusable for another series (`load`). */
 export class ChunkListIterator implements SampleIterator {
   private readonly it = new XorIterator();
+  private readonly snap: ChunkSnapshot = { n: 0, bufs: [], starts: [], ends: [], minTs: [], maxTs: [], scratch: new Uint8Array(256) };
   private c = -1;
   private error: Error | undefined;
+  private mint = -Infinity;
+  private maxt = Infinity;
 
-  constructor(
-    private readonly snap: ChunkSnapshot,
-    private readonly mint: number,
-    private readonly maxt: number,
-  ) {}
+  /** Points the iterator at the chunks of the series in `slot` (none when 0) overlapping [mint, maxt]. */
+  load(head: Head, slot: number, mint: number, maxt: number): void {
+    this.snap.n = 0;
+    if (slot !== 0) head.snapshotChunks(slot, mint, maxt, this.snap);
+    this.c = -1;
+    this.error = undefined;
+    this.mint = mint;
+    this.maxt = maxt;
+  }
 
   private open(c: number): void {
     this.c = c;
@@ -160,7 +176,7 @@ export class ChunkListIterator implements SampleIterator {
 
   next(): boolean {
     if (this.error !== undefined) return false;
-    const n = this.snap.bufs.length;
+    const n = this.snap.n;
     if (this.c < 0) {
       if (n === 0) return false;
       this.open(0);
@@ -179,7 +195,7 @@ export class ChunkListIterator implements SampleIterator {
 
   seek(t: number): boolean {
     if (this.error !== undefined) return false;
-    const n = this.snap.bufs.length;
+    const n = this.snap.n;
     if (this.c >= 0 && this.c < n) {
       // Stay put when the current sample already qualifies.
       if (this.it.seek(t)) return true;

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Labels } from '../model/labels.js';
 import { Matcher } from '../model/matcher.js';
+import { STALE_NAN, isStaleNaN } from '../model/stale-nan.js';
+import type { Series } from '../storage/queryable.js';
 import { readAll, runStorageConformance } from '../storage/storage-conformance.js';
 import { Head } from './head.js';
 import type { HeadAppender } from './head-appender.js';
@@ -218,4 +220,37 @@ test('start timestamps: series without any get plain iterators; truncation forge
   again.append(0, Labels.from({ __name__: 'fresh' }), 20_000, 1);
   await again.commit();
   assert.deepEqual(startTimes(head, 'fresh'), [[20_000, NaN]]);
+});
+
+test('lastSample answers from the newest committed sample when the query is at or after it, else defers to the iterator', async () => {
+  const head = new Head();
+  const a = Labels.from({ __name__: 'a' });
+  const b = Labels.from({ __name__: 'b' });
+  const app = head.appender();
+  for (let t = 0; t <= 60_000; t += 15_000) app.append(0, a, t, t / 1000);
+  app.append(0, b, 0, 1);
+  app.append(0, b, 15_000, STALE_NAN);
+  await app.commit();
+  const series = (mint: number, maxt: number): Map<string, Series> => {
+    const set = head.querier(mint, maxt).select([new Matcher('=~', '__name__', 'a|b')]);
+    const out = new Map<string, Series>();
+    while (set.next()) out.set(set.at().labels.metricName, set.at());
+    return out;
+  };
+  const out = { t: 0, v: 0 };
+  const all = series(0, 100_000);
+  assert.equal(all.get('a')?.lastSample?.(100_000, out), true);
+  assert.deepEqual(out, { t: 60_000, v: 60 });
+  assert.equal(all.get('b')?.lastSample?.(100_000, out), true);
+  assert.ok(out.t === 15_000 && isStaleNaN(out.v), 'a staleness marker is returned as it is');
+  // Before the newest sample (by the query time or the querier's range): only the chunks can tell.
+  assert.equal(all.get('a')?.lastSample?.(59_999, out), undefined);
+  assert.equal(series(0, 30_000).get('a')?.lastSample?.(60_000, out), undefined);
+  // b's newest sample lies before the querier's range; a's is inside it.
+  const late = series(20_000, 100_000);
+  assert.equal(late.get('b'), undefined, 'the querier leaves out series without samples in range');
+  assert.equal(late.get('a')?.lastSample?.(100_000, out), true);
+  // Deleted samples: the iterator applies tombstones, lastSample does not guess.
+  head.addTombstone(head.lookup(a), 50_000, 70_000);
+  assert.equal(series(0, 100_000).get('a')?.lastSample?.(100_000, out), undefined);
 });

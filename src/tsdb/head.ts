@@ -11,6 +11,7 @@ import { HeadAppender } from './head-appender.js';
 import { HeadQuerier } from './head-querier.js';
 import { MemPostings } from './mem-postings.js';
 import { intersectPostings, mergePostings, subtractPostings } from './postings.js';
+import { SeriesOrder } from './series-order.js';
 import { StringInterner } from './string-interner.js';
 import { TsdbStats } from './tsdb-stats.js';
 import { XOR_HEADER_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorAppendState, xorAppend } from './xor-chunk.js';
@@ -51,11 +52,15 @@ export interface AppendBuffers {
 
 /** One closed chunk or the copied open chunk, as a head iterator reads it. */
 export interface ChunkSnapshot {
+  /** Number of chunks: entries [0, n) of the arrays (a reused snapshot keeps older entries past n). */
+  n: number;
   bufs: Uint8Array[];
   starts: number[];
   ends: number[];
   minTs: number[];
   maxTs: number[];
+  /** When set, the open chunk is copied into this buffer (replaced by a larger one when it does not fit). */
+  scratch?: Uint8Array;
 }
 
 const FLAG_LOGGED = 1;
@@ -97,6 +102,8 @@ export class Head implements Appendable, Queryable {
   private readonly byHash = new Map<number, number | number[]>();
   /** @internal */
   readonly postings = new MemPostings();
+  /** @internal Label order of the live series, for sorted selects. */
+  readonly order = new SeriesOrder(this);
   private readonly interner = new StringInterner();
   private readonly slabs = new SlabAllocator();
   /** @internal */
@@ -313,6 +320,7 @@ export class Head implements Appendable, Queryable {
       if (slot >= this.cap) this.grow(slot + 1);
     }
     this.setSlot(ref, slot);
+    this.order.added(slot);
     this.refOfSlot[slot] = ref;
     const flat = labels.flat.map((x) => this.interner.intern(x));
     const interned = Labels.fromSortedFlat(flat);
@@ -347,6 +355,13 @@ export class Head implements Appendable, Queryable {
   sameAsLast(slot: number, v: number): boolean {
     f64[0] = v;
     return u32[1] === this.xVHi[slot] && u32[0] === this.xVLo[slot];
+  }
+
+  /** @internal The value of the newest committed sample of the series in `slot` (its time is sMaxT[slot]). */
+  lastValue(slot: number): number {
+    u32[1] = this.xVHi[slot] as number;
+    u32[0] = this.xVLo[slot] as number;
+    return f64[0] as number;
   }
 
   /** @internal Whether the log has seen the series in `slot`; marks it seen. */
@@ -525,17 +540,19 @@ export class Head implements Appendable, Queryable {
    * appends and garbage collection cannot change what the snapshot reads.
    */
   snapshotChunks(slot: number, mint: number, maxt: number, out: ChunkSnapshot): void {
+    let n = out.n;
     for (let id = this.cFirst[slot] as number; id >= 0; id = this.ckNext[id] as number) {
       const lo = this.ckMinT[id] as number;
       const hi = this.ckMaxT[id] as number;
       if (hi < mint || lo > maxt) continue;
       const h = this.ckHandle[id] as number;
       const start = this.arena.offset(h);
-      out.bufs.push(this.arena.buffer(h));
-      out.starts.push(start);
-      out.ends.push(start + (this.ckLen[id] as number));
-      out.minTs.push(lo);
-      out.maxTs.push(hi);
+      out.bufs[n] = this.arena.buffer(h);
+      out.starts[n] = start;
+      out.ends[n] = start + (this.ckLen[id] as number);
+      out.minTs[n] = lo;
+      out.maxTs[n] = hi;
+      n++;
     }
     const handle = this.oSlot[slot] as number;
     if (handle >= 0 && (this.xN[slot] as number) > 0) {
@@ -544,13 +561,22 @@ export class Head implements Appendable, Queryable {
       if (hi >= mint && lo <= maxt) {
         const base = this.slabs.offset(handle);
         const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
-        out.bufs.push(this.slabs.buffer(handle).slice(base, base + len));
-        out.starts.push(0);
-        out.ends.push(len);
-        out.minTs.push(lo);
-        out.maxTs.push(hi);
+        const src = this.slabs.buffer(handle);
+        let copy = out.scratch;
+        if (copy === undefined) copy = src.slice(base, base + len);
+        else {
+          if (copy.length < len) copy = out.scratch = new Uint8Array(Math.max(len, copy.length * 2));
+          copy.set(src.subarray(base, base + len));
+        }
+        out.bufs[n] = copy;
+        out.starts[n] = 0;
+        out.ends[n] = len;
+        out.minTs[n] = lo;
+        out.maxTs[n] = hi;
+        n++;
       }
     }
+    out.n = n;
   }
 
   /** Sorted refs of the series that match every matcher (visible or not; callers filter). */
@@ -579,7 +605,20 @@ export class Head implements Appendable, Queryable {
       return mergePostings(m.setMatches.filter((v) => v !== '').map((v) => this.postings.get(m.name, v)));
     }
     const lists: Uint32Array[] = [];
-    for (const v of this.postings.values(m.name)) if (m.matches(v) === want) lists.push(this.postings.get(m.name, v));
+    let every = true;
+    let total = 0;
+    for (const v of this.postings.values(m.name)) {
+      if (m.matches(v) === want) {
+        const p = this.postings.get(m.name, v);
+        lists.push(p);
+        total += p.length;
+      } else every = false;
+    }
+    // Every value selected and every series has the label (a series has one value per name): all series, no merge.
+    if (every && lists.length > 1) {
+      const all = this.postings.allRefs();
+      if (total === all.length) return all;
+    }
     return mergePostings(lists);
   }
 
@@ -634,6 +673,7 @@ export class Head implements Appendable, Queryable {
         this.slotLabels[slot] = undefined;
         this.refOfSlot[slot] = 0;
         this.setSlot(seriesRef, 0);
+        this.order.removed(slot);
         this.freeSlots.push(slot);
         this.unhash(labels, seriesRef);
         deleted.push(labels.flat);

@@ -2,7 +2,7 @@
 
 import type { Labels } from '../model/labels.js';
 import type { WebResponse } from './http-exchange.js';
-import { jsonString } from './json-format.js';
+import { cachedJsonString, jsonString } from './json-format.js';
 
 /** `{"status":"success","data":<data>[,"warnings":[...]][,"infos":[...]]}`; `dataJson` is already JSON. */
 export function apiSuccess(dataJson: string, warnings: readonly string[] = [], infos: readonly string[] = []): WebResponse {
@@ -18,9 +18,9 @@ export function labelsJson(labels: Labels): string {
   let s = '{';
   for (let i = 0; i < f.length; i += 2) {
     if (i > 0) s += ',';
-    s += `${jsonString(f[i] as string)}:${jsonString(f[i + 1] as string)}`;
+    s += cachedJsonString(f[i] as string) + ':' + cachedJsonString(f[i + 1] as string);
   }
-  return `${s}}`;
+  return s + '}';
 }
 
 /** A JSON array of strings. */

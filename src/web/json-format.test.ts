@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatTimestamp, formatValue, goJson, jsonString } from './json-format.js';
+import { cachedJsonString, formatTimestamp, formatValue, goJson, jsonString } from './json-format.js';
 
 test('values are formatted like Go strconv.FormatFloat as Prometheus uses it', () => {
   const cases: [number, string][] = [
@@ -38,4 +38,11 @@ test('strings are escaped as Go encoding/json escapes them', () => {
   assert.equal(jsonString('line\nnext "q"'), '"line\\nnext \\"q\\""');
   assert.equal(jsonString('plain'), '"plain"');
   assert.equal(goJson({ error: '1 < 2' }), '{"error":"1 \\u003c 2"}');
+});
+
+test('the cached string encoding answers as jsonString does, on first use and from the cache', () => {
+  const strings = ['a<b>&c', 'line\nnext "q"', 'plain', '', '\u2028\u{1F600}\\'];
+  for (let round = 0; round < 2; round++) for (const s of strings) assert.equal(cachedJsonString(s), jsonString(s));
+  // More distinct strings than the cache holds: it starts over and stays correct.
+  for (let i = 0; i < 140_000; i++) assert.equal(cachedJsonString(`v${i}<`), `"v${i}\\u003c"`);
 });

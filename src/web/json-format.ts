@@ -70,6 +70,23 @@ export function jsonString(s: string): string {
   return HAS_HTML_UNSAFE.test(q) ? q.replace(HTML_UNSAFE, (c) => HTML_ESCAPES[c] as string) : q;
 }
 
+const stringJsonCache = new Map<string, string>();
+const STRING_JSON_CACHE_SIZE = 1 << 17;
+
+/**
+ * `jsonString`, remembered: for label names and values, which recur across the series of a result and across
+ * queries. The cache is dropped whole when full.
+ */
+export function cachedJsonString(s: string): string {
+  let j = stringJsonCache.get(s);
+  if (j === undefined) {
+    if (stringJsonCache.size >= STRING_JSON_CACHE_SIZE) stringJsonCache.clear();
+    j = jsonString(s);
+    stringJsonCache.set(s, j);
+  }
+  return j;
+}
+
 /** JSON.stringify with Go's string escaping; for envelopes and small objects (not for sample arrays). */
 export function goJson(value: unknown): string {
   const s = JSON.stringify(value);

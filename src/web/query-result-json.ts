@@ -23,18 +23,29 @@ export function queryDataJson(r: QueryResult): string {
     case 'string':
       return `{"resultType":"string","result":[${String(r.t / 1000)},${jsonString(r.v)}]}`;
     case 'vector': {
-      const parts: string[] = [];
-      for (const s of r.samples) parts.push(`{"metric":${labelsJson(s.metric)},"value":[${formatTimestamp(s.t)},"${formatValue(s.f)}"]}`);
-      return `{"resultType":"vector","result":[${parts.join(',')}]}`;
+      let out = '{"resultType":"vector","result":[';
+      // An instant vector's samples share one timestamp: format it once.
+      let lastT = NaN;
+      let tText = '';
+      for (let i = 0; i < r.samples.length; i++) {
+        const s = r.samples[i] as (typeof r.samples)[number];
+        if (s.t !== lastT) {
+          lastT = s.t;
+          tText = formatTimestamp(s.t);
+        }
+        out += (i === 0 ? '{"metric":' : ',{"metric":') + labelsJson(s.metric) + ',"value":[' + tText + ',"' + formatValue(s.f) + '"]}';
+      }
+      return out + ']}';
     }
     case 'matrix': {
-      const parts: string[] = [];
-      for (const s of r.series) {
-        const points: string[] = [];
-        for (let i = 0; i < s.ts.length; i++) points.push(`[${formatTimestamp(s.ts[i] as number)},"${formatValue(s.fs[i] as number)}"]`);
-        parts.push(`{"metric":${labelsJson(s.metric)},"values":[${points.join(',')}]}`);
+      let out = '{"resultType":"matrix","result":[';
+      for (let k = 0; k < r.series.length; k++) {
+        const s = r.series[k] as (typeof r.series)[number];
+        out += (k === 0 ? '{"metric":' : ',{"metric":') + labelsJson(s.metric) + ',"values":[';
+        for (let i = 0; i < s.ts.length; i++) out += (i === 0 ? '[' : ',[') + formatTimestamp(s.ts[i] as number) + ',"' + formatValue(s.fs[i] as number) + '"]';
+        out += ']}';
       }
-      return `{"resultType":"matrix","result":[${parts.join(',')}]}`;
+      return out + ']}';
     }
   }
 }
