@@ -24,7 +24,8 @@ import { TsdbStats } from './tsdb-stats.js';
 import { ByteWriter } from './byte-writer.js';
 import { createCheckpoint, deleteCheckpointsBefore, truncateWal } from './wal-checkpoint.js';
 import { encodeSamples, encodeSeries, encodeTombstones, type Tombstone } from './wal-records.js';
-import { replayWal } from './wal-replay.js';
+import { planBytes, planReplay, replayPlan } from './wal-replay.js';
+import { replayWalInWorker } from './wal-replay-worker.js';
 import { listSegments } from './wal-segments.js';
 import { WalWriter } from './wal-writer.js';
 
@@ -42,6 +43,11 @@ export interface DbOptions {
   walCompression?: boolean;
   stats?: TsdbStats;
   logger?: TsdbLogger;
+  /**
+   * WALs (checkpoint + segments) of at least this many bytes are decoded in a worker thread during replay, while
+   * this thread appends to the head; smaller ones on this thread (a thread costs more than it saves). Default 4 MiB.
+   */
+  walReplayThreadMinBytes?: number;
 }
 
 /**
@@ -101,7 +107,11 @@ export class Db implements Appendable, Queryable {
       mkdirSync(walDir, { recursive: true });
       const started = Date.now();
       const replayer = new HeadReplayer(head);
-      const replay = replayWal(walDir, replayer, { stats, logger });
+      const plan = planReplay(walDir, logger);
+      const replay =
+        planBytes(plan) >= (options.walReplayThreadMinBytes ?? 4 * 2 ** 20)
+          ? await replayWalInWorker(plan, replayer, { stats, logger }, signal)
+          : replayPlan(plan, replayer, { stats, logger });
       signal?.throwIfAborted();
       logger('info', 'WAL replay completed', {
         records: replay.records,

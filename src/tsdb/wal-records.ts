@@ -111,6 +111,43 @@ export function decodeRecord(rec: Uint8Array, visit: RecordVisitor, where = 'WAL
   }
 }
 
+/**
+ * Throws exactly when `decodeRecord` would fail to parse `rec` (a StorageError('corruption')), without building
+ * labels: the replay thread checks series and tombstone records it leaves to the appending thread to decode.
+ */
+export function checkRecord(rec: Uint8Array, where = 'WAL record'): void {
+  if (rec.length === 0) throw new StorageError('corruption', `${where}: empty record`);
+  const r = new ByteReader(rec, 1, rec.length, where);
+  switch (rec[0]) {
+    case RECORD_SERIES:
+      while (r.remaining > 0) {
+        r.be64();
+        const n = r.uvarint();
+        for (let i = 0; i < n * 2; i++) r.bytes(r.uvarint());
+      }
+      return;
+    case RECORD_SAMPLES:
+      if (r.remaining === 0) return;
+      r.be64();
+      r.be64();
+      while (r.remaining > 0) {
+        r.varint();
+        r.varint();
+        r.f64();
+      }
+      return;
+    case RECORD_TOMBSTONES:
+      while (r.remaining > 0) {
+        r.be64();
+        r.varint();
+        r.varint();
+      }
+      return;
+    default:
+      return;
+  }
+}
+
 /** Labels from a record's flat list; records are sorted by name already, but a foreign writer might not be. */
 function sortedLabels(flat: string[]): Labels {
   for (let i = 2; i < flat.length; i += 2) {
