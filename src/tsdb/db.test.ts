@@ -256,6 +256,27 @@ for (const [mode, replay] of [
   });
 }
 
+test('after replay the head holds no more chunk memory than the appends it replays left', async () => {
+  const dir = tmp();
+  try {
+    const db = await Db.open(dir, { logger: quiet });
+    // A few samples per series: their open chunks are small.
+    await fill(db, 3000, 0, 5000, 1000);
+    const before = readAll(db, all);
+    const bytes = db.stats.headChunkBytes;
+    await db.close();
+    const again = await Db.open(dir, { logger: quiet, walReplayThreadMinBytes: 0 });
+    assert.ok(again.stats.headChunkBytes <= bytes, `${again.stats.headChunkBytes} > ${bytes}`);
+    assert.deepEqual(readAll(again, all), before);
+    // Appends after replay go on growing the chunks as usual.
+    await fill(again, 3000, 5000, 90_000, 1000);
+    assert.equal(readAll(again, all)[0]?.[1].length, 90);
+    await again.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test('clean tombstones rewrites blocks without their deleted samples and keeps everything else', async () => {
   const dir = tmp();
   const opts: DbOptions = { logger: quiet, blockRange: 10_000, retentionMs: 0 };

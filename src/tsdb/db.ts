@@ -108,10 +108,16 @@ export class Db implements Appendable, Queryable {
       const started = Date.now();
       const replayer = new HeadReplayer(head);
       const plan = planReplay(walDir, logger);
-      const replay =
-        planBytes(plan) >= (options.walReplayThreadMinBytes ?? 4 * 2 ** 20)
-          ? await replayWalInWorker(plan, replayer, { stats, logger }, signal)
-          : replayPlan(plan, replayer, { stats, logger });
+      head.beginReplay();
+      let replay;
+      try {
+        replay =
+          planBytes(plan) >= (options.walReplayThreadMinBytes ?? 4 * 2 ** 20)
+            ? await replayWalInWorker(plan, replayer, { stats, logger }, signal)
+            : replayPlan(plan, replayer, { stats, logger });
+      } finally {
+        head.endReplay();
+      }
       signal?.throwIfAborted();
       logger('info', 'WAL replay completed', {
         records: replay.records,

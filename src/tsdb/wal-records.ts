@@ -72,6 +72,8 @@ export function encodeTombstones(w: ByteWriter, stones: readonly Tombstone[]): v
 export interface RecordVisitor {
   series(ref: number, labels: Labels): void;
   sample(ref: number, t: number, v: number): void;
+  /** Optional: samples `from` to `to` (exclusive) of parallel arrays at once, as `sample` would take them one by one. */
+  sampleRun?(refs: Float64Array, ts: Float64Array, vs: Float64Array, from: number, to: number): void;
   tombstone(ref: number, mint: number, maxt: number): void;
 }
 

@@ -2,7 +2,7 @@
 // into flat arrays while the calling thread appends the previous batch to the head.
 
 import { join } from 'node:path';
-import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, MessageChannel, type MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
 import { StorageError } from '../storage/storage-error.js';
 import { ByteReader } from './byte-reader.js';
 import { readSegment, WalCorruptionError } from './wal-reader.js';
@@ -45,6 +45,17 @@ interface Job {
   marker: typeof MARKER;
   plan: ReplayPlan;
   control: SharedArrayBuffer;
+  /** Where the appending thread sends consumed batches' arrays back for reuse (fewer allocations, less GC there). */
+  returns: MessagePort;
+}
+
+/** A consumed batch's arrays, whole. */
+interface Spent {
+  refs: Float64Array<ArrayBuffer>;
+  ts: Float64Array<ArrayBuffer>;
+  vs: Float64Array<ArrayBuffer>;
+  bytes: Uint8Array<ArrayBuffer>;
+  ops: Float64Array<ArrayBuffer>;
 }
 
 /** Collects decoded records; `flush` posts them (transferring the arrays) once the appending thread has room. */
@@ -61,6 +72,7 @@ class BatchBuilder {
   constructor(
     private readonly post: (m: Message, transfer: ArrayBuffer[]) => void,
     private readonly control: Int32Array,
+    private readonly returns: MessagePort,
   ) {}
 
   get full(): boolean {
@@ -152,13 +164,14 @@ class BatchBuilder {
       nOps: this.nOps,
     };
     this.post(b, [this.refs.buffer, this.ts.buffer, this.vs.buffer, this.bytes.buffer, this.ops.buffer] as ArrayBuffer[]);
-    this.refs = new Float64Array(BATCH_SAMPLES);
-    this.ts = new Float64Array(BATCH_SAMPLES);
-    this.vs = new Float64Array(BATCH_SAMPLES);
+    const spent = receiveMessageOnPort(this.returns)?.message as Spent | undefined;
+    this.refs = spent?.refs ?? new Float64Array(BATCH_SAMPLES);
+    this.ts = spent?.ts ?? new Float64Array(BATCH_SAMPLES);
+    this.vs = spent?.vs ?? new Float64Array(BATCH_SAMPLES);
     this.n = 0;
-    this.bytes = new Uint8Array(64 * 1024);
+    this.bytes = spent?.bytes ?? new Uint8Array(64 * 1024);
     this.nBytes = 0;
-    this.ops = new Float64Array(64 * OP_FIELDS);
+    this.ops = spent?.ops ?? new Float64Array(64 * OP_FIELDS);
     this.nOps = 0;
     return true;
   }
@@ -167,7 +180,7 @@ class BatchBuilder {
 /** The worker: decodes the plan's checkpoint segments, then its WAL segments, posting batches in order. */
 function decodePlan(job: Job, post: (m: Message, transfer?: ArrayBuffer[]) => void): void {
   const control = new Int32Array(job.control);
-  const b = new BatchBuilder(post, control);
+  const b = new BatchBuilder(post, control, job.returns);
   const { plan } = job;
   let records = 0;
   const groups: [string, number[]][] = [
@@ -221,8 +234,9 @@ if (!isMainThread && (workerData as Job | undefined)?.marker === MARKER && paren
 export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, options: ReplayOptions, signal?: AbortSignal): Promise<ReplayResult> {
   signal?.throwIfAborted();
   const control = new Int32Array(new SharedArrayBuffer(8));
-  const job: Job = { marker: MARKER, plan, control: control.buffer as SharedArrayBuffer };
-  const worker = new Worker(new URL(import.meta.url), { workerData: job });
+  const channel = new MessageChannel();
+  const job: Job = { marker: MARKER, plan, control: control.buffer as SharedArrayBuffer, returns: channel.port2 };
+  const worker = new Worker(new URL(import.meta.url), { workerData: job, transferList: [channel.port2] });
   let corruption: string | undefined;
   let last = plan.last;
   return new Promise<ReplayResult>((resolve, reject) => {
@@ -234,6 +248,7 @@ export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, option
       Atomics.store(control, STOP, 1);
       Atomics.notify(control, IN_FLIGHT);
       worker.removeAllListeners('message');
+      channel.port1.close();
       void worker.terminate().then(
         () => (err === undefined ? resolve(result as ReplayResult) : reject(err)),
         () => (err === undefined ? resolve(result as ReplayResult) : reject(err)),
@@ -249,6 +264,7 @@ export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, option
         switch (m.t) {
           case 'batch':
             applyBatch(m, visit, plan);
+            giveBack(channel.port1, m);
             Atomics.sub(control, IN_FLIGHT, 1);
             Atomics.notify(control, IN_FLIGHT);
             return;
@@ -286,11 +302,25 @@ function applyBatch(b: Batch, visit: RecordVisitor, plan: ReplayPlan): void {
     const size = ops[o + 1] as number;
     if (ops[o] === OP_SAMPLES) {
       const end = si + size;
-      for (; si < end; si++) visit.sample(refs[si] as number, ts[si] as number, vs[si] as number);
+      if (visit.sampleRun !== undefined) visit.sampleRun(refs, ts, vs, si, end);
+      else for (let i = si; i < end; i++) visit.sample(refs[i] as number, ts[i] as number, vs[i] as number);
+      si = end;
     } else {
       const dir = ops[o + 2] === 0 ? plan.cpDir : plan.walDir;
       decodeRecord(bytes.subarray(bi, bi + size), visit, `${join(dir, segmentName(ops[o + 3] as number))} record at offset ${ops[o + 4] as number}`);
       bi += size;
     }
   }
+}
+
+/** Sends a consumed batch's arrays back to the worker, whole, for its next batches. */
+function giveBack(port: MessagePort, b: Batch): void {
+  const spent: Spent = {
+    refs: new Float64Array(b.refs.buffer as ArrayBuffer),
+    ts: new Float64Array(b.ts.buffer as ArrayBuffer),
+    vs: new Float64Array(b.vs.buffer as ArrayBuffer),
+    bytes: new Uint8Array(b.bytes.buffer as ArrayBuffer),
+    ops: new Float64Array(b.ops.buffer as ArrayBuffer),
+  };
+  port.postMessage(spent, [spent.refs.buffer, spent.ts.buffer, spent.vs.buffer, spent.bytes.buffer, spent.ops.buffer]);
 }
