@@ -121,6 +121,38 @@ class BatchBuilder {
     let n = start;
     const { refs, ts, vs } = this;
     try {
+      // While a whole sample surely fits (two varints of at most 10 bytes and the value), one-byte varints (most
+      // deltas) are read without the reader's per-byte checks; longer ones and the tail go through the reader.
+      const view = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+      const fastEnd = rec.length - 28;
+      let pos = r.pos;
+      while (pos <= fastEnd) {
+        let b = rec[pos] as number;
+        let x: number;
+        if (b < 0x80) {
+          x = (b & 1) === 1 ? -(b >>> 1) - 1 : b >>> 1;
+          pos++;
+        } else {
+          r.pos = pos;
+          x = r.varint();
+          pos = r.pos;
+        }
+        refs[n] = baseRef + x;
+        b = rec[pos] as number;
+        if (b < 0x80) {
+          x = (b & 1) === 1 ? -(b >>> 1) - 1 : b >>> 1;
+          pos++;
+        } else {
+          r.pos = pos;
+          x = r.varint();
+          pos = r.pos;
+        }
+        ts[n] = baseT + x;
+        vs[n] = view.getFloat64(pos);
+        pos += 8;
+        n++;
+      }
+      r.pos = pos;
       while (r.remaining > 0) {
         refs[n] = baseRef + r.varint();
         ts[n] = baseT + r.varint();
