@@ -218,9 +218,10 @@ try {
   const asWritten = join(work, 'prom-as-written');
   const walOnly = join(work, 'prom-wal-only');
   const forVigil = join(work, 'vigil');
-  for (const d of [asWritten, walOnly, forVigil]) cpSync(data, d, { recursive: true });
-  for (const d of [walOnly, forVigil]) rmSync(join(d, 'chunks_head'), { recursive: true, force: true });
-  rmSync(join(forVigil, 'lock'), { force: true });
+  const forVigilOneThread = join(work, 'vigil-one-thread');
+  for (const d of [asWritten, walOnly, forVigil, forVigilOneThread]) cpSync(data, d, { recursive: true });
+  for (const d of [walOnly, forVigil, forVigilOneThread]) rmSync(join(d, 'chunks_head'), { recursive: true, force: true });
+  for (const d of [forVigil, forVigilOneThread]) rmSync(join(d, 'lock'), { force: true });
 
   const emptyProm = await promRestart(join(work, 'prom-empty'), emptyConfig);
   const promA = await promRestart(asWritten, emptyConfig);
@@ -246,6 +247,17 @@ try {
   const vigilSeries = db.head.numSeries;
   const vigilChunkBytes = db.stats.headChunkBytes;
   await db.close();
+  // The same replay with decoding on the opening thread too (fewer CPU-seconds, more wall time).
+  let oneThreadSamples = 0;
+  const stopOneThread = startTiming();
+  const db1 = await Db.open(forVigilOneThread, {
+    walReplayThreadMinBytes: Infinity,
+    logger: (_level, msg, fields) => {
+      if (msg === 'WAL replay completed') oneThreadSamples = Number(fields?.samples ?? 0);
+    },
+  });
+  const vigilOneThreadT = stopOneThread();
+  await db1.close();
 
   const load1 = loadavg();
   const n = vigilSeries;
@@ -267,7 +279,8 @@ try {
   for (const [name, r] of [['Prometheus, WAL + chunks_head as written', promA], ['Prometheus, WAL only (chunks_head removed)', promB]] as const) {
     console.log(`| ${name} | ${r.replayS.toFixed(2)} s (log: TSDB started after ${r.startedLogS.toFixed(2)} s) | ${rateM(samples, r.replayS)} | ${r.readyWallS.toFixed(2)} s | ${r.cpuS.toFixed(2)} | ${rateM(samples, r.cpuS)} |`);
   }
-  console.log(`| Vigil Db.open | ${vigilT.wallSeconds.toFixed(2)} s (${replayedSamples} samples replayed) | ${rateM(replayedSamples, vigilT.wallSeconds)} | – | ${vigilT.cpuSeconds.toFixed(2)} | ${rateM(replayedSamples, vigilT.cpuSeconds)} |`);
+  console.log(`| Vigil Db.open (WAL decoded in a worker thread) | ${vigilT.wallSeconds.toFixed(2)} s (${replayedSamples} samples replayed) | ${rateM(replayedSamples, vigilT.wallSeconds)} | – | ${vigilT.cpuSeconds.toFixed(2)} | ${rateM(replayedSamples, vigilT.cpuSeconds)} |`);
+  console.log(`| Vigil Db.open (WAL decoded on the opening thread) | ${vigilOneThreadT.wallSeconds.toFixed(2)} s (${oneThreadSamples} samples replayed) | ${rateM(oneThreadSamples, vigilOneThreadT.wallSeconds)} | – | ${vigilOneThreadT.cpuSeconds.toFixed(2)} | ${rateM(oneThreadSamples, vigilOneThreadT.cpuSeconds)} |`);
   console.log(`\nload average at end: ${load1.map((l) => l.toFixed(2)).join(' ')} (shared machine: compare ratios, not absolutes)`);
   if (vigilSeries !== promA.mem.series) {
     console.error(`Vigil replayed ${vigilSeries} series, Prometheus ${promA.mem.series}`);

@@ -6,22 +6,31 @@
  * Bit positions are int32: keep the buffers passed here below 256 MiB.
  */
 export function writeBits(buf: Uint8Array, bitPos: number, value: number, n: number): number {
-  if (n === 0) return bitPos;
   const v = n === 32 ? value | 0 : value & ((1 << n) - 1);
-  let i = bitPos >>> 3;
-  const room = 8 - (bitPos & 7);
-  if (n <= room) {
-    buf[i] = (buf[i] as number) | (v << (room - n));
+  const i = bitPos >>> 3;
+  // The bits go to positions [off, total) of a window of up to 5 bytes from byte i; the window's first byte is ORed
+  // (it may hold earlier bits), later ones are assigned (they are still zero). No loop: this runs for every sample.
+  const total = (bitPos & 7) + n;
+  if (total <= 8) {
+    buf[i] = (buf[i] as number) | (v << (8 - total));
     return bitPos + n;
   }
-  // The rest of the first byte, then whole bytes, then the top of the last: bytes after the first are still zero.
-  let rest = n - room;
-  buf[i] = (buf[i] as number) | (v >>> rest);
-  while (rest >= 8) {
-    rest -= 8;
-    buf[++i] = v >>> rest;
+  if (total <= 32) {
+    const w = v << (32 - total);
+    buf[i] = (buf[i] as number) | (w >>> 24);
+    buf[i + 1] = w >>> 16;
+    if (total > 16) {
+      buf[i + 2] = w >>> 8;
+      if (total > 24) buf[i + 3] = w;
+    }
+    return bitPos + n;
   }
-  if (rest > 0) buf[i + 1] = v << (8 - rest);
+  const w = v >>> (total - 32);
+  buf[i] = (buf[i] as number) | (w >>> 24);
+  buf[i + 1] = w >>> 16;
+  buf[i + 2] = w >>> 8;
+  buf[i + 3] = w;
+  buf[i + 4] = v << (40 - total);
   return bitPos + n;
 }
 

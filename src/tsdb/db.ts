@@ -24,9 +24,10 @@ import { TsdbStats } from './tsdb-stats.js';
 import { ByteWriter } from './byte-writer.js';
 import { createCheckpoint, deleteCheckpointsBefore, truncateWal } from './wal-checkpoint.js';
 import { encodeSamples, encodeSeries, encodeTombstones, type Tombstone } from './wal-records.js';
-import { replayWal } from './wal-replay.js';
+import { planBytes, planReplay, replayPlan } from './wal-replay.js';
 import { WalReplayProgress } from './wal-replay-progress.js';
 import type { WalReplayStatus } from './wal-replay-progress.js';
+import { replayWalInWorker } from './wal-replay-worker.js';
 import { listSegments } from './wal-segments.js';
 import { WalWriter } from './wal-writer.js';
 
@@ -44,6 +45,11 @@ export interface DbOptions {
   walCompression?: boolean;
   stats?: TsdbStats;
   logger?: TsdbLogger;
+  /**
+   * WALs (checkpoint + segments) of at least this many bytes are decoded in a worker thread during replay, while
+   * this thread appends to the head; smaller ones on this thread (a thread costs more than it saves). Default 4 MiB.
+   */
+  walReplayThreadMinBytes?: number;
   /** Where the WAL replay reports its progress; give one to watch a long replay from elsewhere. */
   walReplayProgress?: WalReplayProgress;
 }
@@ -107,7 +113,17 @@ export class Db implements Appendable, Queryable {
       mkdirSync(walDir, { recursive: true });
       const started = Date.now();
       const replayer = new HeadReplayer(head);
-      const replay = replayWal(walDir, replayer, { stats, logger, progress });
+      const plan = planReplay(walDir, logger);
+      head.beginReplay();
+      let replay;
+      try {
+        replay =
+          planBytes(plan) >= (options.walReplayThreadMinBytes ?? 4 * 2 ** 20)
+            ? await replayWalInWorker(plan, replayer, { stats, logger, progress }, signal)
+            : replayPlan(plan, replayer, { stats, logger, progress });
+      } finally {
+        head.endReplay();
+      }
       signal?.throwIfAborted();
       logger('info', 'WAL replay completed', {
         records: replay.records,

@@ -49,6 +49,25 @@ export class HeadReplayer implements RecordVisitor {
     this.samples++;
   }
 
+  sampleRun(refs: Float64Array, ts: Float64Array, vs: Float64Array, from: number, to: number): void {
+    const head = this.head;
+    const maxT = head.sMaxT;
+    const minValid = head.minValidTime;
+    const aliased = this.aliases.size > 0;
+    let dropped = 0;
+    for (let i = from; i < to; i++) {
+      const ref = refs[i] as number;
+      const t = ts[i] as number;
+      const r = aliased ? (this.aliases.get(ref) ?? ref) : ref;
+      const slot = r === 0 ? 0 : head.slotOf(r);
+      if (slot === 0 || t < minValid || t <= (maxT[slot] as number)) dropped++;
+      else head.appendCommitted(slot, t, vs[i] as number);
+    }
+    this.samples += to - from - dropped;
+    this.dropped += dropped;
+    head.stats.walReplaySamplesDroppedTotal += dropped;
+  }
+
   tombstone(ref: number, mint: number, maxt: number): void {
     const r = this.aliases.get(ref) ?? ref;
     this.tombstones++;

@@ -36,3 +36,21 @@ test('corrupt snappy input is an error, not a crash or garbage', () => {
   assert.throws(() => decompress(Uint8Array.from([10, 3 << 2, 1, 2])), { code: 'corruption' });
   assert.throws(() => decompress(Uint8Array.from([8, ((4 - 1) << 2) | 2, 9, 0])), { code: 'corruption' });
 });
+
+test('damaged snappy input decodes to something or fails as corruption, never otherwise', () => {
+  const text = new TextEncoder().encode('up{job="a",instance="b"} 1 up{job="a",instance="c"} 0 '.repeat(40));
+  const packed = new Uint8Array(maxCompressedLength(text.length));
+  const n = compress(text, text.length, packed);
+  fc.assert(
+    // Edits after the length preamble (a damaged preamble only makes the output buffer the wrong size).
+    fc.property(fc.array(fc.tuple(fc.integer({ min: 2, max: n - 1 }), fc.nat(255)), { minLength: 1, maxLength: 4 }), fc.nat(n), (edits, cut) => {
+      const bad = packed.slice(0, Math.max(1, cut));
+      for (const [at, b] of edits) if (at < bad.length) bad[at] = b;
+      try {
+        decompress(bad);
+      } catch (err) {
+        assert.equal((err as { code?: string }).code, 'corruption', String(err));
+      }
+    }),
+  );
+});

@@ -142,7 +142,19 @@ export function decompress(src: Uint8Array, start = 0, end = src.length): Uint8A
 export function decompressInto(src: Uint8Array, start: number, end: number, dst: Uint8Array): number {
   const n = decodedLength(src, start, end);
   if (dst.length < n) throw new RangeError(`snappy: output buffer of ${dst.length} bytes for ${n}`);
-  let s = start + uvarintSize(n);
+  const d = decodeOps(src, start + uvarintSize(n), end, dst, n);
+  if (d < 0) throw corrupt(DECODE_ERRORS[-d - 1] as string);
+  if (d !== n) throw corrupt(`decoded ${d} bytes, expected ${n}`);
+  return n;
+}
+
+const DECODE_ERRORS = ['literal length runs past the input', 'literal runs past the input or output', 'truncated copy', 'bad copy offset or length'];
+
+/**
+ * The decoding loop, kept free of allocation and string building so V8 optimises it as a whole: returns the
+ * number of bytes written, or -(1 + index into DECODE_ERRORS) for corrupt input.
+ */
+function decodeOps(src: Uint8Array, s: number, end: number, dst: Uint8Array, n: number): number {
   let d = 0;
   while (s < end) {
     const tag = src[s++] as number;
@@ -151,15 +163,18 @@ export function decompressInto(src: Uint8Array, start: number, end: number, dst:
       let len = tag >>> 2;
       if (len >= 60) {
         const extra = len - 59;
-        if (s + extra > end) throw corrupt('literal length runs past the input');
-        len = 0;
-        for (let k = 0; k < extra; k++) len += (src[s + k] as number) * 2 ** (8 * k);
+        if (s + extra > end) return -1;
+        len = src[s] as number;
+        if (extra > 1) len |= (src[s + 1] as number) << 8;
+        if (extra > 2) len |= (src[s + 2] as number) << 16;
+        if (extra > 3) len = len + (src[s + 3] as number) * 16777216;
         s += extra;
       }
       len += 1;
-      if (s + len > end || d + len > n) throw corrupt('literal runs past the input or output');
-      if (len < 32) for (let k = 0; k < len; k++) dst[d + k] = src[s + k] as number;
-      else dst.set(src.subarray(s, s + len), d);
+      if (s + len > end || d + len > n) return -2;
+      if (len < 32) {
+        for (let k = 0; k < len; k++) dst[d + k] = src[s + k] as number;
+      } else dst.set(src.subarray(s, s + len), d);
       s += len;
       d += len;
       continue;
@@ -167,25 +182,29 @@ export function decompressInto(src: Uint8Array, start: number, end: number, dst:
     let len: number;
     let offset: number;
     if (kind === 1) {
-      if (s + 1 > end) throw corrupt('truncated copy');
+      if (s + 1 > end) return -3;
       len = ((tag >>> 2) & 7) + 4;
       offset = ((tag >>> 5) << 8) | (src[s++] as number);
     } else if (kind === 2) {
-      if (s + 2 > end) throw corrupt('truncated copy');
+      if (s + 2 > end) return -3;
       len = (tag >>> 2) + 1;
       offset = (src[s] as number) | ((src[s + 1] as number) << 8);
       s += 2;
     } else {
-      if (s + 4 > end) throw corrupt('truncated copy');
+      if (s + 4 > end) return -3;
       len = (tag >>> 2) + 1;
       offset = load32(src, s);
       s += 4;
     }
-    if (offset === 0 || offset > d || d + len > n) throw corrupt(`bad copy (offset ${offset}, length ${len}) at output byte ${d}`);
-    if (offset >= len && len >= 32) dst.copyWithin(d, d - offset, d - offset + len);
-    else for (let k = 0; k < len; k++) dst[d + k] = dst[d - offset + k] as number;
+    if (offset === 0 || offset > d || d + len > n) return -4;
+    let from = d - offset;
+    if (offset >= len && len >= 32) dst.copyWithin(d, from, from + len);
+    else {
+      const stop = d + len;
+      while (d < stop) dst[d++] = dst[from++] as number;
+      continue;
+    }
     d += len;
   }
-  if (d !== n) throw corrupt(`decoded ${d} bytes, expected ${n}`);
-  return n;
+  return d;
 }

@@ -23,6 +23,8 @@ export class WalCorruptionError extends StorageError {
   readonly dir: string;
   readonly segment: number;
   readonly offset: number;
+  /** What is wrong, without the file and offset. */
+  readonly reason: string;
 
   constructor(dir: string, segment: number, offset: number, reason: string) {
     super('corruption', `WAL corruption in ${join(dir, segmentName(segment))} at offset ${offset}: ${reason}`);
@@ -30,6 +32,7 @@ export class WalCorruptionError extends StorageError {
     this.dir = dir;
     this.segment = segment;
     this.offset = offset;
+    this.reason = reason;
   }
 }
 

@@ -72,6 +72,8 @@ export function encodeTombstones(w: ByteWriter, stones: readonly Tombstone[]): v
 export interface RecordVisitor {
   series(ref: number, labels: Labels): void;
   sample(ref: number, t: number, v: number): void;
+  /** Optional: samples `from` to `to` (exclusive) of parallel arrays at once, as `sample` would take them one by one. */
+  sampleRun?(refs: Float64Array, ts: Float64Array, vs: Float64Array, from: number, to: number): void;
   tombstone(ref: number, mint: number, maxt: number): void;
 }
 
@@ -104,6 +106,43 @@ export function decodeRecord(rec: Uint8Array, visit: RecordVisitor, where = 'WAL
       while (r.remaining > 0) {
         const ref = r.be64();
         visit.tombstone(ref, r.varint(), r.varint());
+      }
+      return;
+    default:
+      return;
+  }
+}
+
+/**
+ * Throws exactly when `decodeRecord` would fail to parse `rec` (a StorageError('corruption')), without building
+ * labels: the replay thread checks series and tombstone records it leaves to the appending thread to decode.
+ */
+export function checkRecord(rec: Uint8Array, where = 'WAL record'): void {
+  if (rec.length === 0) throw new StorageError('corruption', `${where}: empty record`);
+  const r = new ByteReader(rec, 1, rec.length, where);
+  switch (rec[0]) {
+    case RECORD_SERIES:
+      while (r.remaining > 0) {
+        r.be64();
+        const n = r.uvarint();
+        for (let i = 0; i < n * 2; i++) r.bytes(r.uvarint());
+      }
+      return;
+    case RECORD_SAMPLES:
+      if (r.remaining === 0) return;
+      r.be64();
+      r.be64();
+      while (r.remaining > 0) {
+        r.varint();
+        r.varint();
+        r.f64();
+      }
+      return;
+    case RECORD_TOMBSTONES:
+      while (r.remaining > 0) {
+        r.be64();
+        r.varint();
+        r.varint();
       }
       return;
     default:

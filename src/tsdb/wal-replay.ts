@@ -1,6 +1,6 @@
 // Rebuilds state from a WAL directory: newest checkpoint, then the segments after it; repairs a corrupt tail.
 
-import { readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TsdbLogger } from './tsdb-logger.js';
 import type { TsdbStats } from './tsdb-stats.js';
@@ -36,29 +36,25 @@ export function removeTmpCheckpoints(walDir: string): void {
   for (const n of names) if (/^checkpoint\.\d+\.tmp$/.test(n)) rmSync(join(walDir, n), { recursive: true, force: true });
 }
 
-export function replayWal(walDir: string, visit: RecordVisitor, options: ReplayOptions): ReplayResult {
-  const { stats, logger } = options;
+/** The segments a replay reads, in order: the newest checkpoint's, then the WAL's run that continues it. */
+export interface ReplayPlan {
+  checkpoint: number | undefined;
+  /** The checkpoint's directory and segments (none without a checkpoint). */
+  cpDir: string;
+  cpSegments: number[];
+  walDir: string;
+  segments: number[];
+  /** What `lastSegment` is when no corruption cuts the WAL short. */
+  last: number;
+}
+
+/** Lists what to replay (removing leftover temporary checkpoints); logs a gap in the segment numbers. */
+export function planReplay(walDir: string, logger: TsdbLogger): ReplayPlan {
   removeTmpCheckpoints(walDir);
-  let records = 0;
-  let corruption: string | undefined;
   const cps = listCheckpoints(walDir);
   const cp = cps.length > 0 ? (cps[cps.length - 1] as number) : undefined;
-  if (cp !== undefined) {
-    const cpDir = join(walDir, checkpointName(cp));
-    try {
-      for (const s of listSegments(cpDir)) {
-        readSegment(cpDir, s, (rec, offset) => {
-          decodeRecord(rec, visit, `${join(cpDir, segmentName(s))} record at offset ${offset}`);
-          records++;
-        });
-      }
-    } catch (err) {
-      if (!(err instanceof WalCorruptionError)) throw err;
-      stats.walCorruptionsTotal++;
-      corruption = err.message;
-      logger('error', 'checkpoint is corrupt; the records before the corruption were loaded, the rest of the checkpoint is skipped', { err: err.message });
-    }
-  }
+  const cpDir = cp === undefined ? '' : join(walDir, checkpointName(cp));
+  const cpSegments = cp === undefined ? [] : listSegments(cpDir);
   let segments = listSegments(walDir).filter((s) => cp === undefined || s > cp);
   // Segments must follow each other without gaps; replay the run that continues the checkpoint.
   for (let i = 1; i < segments.length; i++) {
@@ -68,10 +64,68 @@ export function replayWal(walDir: string, visit: RecordVisitor, options: ReplayO
       break;
     }
   }
-  let last = segments.length > 0 ? (segments[segments.length - 1] as number) : (cp ?? -1);
-  // The segment after the last one is where writing continues; Prometheus counts it into the replay's range.
-  options.progress?.start(cp !== undefined ? cp + 1 : (segments[0] ?? 0), last + 1);
-  for (const s of segments) {
+  const last = segments.length > 0 ? (segments[segments.length - 1] as number) : (cp ?? -1);
+  return { checkpoint: cp, cpDir, cpSegments, walDir, segments, last };
+}
+
+/** The segment after the plan's last one is where writing continues; Prometheus counts it into the replay's range. */
+export function startProgress(plan: ReplayPlan, options: ReplayOptions): void {
+  options.progress?.start(plan.checkpoint !== undefined ? plan.checkpoint + 1 : (plan.segments[0] ?? 0), plan.last + 1);
+}
+
+/** Bytes of every file a plan reads. */
+export function planBytes(plan: ReplayPlan): number {
+  let n = 0;
+  for (const s of plan.cpSegments) n += statSync(join(plan.cpDir, segmentName(s))).size;
+  for (const s of plan.segments) n += statSync(join(plan.walDir, segmentName(s))).size;
+  return n;
+}
+
+/** A corrupt checkpoint: counted and logged; the records before the corruption stay loaded, the WAL follows. */
+export function checkpointCorrupted(err: WalCorruptionError, options: ReplayOptions): void {
+  options.stats.walCorruptionsTotal++;
+  options.logger('error', 'checkpoint is corrupt; the records before the corruption were loaded, the rest of the checkpoint is skipped', { err: err.message });
+}
+
+/** A corrupt WAL segment: repaired (truncated there, later segments deleted), counted and logged. */
+export function walCorrupted(err: WalCorruptionError, walDir: string, options: ReplayOptions): void {
+  const { stats, logger } = options;
+  stats.walCorruptionsTotal++;
+  const repaired = repairWal(err, listSegments(walDir));
+  stats.walRecordsRepairedBytes += repaired.truncatedBytes;
+  logger('warn', 'WAL corruption repaired: truncated to the last good record; data after it is lost', {
+    err: err.message,
+    segment: segmentName(err.segment),
+    offset: err.offset,
+    truncated_bytes: repaired.truncatedBytes,
+    deleted_segments: repaired.deletedSegments.length,
+  });
+}
+
+/** Replays on the calling thread (see replayWalInWorker for large WALs). */
+export function replayWal(walDir: string, visit: RecordVisitor, options: ReplayOptions): ReplayResult {
+  return replayPlan(planReplay(walDir, options.logger), visit, options);
+}
+
+export function replayPlan(plan: ReplayPlan, visit: RecordVisitor, options: ReplayOptions): ReplayResult {
+  let records = 0;
+  let corruption: string | undefined;
+  const { cpDir, walDir } = plan;
+  try {
+    for (const s of plan.cpSegments) {
+      readSegment(cpDir, s, (rec, offset) => {
+        decodeRecord(rec, visit, `${join(cpDir, segmentName(s))} record at offset ${offset}`);
+        records++;
+      });
+    }
+  } catch (err) {
+    if (!(err instanceof WalCorruptionError)) throw err;
+    checkpointCorrupted(err, options);
+    corruption = err.message;
+  }
+  startProgress(plan, options);
+  let last = plan.last;
+  for (const s of plan.segments) {
     options.progress?.read(s);
     try {
       readSegment(walDir, s, (rec, offset) => {
@@ -80,21 +134,11 @@ export function replayWal(walDir: string, visit: RecordVisitor, options: ReplayO
       });
     } catch (err) {
       if (!(err instanceof WalCorruptionError)) throw err;
-      stats.walCorruptionsTotal++;
-      const all = listSegments(walDir);
-      const repaired = repairWal(err, all);
-      stats.walRecordsRepairedBytes += repaired.truncatedBytes;
+      walCorrupted(err, walDir, options);
       corruption = err.message;
-      logger('warn', 'WAL corruption repaired: truncated to the last good record; data after it is lost', {
-        err: err.message,
-        segment: segmentName(err.segment),
-        offset: err.offset,
-        truncated_bytes: repaired.truncatedBytes,
-        deleted_segments: repaired.deletedSegments.length,
-      });
       last = err.segment;
       break;
     }
   }
-  return { lastSegment: last, checkpoint: cp, records, corruption };
+  return { lastSegment: last, checkpoint: plan.checkpoint, records, corruption };
 }

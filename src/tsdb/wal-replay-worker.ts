@@ -1,0 +1,362 @@
+// WAL replay with decoding in a worker thread: it reads, checks and decompresses segments and decodes sample records
+// into flat arrays while the calling thread appends the previous batch to the head.
+
+import { join } from 'node:path';
+import { isMainThread, MessageChannel, type MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
+import { StorageError } from '../storage/storage-error.js';
+import { ByteReader } from './byte-reader.js';
+import { readSegment, WalCorruptionError } from './wal-reader.js';
+import { checkpointCorrupted, startProgress, walCorrupted, type ReplayOptions, type ReplayPlan, type ReplayResult } from './wal-replay.js';
+import { checkRecord, decodeRecord, RECORD_SAMPLES, type RecordVisitor } from './wal-records.js';
+import { segmentName } from './wal-segments.js';
+
+const MARKER = 'vigil-wal-replay';
+/** Samples per batch (a batch is handed over once it holds this many, or at the end of a segment). */
+const BATCH_SAMPLES = 1 << 15;
+/** Batches decoded ahead of the appending thread at most: bounds the memory the worker can hold. */
+const MAX_IN_FLIGHT = 4;
+/** Slots of the shared control array: batches posted and not yet consumed; set to 1 to make the worker stop. */
+const IN_FLIGHT = 0;
+const STOP = 1;
+
+/** Per record in a batch: kind (samples or raw), samples count or byte length, group (0 checkpoint, 1 WAL), segment, offset. */
+const OP_FIELDS = 5;
+const OP_SAMPLES = 0;
+const OP_RAW = 1;
+
+interface Batch {
+  t: 'batch';
+  refs: Float64Array;
+  ts: Float64Array;
+  vs: Float64Array;
+  /** Series, tombstone and other records, back to back; decoded on the appending thread. */
+  bytes: Uint8Array;
+  ops: Float64Array;
+  nOps: number;
+}
+
+type Message =
+  | Batch
+  | { t: 'corrupt'; group: number; dir: string; segment: number; offset: number; reason: string }
+  | { t: 'done'; records: number }
+  | { t: 'error'; message: string; code: string };
+
+interface Job {
+  marker: typeof MARKER;
+  plan: ReplayPlan;
+  control: SharedArrayBuffer;
+  /** Where the appending thread sends consumed batches' arrays back for reuse (fewer allocations, less GC there). */
+  returns: MessagePort;
+}
+
+/** A consumed batch's arrays, whole. */
+interface Spent {
+  refs: Float64Array<ArrayBuffer>;
+  ts: Float64Array<ArrayBuffer>;
+  vs: Float64Array<ArrayBuffer>;
+  bytes: Uint8Array<ArrayBuffer>;
+  ops: Float64Array<ArrayBuffer>;
+}
+
+/** Collects decoded records; `flush` posts them (transferring the arrays) once the appending thread has room. */
+class BatchBuilder {
+  private refs = new Float64Array(BATCH_SAMPLES);
+  private ts = new Float64Array(BATCH_SAMPLES);
+  private vs = new Float64Array(BATCH_SAMPLES);
+  private n = 0;
+  private bytes = new Uint8Array(64 * 1024);
+  private nBytes = 0;
+  private ops = new Float64Array(64 * OP_FIELDS);
+  private nOps = 0;
+
+  constructor(
+    private readonly post: (m: Message, transfer: ArrayBuffer[]) => void,
+    private readonly control: Int32Array,
+    private readonly returns: MessagePort,
+  ) {}
+
+  get full(): boolean {
+    return this.n >= BATCH_SAMPLES;
+  }
+
+  private op(kind: number, size: number, group: number, segment: number, offset: number): void {
+    if ((this.nOps + 1) * OP_FIELDS > this.ops.length) {
+      const next = new Float64Array(this.ops.length * 2);
+      next.set(this.ops);
+      this.ops = next;
+    }
+    const o = this.nOps++ * OP_FIELDS;
+    this.ops[o] = kind;
+    this.ops[o + 1] = size;
+    this.ops[o + 2] = group;
+    this.ops[o + 3] = segment;
+    this.ops[o + 4] = offset;
+  }
+
+  private room(samples: number): void {
+    if (this.n + samples <= this.refs.length) return;
+    const cap = Math.max(this.refs.length * 2, this.n + samples);
+    const grow = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+      const next = new Float64Array(cap);
+      next.set(a.subarray(0, this.n));
+      return next;
+    };
+    this.refs = grow(this.refs);
+    this.ts = grow(this.ts);
+    this.vs = grow(this.vs);
+  }
+
+  /**
+   * Decodes a samples record into the batch, with the checks (and the same errors) of `decodeRecord`. Like it, the
+   * samples before a decoding error are kept.
+   */
+  samples(rec: Uint8Array, group: number, segment: number, offset: number, where: string): void {
+    const r = new ByteReader(rec, 1, rec.length, where);
+    if (r.remaining === 0) return;
+    const baseRef = r.be64();
+    const baseT = r.be64();
+    // Every sample takes at least 10 bytes (two one-byte varints and the value).
+    this.room(Math.ceil(r.remaining / 10));
+    const start = this.n;
+    let n = start;
+    const { refs, ts, vs } = this;
+    try {
+      // While a whole sample surely fits (two varints of at most 10 bytes and the value), one-byte varints (most
+      // deltas) are read without the reader's per-byte checks; longer ones and the tail go through the reader.
+      const view = new DataView(rec.buffer, rec.byteOffset, rec.byteLength);
+      const fastEnd = rec.length - 28;
+      let pos = r.pos;
+      while (pos <= fastEnd) {
+        let b = rec[pos] as number;
+        let x: number;
+        if (b < 0x80) {
+          x = (b & 1) === 1 ? -(b >>> 1) - 1 : b >>> 1;
+          pos++;
+        } else {
+          r.pos = pos;
+          x = r.varint();
+          pos = r.pos;
+        }
+        refs[n] = baseRef + x;
+        b = rec[pos] as number;
+        if (b < 0x80) {
+          x = (b & 1) === 1 ? -(b >>> 1) - 1 : b >>> 1;
+          pos++;
+        } else {
+          r.pos = pos;
+          x = r.varint();
+          pos = r.pos;
+        }
+        ts[n] = baseT + x;
+        vs[n] = view.getFloat64(pos);
+        pos += 8;
+        n++;
+      }
+      r.pos = pos;
+      while (r.remaining > 0) {
+        refs[n] = baseRef + r.varint();
+        ts[n] = baseT + r.varint();
+        vs[n] = r.f64();
+        n++;
+      }
+    } finally {
+      this.n = n;
+      if (n > start) this.op(OP_SAMPLES, n - start, group, segment, offset);
+    }
+  }
+
+  raw(rec: Uint8Array, group: number, segment: number, offset: number): void {
+    if (this.nBytes + rec.length > this.bytes.length) {
+      const next = new Uint8Array(Math.max(this.bytes.length * 2, this.nBytes + rec.length));
+      next.set(this.bytes.subarray(0, this.nBytes));
+      this.bytes = next;
+    }
+    this.bytes.set(rec, this.nBytes);
+    this.nBytes += rec.length;
+    this.op(OP_RAW, rec.length, group, segment, offset);
+  }
+
+  /** Posts the batch (if not empty), first waiting while MAX_IN_FLIGHT batches are unconsumed. False: told to stop. */
+  flush(): boolean {
+    if (this.nOps === 0) return Atomics.load(this.control, STOP) === 0;
+    for (;;) {
+      if (Atomics.load(this.control, STOP) !== 0) return false;
+      const inFlight = Atomics.load(this.control, IN_FLIGHT);
+      if (inFlight < MAX_IN_FLIGHT) break;
+      Atomics.wait(this.control, IN_FLIGHT, inFlight, 1000);
+    }
+    Atomics.add(this.control, IN_FLIGHT, 1);
+    const b: Batch = {
+      t: 'batch',
+      refs: this.refs.subarray(0, this.n),
+      ts: this.ts.subarray(0, this.n),
+      vs: this.vs.subarray(0, this.n),
+      bytes: this.bytes.subarray(0, this.nBytes),
+      ops: this.ops.subarray(0, this.nOps * OP_FIELDS),
+      nOps: this.nOps,
+    };
+    this.post(b, [this.refs.buffer, this.ts.buffer, this.vs.buffer, this.bytes.buffer, this.ops.buffer] as ArrayBuffer[]);
+    const spent = receiveMessageOnPort(this.returns)?.message as Spent | undefined;
+    this.refs = spent?.refs ?? new Float64Array(BATCH_SAMPLES);
+    this.ts = spent?.ts ?? new Float64Array(BATCH_SAMPLES);
+    this.vs = spent?.vs ?? new Float64Array(BATCH_SAMPLES);
+    this.n = 0;
+    this.bytes = spent?.bytes ?? new Uint8Array(64 * 1024);
+    this.nBytes = 0;
+    this.ops = spent?.ops ?? new Float64Array(64 * OP_FIELDS);
+    this.nOps = 0;
+    return true;
+  }
+}
+
+/** The worker: decodes the plan's checkpoint segments, then its WAL segments, posting batches in order. */
+function decodePlan(job: Job, post: (m: Message, transfer?: ArrayBuffer[]) => void): void {
+  const control = new Int32Array(job.control);
+  const b = new BatchBuilder(post, control, job.returns);
+  const { plan } = job;
+  let records = 0;
+  const groups: [string, number[]][] = [
+    [plan.cpDir, plan.cpSegments],
+    [plan.walDir, plan.segments],
+  ];
+  groups: for (let group = 0; group < 2; group++) {
+    const [dir, segments] = groups[group] as [string, number[]];
+    try {
+      for (const s of segments) {
+        let stopped = false;
+        readSegment(dir, s, (rec, offset) => {
+          if (stopped) return;
+          const where = `${join(dir, segmentName(s))} record at offset ${offset}`;
+          if (rec.length > 0 && rec[0] === RECORD_SAMPLES) b.samples(rec, group, s, offset, where);
+          else {
+            checkRecord(rec, where);
+            b.raw(rec, group, s, offset);
+          }
+          records++;
+          if (b.full && !b.flush()) stopped = true;
+        });
+        if (stopped || !b.flush()) return;
+      }
+    } catch (err) {
+      if (!(err instanceof WalCorruptionError)) throw err;
+      if (!b.flush()) return;
+      post({ t: 'corrupt', group, dir: err.dir, segment: err.segment, offset: err.offset, reason: err.reason });
+      // Nothing after a corruption in the WAL is replayed; after one in the checkpoint, the WAL follows.
+      if (group === 1) break groups;
+    }
+  }
+  post({ t: 'done', records });
+}
+
+if (!isMainThread && (workerData as Job | undefined)?.marker === MARKER && parentPort !== null) {
+  const port = parentPort;
+  try {
+    decodePlan(workerData as Job, (m, transfer) => port.postMessage(m, transfer));
+  } catch (err) {
+    port.postMessage({ t: 'error', message: err instanceof Error ? err.message : String(err), code: (err as { code?: string }).code ?? 'io' });
+  }
+  // Stay alive until the replaying thread has taken every message and terminates this one.
+  port.on('message', () => undefined);
+}
+
+/**
+ * Replays `plan` like `replayPlan`, with the same results, logs, metrics and repairs, but reading and decoding in a
+ * worker thread. Records reach `visit` in WAL order. Rejects with what `visit` throws (the worker is stopped).
+ */
+export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, options: ReplayOptions, signal?: AbortSignal): Promise<ReplayResult> {
+  signal?.throwIfAborted();
+  const control = new Int32Array(new SharedArrayBuffer(8));
+  const channel = new MessageChannel();
+  const job: Job = { marker: MARKER, plan, control: control.buffer as SharedArrayBuffer, returns: channel.port2 };
+  const worker = new Worker(new URL(import.meta.url), { workerData: job, transferList: [channel.port2] });
+  let corruption: string | undefined;
+  let last = plan.last;
+  let reading = -1;
+  startProgress(plan, options);
+  return new Promise<ReplayResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (err: Error | undefined, result?: ReplayResult): void => {
+      if (settled) return;
+      settled = true;
+      signal?.removeEventListener('abort', onAbort);
+      Atomics.store(control, STOP, 1);
+      Atomics.notify(control, IN_FLIGHT);
+      worker.removeAllListeners('message');
+      channel.port1.close();
+      void worker.terminate().then(
+        () => (err === undefined ? resolve(result as ReplayResult) : reject(err)),
+        () => (err === undefined ? resolve(result as ReplayResult) : reject(err)),
+      );
+    };
+    const onAbort = (): void => finish(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.on('error', (err) => finish(err));
+    worker.on('exit', (code) => finish(new StorageError('io', `WAL replay thread exited with code ${code}`)));
+    worker.on('message', (m: Message) => {
+      if (settled) return;
+      try {
+        switch (m.t) {
+          case 'batch':
+            // A batch holds records of one segment.
+            if (m.nOps > 0 && m.ops[2] === 1 && m.ops[3] !== reading) options.progress?.read((reading = m.ops[3] as number));
+            applyBatch(m, visit, plan);
+            giveBack(channel.port1, m);
+            Atomics.sub(control, IN_FLIGHT, 1);
+            Atomics.notify(control, IN_FLIGHT);
+            return;
+          case 'corrupt': {
+            const err = new WalCorruptionError(m.dir, m.segment, m.offset, m.reason);
+            corruption = err.message;
+            if (m.group === 0) checkpointCorrupted(err, options);
+            else {
+              walCorrupted(err, plan.walDir, options);
+              last = m.segment;
+            }
+            return;
+          }
+          case 'done':
+            finish(undefined, { lastSegment: last, checkpoint: plan.checkpoint, records: m.records, corruption });
+            return;
+          case 'error':
+            finish(new StorageError(m.code === 'corruption' ? 'corruption' : 'io', m.message));
+            return;
+        }
+      } catch (err) {
+        finish(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  });
+}
+
+/** Hands one batch's records to `visit`, in order. */
+function applyBatch(b: Batch, visit: RecordVisitor, plan: ReplayPlan): void {
+  const { refs, ts, vs, bytes, ops } = b;
+  let si = 0;
+  let bi = 0;
+  for (let k = 0; k < b.nOps; k++) {
+    const o = k * OP_FIELDS;
+    const size = ops[o + 1] as number;
+    if (ops[o] === OP_SAMPLES) {
+      const end = si + size;
+      if (visit.sampleRun !== undefined) visit.sampleRun(refs, ts, vs, si, end);
+      else for (let i = si; i < end; i++) visit.sample(refs[i] as number, ts[i] as number, vs[i] as number);
+      si = end;
+    } else {
+      const dir = ops[o + 2] === 0 ? plan.cpDir : plan.walDir;
+      decodeRecord(bytes.subarray(bi, bi + size), visit, `${join(dir, segmentName(ops[o + 3] as number))} record at offset ${ops[o + 4] as number}`);
+      bi += size;
+    }
+  }
+}
+
+/** Sends a consumed batch's arrays back to the worker, whole, for its next batches. */
+function giveBack(port: MessagePort, b: Batch): void {
+  const spent: Spent = {
+    refs: new Float64Array(b.refs.buffer as ArrayBuffer),
+    ts: new Float64Array(b.ts.buffer as ArrayBuffer),
+    vs: new Float64Array(b.vs.buffer as ArrayBuffer),
+    bytes: new Uint8Array(b.bytes.buffer as ArrayBuffer),
+    ops: new Float64Array(b.ops.buffer as ArrayBuffer),
+  };
+  port.postMessage(spent, [spent.refs.buffer, spent.ts.buffer, spent.vs.buffer, spent.bytes.buffer, spent.ops.buffer]);
+}
