@@ -5,8 +5,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { findProgram, freePort, startProgram, waitForHttp } from './support/programs.js';
-import type { RunningProgram } from './support/programs.js';
+import { findProgram } from './support/programs.js';
+import { startServerPair, type ServerPair } from './support/server-pair.js';
 
 const prometheus = findProgram('prometheus');
 
@@ -79,7 +79,7 @@ const REQUESTS = [
 ];
 
 describe('data-independent API answers match Prometheus 2.42 byte for byte', { skip: prometheus.skip ?? false }, () => {
-  const running: RunningProgram[] = [];
+  let pair: ServerPair | undefined;
   let dir = '';
   let promUrl = '';
   let vigilUrl = '';
@@ -87,17 +87,12 @@ describe('data-independent API answers match Prometheus 2.42 byte for byte', { s
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-api-'));
     writeFileSync(join(dir, 'empty.yml'), 'global: {}\n');
-    const [pp, vp] = await Promise.all([freePort(), freePort()]);
     const cfg = `--config.file=${join(dir, 'empty.yml')}`;
-    const prom = startProgram(prometheus.path as string, [cfg, `--storage.tsdb.path=${join(dir, 'p')}`, `--web.listen-address=127.0.0.1:${pp}`]);
-    const vigil = startProgram(process.execPath, ['bin/vigil', 'server', cfg, `--storage.tsdb.path=${join(dir, 'v')}`, `--web.listen-address=127.0.0.1:${vp}`]);
-    running.push(prom, vigil);
-    promUrl = `http://127.0.0.1:${pp}`;
-    vigilUrl = `http://127.0.0.1:${vp}`;
-    await Promise.all([waitForHttp(`${promUrl}/-/ready`, prom), waitForHttp(`${vigilUrl}/-/ready`, vigil)]);
+    pair = await startServerPair(prometheus.path as string, [cfg, `--storage.tsdb.path=${join(dir, 'p')}`], [cfg, `--storage.tsdb.path=${join(dir, 'v')}`]);
+    ({ promUrl, vigilUrl } = pair);
   });
   after(async () => {
-    await Promise.all(running.map((p) => p.stop()));
+    await pair?.stop();
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 

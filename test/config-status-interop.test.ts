@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { builtinConfigYaml } from '../src/web/vigil-server.js';
-import { findProgram, freePort, startProgram, waitForHttp } from './support/programs.js';
-import type { RunningProgram } from './support/programs.js';
+import { findProgram } from './support/programs.js';
+import { startServerPair, type ServerPair } from './support/server-pair.js';
 
 const prometheus = findProgram('prometheus');
 
@@ -136,7 +136,7 @@ scrape_configs:
 };
 
 describe('/api/v1/status/config matches Prometheus 2.42 byte for byte', { skip: prometheus.skip ?? false }, () => {
-  const running: RunningProgram[] = [];
+  let pair: ServerPair | undefined;
   let dir = '';
   let promUrl = '';
   let vigilUrl = '';
@@ -146,17 +146,12 @@ describe('/api/v1/status/config matches Prometheus 2.42 byte for byte', { skip: 
     dir = mkdtempSync(join(tmpdir(), 'vigil-config-'));
     cfgFile = join(dir, 'prometheus.yml');
     writeFileSync(cfgFile, CONFIGS.empty as string);
-    const [pp, vp] = await Promise.all([freePort(), freePort()]);
     const common = [`--config.file=${cfgFile}`, '--web.enable-lifecycle'];
-    const prom = startProgram(prometheus.path as string, [...common, `--storage.tsdb.path=${join(dir, 'p')}`, `--web.listen-address=127.0.0.1:${pp}`]);
-    const vigil = startProgram(process.execPath, ['bin/vigil', 'server', ...common, `--storage.tsdb.path=${join(dir, 'v')}`, `--web.listen-address=127.0.0.1:${vp}`]);
-    running.push(prom, vigil);
-    promUrl = `http://127.0.0.1:${pp}`;
-    vigilUrl = `http://127.0.0.1:${vp}`;
-    await Promise.all([waitForHttp(`${promUrl}/-/ready`, prom), waitForHttp(`${vigilUrl}/-/ready`, vigil)]);
+    pair = await startServerPair(prometheus.path as string, [...common, `--storage.tsdb.path=${join(dir, 'p')}`], [...common, `--storage.tsdb.path=${join(dir, 'v')}`]);
+    ({ promUrl, vigilUrl } = pair);
   });
   after(async () => {
-    await Promise.all(running.map((p) => p.stop()));
+    await pair?.stop();
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { demoOpenMetrics } from './support/demo-metrics.js';
-import { findProgram, freePort, runProgram, startProgram, waitForHttp } from './support/programs.js';
-import type { RunningProgram } from './support/programs.js';
+import { findProgram, runProgram } from './support/programs.js';
+import { startServerPair, type ServerPair } from './support/server-pair.js';
 import { requireShared } from './support/shared-data.js';
 
 const shared = requireShared('conformance/compliance');
@@ -123,7 +123,7 @@ function difference(tc: TestCase, ref: Answer, got: Answer): string {
 }
 
 describe('PromQL compliance queries: Vigil against Prometheus 2.42 on the same data', { skip: prometheus.skip ?? promtool.skip ?? shared.skip ?? false }, () => {
-  const running: RunningProgram[] = [];
+  let pair: ServerPair | undefined;
   let dir = '';
   let promUrl = '';
   let vigilUrl = '';
@@ -142,23 +142,14 @@ describe('PromQL compliance queries: Vigil against Prometheus 2.42 on the same d
     assert.equal(v.status, 0, v.stderr);
     queryEnd = Math.floor((data.end - 3 * 60_000) / 10_000) * 10_000 + 3300;
     queryStart = queryEnd - 10 * 60_000;
-    const [pp, vp] = await Promise.all([freePort(), freePort()]);
-    const prom = startProgram(prometheus.path as string, [
-      `--storage.tsdb.path=${join(dir, 'prom')}`, `--web.listen-address=127.0.0.1:${pp}`, `--config.file=${join(dir, 'empty.yml')}`,
-    ]);
     writeFileSync(join(dir, 'empty.yml'), 'global: {}\n');
-    writeFileSync(join(dir, 'vigil.yml'), 'global: {}\n');
-    const vigil = startProgram(process.execPath, [
-      'bin/vigil', 'server', `--storage.tsdb.path=${join(dir, 'vigil')}`, `--web.listen-address=127.0.0.1:${vp}`, `--config.file=${join(dir, 'vigil.yml')}`,
-    ]);
-    running.push(prom, vigil);
-    promUrl = `http://127.0.0.1:${pp}`;
-    vigilUrl = `http://127.0.0.1:${vp}`;
-    await Promise.all([waitForHttp(`${promUrl}/-/ready`, prom), waitForHttp(`${vigilUrl}/-/ready`, vigil)]);
+    const cfg = `--config.file=${join(dir, 'empty.yml')}`;
+    pair = await startServerPair(prometheus.path as string, [cfg, `--storage.tsdb.path=${join(dir, 'prom')}`], [cfg, `--storage.tsdb.path=${join(dir, 'vigil')}`]);
+    ({ promUrl, vigilUrl } = pair);
   });
 
   after(async () => {
-    await Promise.all(running.map((p) => p.stop()));
+    await pair?.stop();
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 

@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { demoOpenMetrics } from './support/demo-metrics.js';
-import { findProgram, freePort, runProgram, startProgram, waitForHttp } from './support/programs.js';
-import type { RunningProgram } from './support/programs.js';
+import { findProgram, runProgram } from './support/programs.js';
+import { startServerPair, type ServerPair } from './support/server-pair.js';
 
 const prometheus = findProgram('prometheus');
 const promtool = findProgram('promtool');
@@ -34,7 +34,7 @@ interface StatsAnswer {
 }
 
 describe('stats=all matches Prometheus 2.42 in shape and totalQueryableSamples', { skip: prometheus.skip ?? promtool.skip ?? false }, () => {
-  const running: RunningProgram[] = [];
+  let pair: ServerPair | undefined;
   let dir = '';
   let promUrl = '';
   let vigilUrl = '';
@@ -51,17 +51,12 @@ describe('stats=all matches Prometheus 2.42 in shape and totalQueryableSamples',
     const v = runProgram(process.execPath, ['bin/vigil', 'tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'vigil')]);
     assert.equal(v.status, 0, v.stderr);
     end = Math.floor((data.end - 60_000) / 10_000) * 10_000 + 3300;
-    const [pp, vp] = await Promise.all([freePort(), freePort()]);
     const cfg = `--config.file=${join(dir, 'empty.yml')}`;
-    const prom = startProgram(prometheus.path as string, [cfg, `--storage.tsdb.path=${join(dir, 'prom')}`, `--web.listen-address=127.0.0.1:${pp}`]);
-    const vigil = startProgram(process.execPath, ['bin/vigil', 'server', cfg, `--storage.tsdb.path=${join(dir, 'vigil')}`, `--web.listen-address=127.0.0.1:${vp}`]);
-    running.push(prom, vigil);
-    promUrl = `http://127.0.0.1:${pp}`;
-    vigilUrl = `http://127.0.0.1:${vp}`;
-    await Promise.all([waitForHttp(`${promUrl}/-/ready`, prom), waitForHttp(`${vigilUrl}/-/ready`, vigil)]);
+    pair = await startServerPair(prometheus.path as string, [cfg, `--storage.tsdb.path=${join(dir, 'prom')}`], [cfg, `--storage.tsdb.path=${join(dir, 'vigil')}`]);
+    ({ promUrl, vigilUrl } = pair);
   });
   after(async () => {
-    await Promise.all(running.map((p) => p.stop()));
+    await pair?.stop();
     if (dir !== '') rmSync(dir, { recursive: true, force: true });
   });
 
