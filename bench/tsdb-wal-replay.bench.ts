@@ -1,5 +1,5 @@
 // WAL replay speed: samples per second rebuilding the head from a WAL on open, decoded on the opening thread and
-// in a worker thread. BENCH_WAL_DIR=<data dir> replays a copy of that directory's WAL (e.g. one Prometheus wrote,
+// in a worker thread. BENCH_COMMIT_SERIES (2000) series per commit. BENCH_WAL_DIR=<data dir> replays a copy of that directory's WAL (e.g. one Prometheus wrote,
 // kept by `BENCH_KEEP=1 npm run bench -- tsdb-vs-prometheus`) instead of a synthetic one; BENCH_ROUNDS_OPEN repeats.
 
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
@@ -13,15 +13,22 @@ const SERIES = Number(process.env.BENCH_SERIES ?? '10000');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? '120');
 const OPENS = Number(process.env.BENCH_ROUNDS_OPEN ?? '2');
 const WAL_DIR = process.env.BENCH_WAL_DIR;
+/** Series per commit (one scrape of a target); each commit is one samples record in the WAL. */
+const PER_COMMIT = Number(process.env.BENCH_COMMIT_SERIES ?? '2000');
 
 async function writeSynthetic(dir: string): Promise<void> {
   const db = await Db.open(dir, { logger: () => undefined });
   const labels = Array.from({ length: SERIES }, (_, i) => Labels.from({ __name__: `metric_${i % 100}`, instance: `host-${i % 50}`, i: String(i) }));
   const refs = new Array<number>(SERIES).fill(0);
   for (let r = 0; r < ROUNDS; r++) {
-    const app = db.appender();
-    for (let i = 0; i < SERIES; i++) refs[i] = app.append(refs[i] as number, labels[i] as Labels, r * 15_000, i % 2 === 0 ? r : Math.sin(r + i));
-    await app.commit();
+    // One commit per scraped target, as a server's WAL holds them.
+    for (let first = 0; first < SERIES; first += PER_COMMIT) {
+      const app = db.appender();
+      for (let i = first; i < Math.min(SERIES, first + PER_COMMIT); i++) {
+        refs[i] = app.append(refs[i] as number, labels[i] as Labels, r * 15_000, i % 2 === 0 ? r : Math.sin(r + i));
+      }
+      await app.commit();
+    }
   }
   await db.close();
 }
@@ -52,7 +59,7 @@ const work = mkdtempSync(join(tmpdir(), 'vigil-bench-'));
 try {
   const source = WAL_DIR ?? work;
   if (WAL_DIR === undefined) await writeSynthetic(work);
-  console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; WAL: ${WAL_DIR ?? `synthetic, ${SERIES} series × ${ROUNDS} samples, snappy`}`);
+  console.log(`load average: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; WAL: ${WAL_DIR ?? `synthetic, ${SERIES} series × ${ROUNDS} samples, ${PER_COMMIT} per commit, snappy`}`);
   for (const [name, min] of [['decoded on the opening thread', Infinity], ['decoded in a worker thread', 0]] as const) {
     for (let i = 0; i < OPENS; i++) {
       const r = await openCopy(source, min);
