@@ -219,6 +219,8 @@ export class ScrapeCache {
     for (const e of this.prevSeen) if (e.lastIter !== this.iter || !e.tracked) stale(e);
     this.prevSeen = this.curSeen;
     this.curSeen = [];
+    // The body may be lent to another scrape now: hold no view of it.
+    this.memoBuf = undefined;
     if (this.iter % ScrapeCache.MAX_IDLE_ITERS === 0) this.sweep();
   }
 
@@ -227,6 +229,7 @@ export class ScrapeCache {
     for (const e of this.prevSeen) stale(e);
     this.prevSeen = [];
     this.curSeen = [];
+    this.memoBuf = undefined;
   }
 
   /** Whether this scrape should re-read metadata (the first scrape and every 10th after it: it rarely changes). */
