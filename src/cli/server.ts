@@ -10,6 +10,7 @@ import type { ServerStorage } from '../web/vigil-server.js';
 import { VigilServer } from '../web/vigil-server.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
+import { tuneServerGc } from './server-gc.js';
 
 const HELP = `usage: vigil server [<flags>]
 
@@ -30,6 +31,7 @@ export const serverCommand: Command = {
       if (err instanceof FlagError) throw new UsageError(err.message);
       throw err;
     }
+    tuneServerGc();
     const logger = createLogger({ level: flags.logLevel, format: flags.logFormat, write: (l) => io.stderr.write(l) });
     logger.info('Starting Vigil', { version: '0.1.0', node: process.version });
     const tsdbLog = logger.with({ component: 'tsdb' });

@@ -154,3 +154,82 @@ test('created timestamps: per series, for histograms and summaries, only within 
     ]);
   }
 });
+
+/** Every series of `text` as [series text, value, timestamp or null, exemplar value or null], or the error message. */
+function readAll(text: string, format: ExpositionFormat, knownSeries?: (buf: Uint8Array, start: number, end: number) => number): (string | number | null)[][] | string {
+  const p = new ExpositionParser(Buffer.from(text), { format, ...(knownSeries !== undefined ? { knownSeries } : {}) });
+  const out: (string | number | null)[][] = [];
+  try {
+    for (let k = p.next(); k !== Entry.End; k = p.next()) {
+      if (k === Entry.Series) out.push([p.seriesText(), p.value, p.hasTimestamp ? p.timestamp : null, p.hasExemplar() ? p.exemplar().value : null, p.line]);
+    }
+  } catch (err) {
+    return err instanceof ExpositionError ? err.message : String(err);
+  }
+  return out;
+}
+
+/**
+ * A knownSeries that knows the series texts of `known` and proposes them in that order, as the scrape cache does
+ * (never one with a line feed in it).
+ */
+function knowing(known: readonly string[]): { fn: (buf: Uint8Array, start: number, end: number) => number; asked: string[] } {
+  const set = new Set(known);
+  const asked: string[] = [];
+  let next = 0;
+  const fn = (buf: Uint8Array, start: number, end: number): number => {
+    const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
+    if (end < 0) {
+      const guess = known[next];
+      if (guess === undefined || guess.includes('\n') || b.toString('latin1', start, start + Buffer.byteLength(guess)) !== guess) return -1;
+      next++;
+      return start + Buffer.byteLength(guess);
+    }
+    const text = b.toString('latin1', start, end);
+    asked.push(text);
+    const i = known.indexOf(text);
+    if (i >= 0) next = i + 1;
+    return set.has(text) ? end : -1;
+  };
+  return { fn, asked };
+}
+
+test('knownSeries: known label blocks are skipped, with the same values, timestamps, exemplars, lines and errors', () => {
+  const bodies: [string, ExpositionFormat][] = [
+    ['# TYPE a counter\na_total{x="1",y="a\\"b"} 5 1000\nb 2\nb_c 3\nc {z="1"} 4\nd{w="é"} 1e3\n', 'text'],
+    ['a{x="1"} 5\na{x="1"}  7 99\nlong{l="v\nwith a raw line feed"} 1\nafter 2\n', 'text'],
+    ['# TYPE a counter\na_total{x="1"} 5 # {t="1"} 2 3\na_total{x="2"} 6\n# EOF\n', 'openmetrics'],
+    ['a{x="1"} 5\na{x="1"} oops\n', 'text'],
+    ['a{x="1"} 5\na{x="1"}5\nb 1\nb1\n', 'text'],
+  ];
+  for (const [text, format] of bodies) {
+    const whole = readAll(text, format);
+    const texts = typeof whole === 'string' ? readAll(text.split('\n').slice(0, -2).join('\n') + '\n', format) : whole;
+    const known = typeof texts === 'string' ? [] : texts.map((r) => r[0] as string);
+    assert.deepEqual(readAll(text, format, knowing(known).fn), whole, text);
+    assert.deepEqual(readAll(text, format, knowing([]).fn), whole, text);
+  }
+});
+
+test('knownSeries: a proposal must end the series text where the full scan would', () => {
+  // "abc" is known, but these lines are other series that start with those bytes.
+  for (const line of ['abcd 1\n', 'abc{x="1"} 1\n', 'abc {x="1"} 1\n']) {
+    const k = knowing(['abc']);
+    const got = readAll(line, 'text', k.fn);
+    assert.deepEqual(got, readAll(line, 'text'), line);
+    assert.equal(k.asked.length, 1, `the series text was looked up by its own range: ${line}`);
+    assert.notEqual(k.asked[0], 'abc');
+  }
+  // A proposal accepted: labels() is not available for that sample.
+  const p = new ExpositionParser(Buffer.from('a{x="1"} 5\n'), { format: 'text', knownSeries: knowing(['a{x="1"}']).fn });
+  assert.equal(p.next(), Entry.Series);
+  assert.equal(p.metricName(), 'a');
+  assert.throws(() => p.labels(), /skipped/);
+});
+
+test('knownSeries is ignored in strict mode', () => {
+  const p = new ExpositionParser(Buffer.from('# TYPE a gauge\na{x="1"} 5\n'), { format: 'text', strict: true, knownSeries: () => assert.fail('asked') });
+  p.next();
+  assert.equal(p.next(), Entry.Series);
+  assert.equal(p.labels().get('x'), '1');
+});

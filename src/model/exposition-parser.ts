@@ -21,6 +21,8 @@
 // - `seriesKey()` is the cheapest string that identifies the series as written (one latin1 decode of the bytes):
 //   use it as a cache key. Two spellings of the same label set have different keys; that only costs a cache miss.
 //   (Measured: a Map keyed by seriesKey() beats an allocation-free hash-and-compare over the bytes in JS.)
+// - Option `knownSeries` (lenient mode): the scrape cache says which series texts it has read whole before; their
+//   label blocks are skimmed instead of checked (see ExpositionParserOptions).
 // - `labels()` is the separate, explicit step that builds a `Labels` (with `__name__`), decoding escapes. It throws
 //   `ExpositionError` on duplicate label names (Prometheus fails such a scrape too). Empty label values are dropped.
 // - Metric-family metadata comes through the stream as Help/Type/Unit entries, in input order.
@@ -58,6 +60,16 @@ export interface ExpositionParserOptions {
   strict?: boolean;
   /** Named in error positions. */
   file?: string;
+  /**
+   * Lenient mode only: asked with the byte range of each series (name and label block, as `seriesStart`/`seriesEnd`
+   * would give) before its labels are checked. Returning `end` means these exact bytes were read whole before (a
+   * scrape cache hit), so the label block is only skipped over: `labels()`, `labelName()`, `labelValue()` and
+   * `labelsWritten` are then unavailable for that sample (`labels()` throws); -1 means unknown. It is first asked
+   * with `end` -1 to propose where a known series text starting at `start` ends (the parser checks that the series
+   * text ends there; -1: no proposal); it must not propose a text with a line feed in it (line numbers would slip). The value, timestamp, exemplar and line end are read as always. Lines it is
+   * not asked about (e.g. with a raw line feed inside a label value, or a quoted metric name) are read whole.
+   */
+  knownSeries?: (buf: Uint8Array, start: number, end: number) => number;
 }
 
 export interface Exemplar {
@@ -170,6 +182,9 @@ export class ExpositionParser {
   private readonly pendingTypes: number[] = [];
   private readonly omRules: OpenMetricsRules | undefined;
   private readonly textRules: TextFormatRules | undefined;
+  private readonly known: ((buf: Uint8Array, start: number, end: number) => number) | undefined;
+  /** The current sample's label block was skipped (knownSeries said so). */
+  private labelsSkipped = false;
 
   constructor(input: Uint8Array, options: ExpositionParserOptions) {
     this.format = options.format;
@@ -183,6 +198,8 @@ export class ExpositionParser {
     if (this.strict) {
       if (this.om) this.omRules = new OpenMetricsRules(this);
       else this.textRules = new TextFormatRules(this);
+    } else {
+      this.known = options.knownSeries;
     }
   }
 
@@ -239,6 +256,7 @@ export class ExpositionParser {
 
   /** Builds the current sample's label set, `__name__` included. */
   labels(): Labels {
+    if (this.labelsSkipped) throw new Error('labels() after a sample whose labels were skipped (knownSeries)');
     return this.buildLabels(this.offsets, this.labelCount, this.metricName());
   }
 
@@ -483,7 +501,20 @@ export class ExpositionParser {
     this.nameQuoted = false;
     let c = buf[i] as number;
     let spaced = false;
-    if (isNameStart(c)) {
+    this.labelsSkipped = false;
+    if (this.known !== undefined && isNameStart(c)) {
+      const at = this.knownSeriesEnd(i);
+      if (at >= 0) {
+        // Known bytes: skip the label block; the value and the rest of the line are read below as always.
+        this.labelsSkipped = true;
+        this.seriesHigh = true;
+        i = at;
+        c = i < this.end ? (buf[i] as number) : LF;
+      }
+    }
+    if (this.labelsSkipped) {
+      // Done above: nameStart/nameEnd/seriesEnd are set and `i` is after the series text.
+    } else if (isNameStart(c)) {
       this.nameStart = i;
       const end = this.end;
       while (++i < end && ((CLASS[buf[i] as number] as number) & 8) !== 0);
@@ -496,7 +527,9 @@ export class ExpositionParser {
     } else {
       this.fail(i, `expected a metric name, got ${this.describe(i)}`);
     }
-    if (c === LBRACE) {
+    if (this.labelsSkipped) {
+      // The series text was skipped over above.
+    } else if (c === LBRACE) {
       i = this.scanLabels(i, this.offsets, false);
       if (this.nameEnd < 0) this.fail(this.seriesStart, 'expected a metric name, got a label set without one');
       this.seriesEnd = i;
@@ -569,6 +602,65 @@ export class ExpositionParser {
     }
     this.expectLineEnd(i, 'the sample');
     return Entry.Series;
+  }
+
+  /**
+   * Lenient fast path for the sample at `i` (a name start): finds the end of its series text with a minimal scan
+   * (name, blanks in the text format, then the label block up to the `}` outside quoted strings) and asks
+   * `knownSeries` about it. Returns the position after the series text when known (nameStart/nameEnd/seriesEnd
+   * set), else -1 (the caller reads the line whole). Why this is exact: both scans decide where the series text
+   * ends from the bytes before that point alone, so bytes equal to ones the full scan accepted end at the same place.
+   */
+  private knownSeriesEnd(i: number): number {
+    const buf = this.buf;
+    const end = this.end;
+    const known = this.known as (buf: Uint8Array, start: number, end: number) => number;
+    const start = i;
+    while (++i < end && ((CLASS[buf[i] as number] as number) & 8) !== 0);
+    const nameEnd = i;
+    // The caller's guess first. A series text with labels ends at its "}"; one without must be the whole name, and
+    // no label block may follow it.
+    let seriesEnd = known(buf, start, -1);
+    if (seriesEnd > start && buf[seriesEnd - 1] !== RBRACE) {
+      if (seriesEnd !== nameEnd) seriesEnd = -1;
+      else {
+        let k = nameEnd;
+        if (!this.om) while (k < end && (buf[k] === SP || buf[k] === TAB)) k++;
+        if (k < end && buf[k] === LBRACE) seriesEnd = -1;
+      }
+    }
+    if (seriesEnd < 0) {
+      let c = i < end ? (buf[i] as number) : LF;
+      if (!this.om) while (c === SP || c === TAB) c = ++i < end ? (buf[i] as number) : LF;
+      seriesEnd = nameEnd;
+      if (c === LBRACE) {
+        i++;
+        for (;;) {
+          while (i < end && ((CLASS[buf[i] as number] as number) & 32) === 0) i++;
+          if (i >= end) return -1;
+          c = buf[i] as number;
+          if (c === RBRACE) break;
+          if (c !== QUOTE) return -1;
+          // A quoted string: skip to its closing quote, escapes included; a raw line feed sends the line the long way.
+          i++;
+          for (;;) {
+            while (i < end && ((CLASS[buf[i] as number] as number) & 16) === 0) i++;
+            if (i >= end) return -1;
+            c = buf[i] as number;
+            if (c === QUOTE) break;
+            if (c === LF) return -1;
+            i += c === BACKSLASH ? 2 : 1;
+          }
+          i++;
+        }
+        seriesEnd = i + 1;
+      }
+      if (known(buf, start, seriesEnd) < 0) return -1;
+    }
+    this.nameStart = start;
+    this.nameEnd = nameEnd;
+    this.seriesEnd = seriesEnd;
+    return seriesEnd;
   }
 
   /** Parses a text-format timestamp: a decimal int64 in milliseconds. */
@@ -1051,7 +1143,8 @@ const TEXT_SUFFIX_OWNERS: ReadonlyArray<readonly [string, readonly MetricType[]]
 
 /**
  * Character classes by byte: bit 1 label-name start, 2 label-name char, 4 metric-name start, 8 metric-name char,
- * 16 a byte a quoted string must look at (quote, backslash, line feed, non-ASCII).
+ * 16 a byte a quoted string must look at (quote, backslash, line feed, non-ASCII), 32 a byte the skim over a known
+ * label block stops at outside quoted strings (quote, backslash, line feed, `}`).
  */
 const CLASS = (() => {
   const t = new Uint8Array(256);
@@ -1059,7 +1152,8 @@ const CLASS = (() => {
     const letter = (c >= 0x61 && c <= 0x7a) || (c >= 0x41 && c <= 0x5a) || c === 0x5f;
     const digit = c >= 0x30 && c <= 0x39;
     const special = c === 0x22 || c === 0x5c || c === 0x0a || c >= 0x80;
-    t[c] = (letter ? 1 | 2 | 4 | 8 : 0) | (digit ? 2 | 8 : 0) | (c === 0x3a ? 4 | 8 : 0) | (special ? 16 : 0);
+    const blockEnd = c === 0x22 || c === 0x5c || c === 0x0a || c === 0x7d;
+    t[c] = (letter ? 1 | 2 | 4 | 8 : 0) | (digit ? 2 | 8 : 0) | (c === 0x3a ? 4 | 8 : 0) | (special ? 16 : 0) | (blockEnd ? 32 : 0);
   }
   return t;
 })();

@@ -25,6 +25,12 @@ before(async () => {
       case '/big':
         res.writeHead(200, { 'Content-Type': 'text/plain' }).end('x'.repeat(5000));
         return;
+      case '/huge':
+        // Written in pieces, so the body arrives in several reads and outgrows a reused buffer.
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        for (let i = 0; i < 40; i++) res.write(`${String(i).padStart(2, '0')}${'y'.repeat(9998)}`);
+        res.end();
+        return;
       default:
         res.writeHead(404).end('nope');
     }
@@ -79,4 +85,22 @@ test('scrape_protocols shape the Accept header as Prometheus builds it', async (
   assert.equal(acceptHeaderFor(['OpenMetricsText1.0.0', 'OpenMetricsText0.0.1', 'PrometheusText1.0.0', 'PrometheusText0.0.4']), SCRAPE_ACCEPT_HEADER);
   assert.equal(acceptHeaderFor(['PrometheusText0.0.4']), 'text/plain;version=0.0.4;q=0.6,*/*;q=0.5');
   assert.equal(acceptHeaderFor(['PrometheusProto', 'OpenMetricsText1.0.0'], 'underscores'), 'application/openmetrics-text;version=1.0.0;escaping=underscores;q=0.5,*/*;q=0.4');
+});
+
+test('bodies are read into lent buffers: whole and right across reuse, never handed out twice at once', async () => {
+  const s = new AbortController().signal;
+  const huge = await httpScrape(opts('/huge'), s);
+  assert.equal(huge.body.length, 400_000);
+  for (let i = 0; i < 40; i++) assert.equal(huge.body.toString('latin1', i * 10_000, i * 10_000 + 2), String(i).padStart(2, '0'));
+  const held = await httpScrape(opts('/big'), s);
+  assert.notEqual(held.body.buffer, huge.body.buffer, 'a body not released yet is not lent again');
+  huge.release?.();
+  huge.release?.();
+  const small = await httpScrape(opts('/gzip'), s);
+  assert.equal(small.body.toString(), 'a 1\n');
+  const other = await httpScrape(opts('/big'), s);
+  assert.equal(other.body.toString(), 'x'.repeat(5000));
+  assert.notEqual(other.body.buffer, small.body.buffer, 'releasing twice did not lend one buffer twice');
+  assert.equal(held.body.toString(), 'x'.repeat(5000), 'a held body is not overwritten');
+  for (const b of [held, small, other]) b.release?.();
 });

@@ -7,6 +7,7 @@ import { Matcher } from '../model/matcher.js';
 import { newRelabelConfig } from '../model/relabel.js';
 import { isStaleNaN } from '../model/stale-nan.js';
 import { MemoryStorage } from '../storage/memory-storage.js';
+import { Head } from '../tsdb/head.js';
 import type { ScrapeBody } from './http-scraper.js';
 import { ScrapeLoop } from './scrape-loop.js';
 import type { ScrapeLoopOptions } from './scrape-loop.js';
@@ -223,4 +224,47 @@ test('a storage failure is logged and the loop keeps scraping', async () => {
   assert.equal(samples(st, 'a').length, 1, 'the second scrape was stored');
   await l.stop('shutdown');
   await done;
+});
+
+test('the cache keeps the storage\'s own copy of each series\' labels, not a second one', async () => {
+  const head = new Head();
+  const l = loop(new MemoryStorage(), ['a{x="1"} 1\n'], { appendable: head });
+  await l.scrapeOnce(1000);
+  const key = Buffer.from('a{x="1"}');
+  const entry = l.cache.lookup(key, 0, key.length, expositionParser(key, 'text/plain', '').format);
+  assert.ok(entry);
+  assert.equal(entry.labels, head.labelsOf(entry.ref));
+  assert.equal(entry.labels.toString(), 'a{instance="host:9100", job="node", x="1"}');
+});
+
+test('series texts read whole as text are read whole again when the target switches to OpenMetrics', async () => {
+  // Blanks between labels are fine in Prometheus's text parser, not in OpenMetrics.
+  const bodies: ScrapeBody[] = [
+    { body: Buffer.from('a{x="1" y="2"} 1\n'), contentType: 'text/plain; version=0.0.4' },
+    { body: Buffer.from('a{x="1" y="2"} 2\n'), contentType: 'text/plain; version=0.0.4' },
+    { body: Buffer.from('a{x="1" y="2"} 3\n# EOF\n'), contentType: 'application/openmetrics-text; version=1.0.0' },
+  ];
+  let i = 0;
+  const st = new MemoryStorage();
+  const l = loop(st, [], { scrape: async () => bodies[i++] as ScrapeBody });
+  assert.equal((await l.scrapeOnce(1000)).error, undefined);
+  assert.equal((await l.scrapeOnce(2000)).error, undefined);
+  const r = await l.scrapeOnce(3000);
+  assert.match(r.error?.message ?? '', /expected "," or "}"/);
+  assert.deepEqual(samples(st, 'a').map((s) => s[2]), [1, 2, 'stale']);
+});
+
+test('a lent body is given back after every scrape, failed ones included', async () => {
+  let lent = 0;
+  const bodies = ['a 1\n', 'a{ 1\n'];
+  let i = 0;
+  const l = loop(new MemoryStorage(), [], {
+    scrape: async () => {
+      lent++;
+      return { body: Buffer.from(bodies[i++] as string), contentType: 'text/plain', release: () => lent-- };
+    },
+  });
+  assert.equal((await l.scrapeOnce(1000)).error, undefined);
+  assert.notEqual((await l.scrapeOnce(2000)).error, undefined);
+  assert.equal(lent, 0);
 });

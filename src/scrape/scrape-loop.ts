@@ -9,9 +9,9 @@ import { STALE_NAN } from '../model/stale-nan.js';
 import type { Appendable, Appender, SeriesRef } from '../storage/appendable.js';
 import { StorageError } from '../storage/storage-error.js';
 import type { ScrapeBody } from './http-scraper.js';
-import { hashBytes, ScrapeCache } from './scrape-cache.js';
+import { ScrapeCache } from './scrape-cache.js';
 import type { CacheEntry } from './scrape-cache.js';
-import type { ParserFactory } from './scrape-parser.js';
+import type { KnownSeries, ParserFactory } from './scrape-parser.js';
 import type { LabelLimits } from './sample-labels.js';
 import { checkSeriesLabels, sampleLabels, ScrapeError } from './sample-labels.js';
 import type { ScrapeTarget } from './scrape-target.js';
@@ -71,9 +71,13 @@ export class ScrapeLoop {
   private readonly reportRefs: SeriesRef[] = [0, 0, 0, 0, 0];
   private lastTimestamp = 0;
   private running: Promise<void> | undefined;
+  /** The parser asks the cache before reading labels: known series texts skip the label checks. */
+  private readonly known: KnownSeries;
 
   constructor(private readonly o: ScrapeLoopOptions, cache?: ScrapeCache) {
     this.cache = cache ?? new ScrapeCache();
+    const c = this.cache;
+    this.known = (buf, start, end, format) => c.probe(buf, start, end, format);
     this.reportLabels = REPORT_NAMES.map((n) => new LabelsBuilder(o.target.seriesLabels).set(METRIC_NAME, n).labels());
   }
 
@@ -132,6 +136,7 @@ export class ScrapeLoop {
     }
     if (signal.aborted) {
       // Stopped mid-scrape: the scrape is dropped; a 'gone' stop writes the staleness markers after the loop.
+      body?.release?.();
       return { error: error ?? new Error('scrape canceled'), seconds: 0, samplesScraped: 0, samplesPostRelabel: 0, seriesAdded: 0, outOfOrder: 0, duplicates: 0, outOfBounds: 0 };
     }
     let app = this.o.appendable.appender();
@@ -143,6 +148,9 @@ export class ScrapeLoop {
         app.rollback();
         app = this.o.appendable.appender();
         error = err instanceof Error ? err : new Error(String(err));
+      } finally {
+        // Nothing refers to the body's bytes any more: strings and cache keys are copies.
+        body.release?.();
       }
     }
     if (error !== undefined) this.cache.staleAll((e) => this.appendQuietly(app, e, ts, STALE_NAN));
@@ -167,7 +175,8 @@ export class ScrapeLoop {
   private appendBody(app: Appender, { body, contentType }: ScrapeBody, ts: number, stats: { -readonly [K in keyof Omit<ScrapeResult, 'error' | 'seconds'>]: number }): void {
     const o = this.o;
     const cache = this.cache;
-    const p = o.parse(body, contentType, o.fallbackContentType);
+    const p = o.parse(body, contentType, o.fallbackContentType, this.known);
+    const format = p.format;
     const seriesLabels = o.target.seriesLabels;
     cache.beginScrape();
     const metadata = cache.refreshMetadata;
@@ -180,8 +189,7 @@ export class ScrapeLoop {
       const buf = p.bytes();
       const start = p.seriesStart();
       const end = p.seriesEnd();
-      const hash = hashBytes(buf, start, end);
-      let entry = cache.get(buf, start, end, hash);
+      let entry = cache.lookup(buf, start, end, format);
       if (entry === null) continue;
       const pt = p.timestamp();
       const t = o.honorTimestamps && pt !== undefined ? pt : ts;
@@ -191,7 +199,7 @@ export class ScrapeLoop {
       if (entry === undefined) {
         const lset = sampleLabels(p.labels(), seriesLabels, o.honorLabels, o.metricRelabelConfigs);
         if (lset === null) {
-          cache.put(buf, start, end, hash, null);
+          cache.put(buf, start, end, null, format);
           continue;
         }
         checkSeriesLabels(lset, o.labelLimits);
@@ -216,8 +224,9 @@ export class ScrapeLoop {
         if (entry === undefined) continue;
       }
       if (entry === undefined) {
-        entry = cache.newEntry(ref, labels);
-        cache.put(buf, start, end, hash, entry);
+        // Remember the storage's copy of the labels (interned, shared with the head), not a second one.
+        entry = cache.newEntry(ref, app.labelsOf?.(ref) ?? labels);
+        cache.put(buf, start, end, entry, format);
         stats.seriesAdded++;
       } else {
         entry.ref = ref;

@@ -28,6 +28,11 @@ export interface Appender {
    * non-finite `st` means "none", like `append`. A storage without it drops start timestamps.
    */
   appendST?(ref: SeriesRef, labels: Labels, t: number, st: number, v: number): SeriesRef;
+  /**
+   * Optional: the storage's own labels of series `ref` (shared and immutable; undefined when it does not know the
+   * ref), so a caller that remembers series, like the scrape cache, can keep that copy instead of a second one.
+   */
+  labelsOf?(ref: SeriesRef): Labels | undefined;
   /** Makes every buffered sample durable (WAL first) and then visible, all or nothing. */
   commit(): Promise<void>;
   /** Drops every buffered sample. */

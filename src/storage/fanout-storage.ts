@@ -102,6 +102,10 @@ class FanoutAppender implements Appender {
     return out;
   }
 
+  labelsOf(ref: SeriesRef): Labels | undefined {
+    return this.primary.labelsOf?.(ref);
+  }
+
   async commit(): Promise<void> {
     try {
       await this.primary.commit();

@@ -122,6 +122,10 @@ export class HeadAppender implements Appender {
     }
   }
 
+  labelsOf(ref: SeriesRef): Labels | undefined {
+    return this.head.labelsOf(ref);
+  }
+
   commit(): Promise<void> {
     if (this.done) return Promise.reject(new StorageError('closed', 'appender already committed or rolled back'));
     this.done = true;

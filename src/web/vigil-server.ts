@@ -285,6 +285,7 @@ function countingAppendable(inner: Appendable, onCommit: (n: number) => void): A
           n++;
           return r;
         },
+        labelsOf: (ref) => app.labelsOf?.(ref),
         async commit() {
           await app.commit();
           onCommit(n);
