@@ -6,12 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FakeClock } from '../src/model/clock.js';
 import { Labels } from '../src/model/labels.js';
-import { NOP_LOGGER } from '../src/model/logger.js';
 import { tuneServerGc } from '../src/cli/server-gc.js';
-import { expositionParser } from '../src/scrape/exposition-scrape-parser.js';
 import { ScrapeLoop } from '../src/scrape/scrape-loop.js';
+import { plainLoopOptions } from '../src/scrape/test-scrape-loop.js';
 import { ScrapeTarget } from '../src/scrape/scrape-target.js';
 import { Db } from '../src/tsdb/db.js';
 
@@ -54,22 +52,13 @@ try {
   const loops = bodies.map((b, t) => {
     const labels = Labels.from({ __address__: `t${t}:9100`, __scheme__: 'http', __metrics_path__: '/metrics', __scrape_interval__: '5s', __scrape_timeout__: '5s', job: 'bench', instance: `t${t}:9100` });
     let n = 0;
-    return new ScrapeLoop({
-      target: new ScrapeTarget(labels, labels, {}),
-      appendable: db,
-      scrape: async () => ({ body: b[n++ % b.length] as Buffer, contentType: 'text/plain; version=0.0.4' }),
-      parse: expositionParser,
-      clock: new FakeClock(0),
-      honorLabels: false,
-      honorTimestamps: true,
-      trackTimestampsStaleness: false,
-      metricRelabelConfigs: [],
-      sampleLimit: 0,
-      labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-      fallbackContentType: '',
-      offsetSeed: 0,
-      logger: NOP_LOGGER,
-    });
+    return new ScrapeLoop(
+      plainLoopOptions({
+        target: new ScrapeTarget(labels, labels, {}),
+        appendable: db,
+        scrape: async () => ({ body: b[n++ % b.length] as Buffer, contentType: 'text/plain; version=0.0.4' }),
+      }),
+    );
   });
   let t = 1_700_000_000_000;
   const round = async (): Promise<number> => {

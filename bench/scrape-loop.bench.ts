@@ -3,12 +3,10 @@
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeClock } from '../src/model/clock.js';
 import { Labels } from '../src/model/labels.js';
-import { NOP_LOGGER } from '../src/model/logger.js';
-import { expositionParser } from '../src/scrape/exposition-scrape-parser.js';
 import { ScrapeCache } from '../src/scrape/scrape-cache.js';
 import { ScrapeLoop } from '../src/scrape/scrape-loop.js';
+import { plainLoopOptions } from '../src/scrape/test-scrape-loop.js';
 import { ScrapeTarget } from '../src/scrape/scrape-target.js';
 import { Head } from '../src/tsdb/head.js';
 import { sharedPath } from '../test/support/shared-data.js';
@@ -26,25 +24,7 @@ const labels = Labels.from({
 });
 
 function makeLoop(head: Head, cache?: ScrapeCache): ScrapeLoop {
-  return new ScrapeLoop(
-    {
-      target: new ScrapeTarget(labels, labels, {}),
-      appendable: head,
-      scrape: async () => ({ body, contentType: 'text/plain; version=0.0.4' }),
-      parse: expositionParser,
-      clock: new FakeClock(0),
-      honorLabels: false,
-      honorTimestamps: true,
-      trackTimestampsStaleness: false,
-      metricRelabelConfigs: [],
-      sampleLimit: 0,
-      labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-      fallbackContentType: '',
-      offsetSeed: 0,
-      logger: NOP_LOGGER,
-    },
-    cache,
-  );
+  return new ScrapeLoop(plainLoopOptions({ target: new ScrapeTarget(labels, labels, {}), appendable: head, scrape: async () => ({ body, contentType: 'text/plain; version=0.0.4' }) }), cache);
 }
 
 async function run(name: string, cold: boolean): Promise<void> {

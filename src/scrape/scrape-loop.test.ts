@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { FakeClock } from '../model/clock.js';
 import { Labels } from '../model/labels.js';
-import { NOP_LOGGER } from '../model/logger.js';
 import { Matcher } from '../model/matcher.js';
 import { newRelabelConfig } from '../model/relabel.js';
 import { isStaleNaN } from '../model/stale-nan.js';
@@ -10,6 +9,7 @@ import { MemoryStorage } from '../storage/memory-storage.js';
 import { Head } from '../tsdb/head.js';
 import type { ScrapeBody } from './http-scraper.js';
 import { ScrapeLoop } from './scrape-loop.js';
+import { plainLoopOptions } from './test-scrape-loop.js';
 import type { ScrapeLoopOptions } from './scrape-loop.js';
 import { ScrapeTarget } from './scrape-target.js';
 import { expositionParser } from './exposition-scrape-parser.js';
@@ -30,27 +30,19 @@ function target(extra: Record<string, string> = {}): ScrapeTarget {
 
 function loop(storage: MemoryStorage, bodies: (string | Error)[], over: Partial<ScrapeLoopOptions> = {}, clock = new FakeClock(1_000_000)): ScrapeLoop {
   let i = 0;
-  return new ScrapeLoop({
-    target: target(),
-    appendable: storage,
-    scrape: async (): Promise<ScrapeBody> => {
-      const b = bodies[Math.min(i++, bodies.length - 1)] as string | Error;
-      if (b instanceof Error) throw b;
-      return { body: Buffer.from(b), contentType: 'text/plain; version=0.0.4' };
-    },
-    parse: expositionParser,
-    clock,
-    honorLabels: false,
-    honorTimestamps: true,
-    trackTimestampsStaleness: false,
-    metricRelabelConfigs: [],
-    sampleLimit: 0,
-    labelLimits: { labelLimit: 0, labelNameLengthLimit: 0, labelValueLengthLimit: 0 },
-    fallbackContentType: '',
-    offsetSeed: 0,
-    logger: NOP_LOGGER,
-    ...over,
-  });
+  return new ScrapeLoop(
+    plainLoopOptions({
+      target: target(),
+      appendable: storage,
+      scrape: async (): Promise<ScrapeBody> => {
+        const b = bodies[Math.min(i++, bodies.length - 1)] as string | Error;
+        if (b instanceof Error) throw b;
+        return { body: Buffer.from(b), contentType: 'text/plain; version=0.0.4' };
+      },
+      clock,
+      ...over,
+    }),
+  );
 }
 
 /** Every sample of series named `name` as [labels text, t, value]. */
