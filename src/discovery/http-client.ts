@@ -1,10 +1,10 @@
 // HTTP requests of discovery mechanisms (http_sd, Consul, etcd) with Prometheus's client settings: auth, TLS, redirects.
 
-import { readFile } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import type { HttpClientConfig } from '../config/prometheus-config.js';
 import type { Clock } from '../model/clock.js';
 import { VigilError } from '../model/errors.js';
+import { authHeaders } from './http-auth-headers.js';
 import { sendHttp } from './http-transport.js';
 import { oauth2TokenSource } from './oauth2-token-source.js';
 
@@ -37,41 +37,13 @@ export interface HttpResponse {
 
 const MAX_REDIRECTS = 10;
 
-async function fileText(path: string): Promise<string> {
-  try {
-    return (await readFile(path, 'utf8')).trim();
-  } catch (err) {
-    throw new DiscoveryHttpError(`unable to read ${path}: ${(err as Error).message}`, { cause: err });
-  }
-}
-
-/** Headers for the configured authorization (basic_auth, authorization / bearer token, http_headers). */
-async function authHeaders(c: HttpClientConfig): Promise<Record<string, string>> {
-  const h: Record<string, string> = {};
-  if (c.basicAuth !== undefined) {
-    const user = c.basicAuth.usernameFile !== '' ? await fileText(c.basicAuth.usernameFile) : c.basicAuth.username;
-    const pass = c.basicAuth.passwordFile !== '' ? await fileText(c.basicAuth.passwordFile) : c.basicAuth.password;
-    h.authorization = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
-  }
-  if (c.authorization !== undefined) {
-    const cred = c.authorization.credentialsFile !== '' ? await fileText(c.authorization.credentialsFile) : c.authorization.credentials;
-    h.authorization = `${c.authorization.type} ${cred}`;
-  }
-  for (const [name, v] of Object.entries(c.httpHeaders)) {
-    const values = [...v.values, ...v.secrets];
-    for (const f of v.files) values.push(await fileText(f));
-    if (values.length > 0) h[name.toLowerCase()] = values.join(', ');
-  }
-  return h;
-}
-
 /**
  * Sends one request (following redirects when the config allows) and resolves with the response head.
  * Supports basic_auth, authorization / bearer tokens, oauth2 (client credentials), http_headers, tls_config
  * and proxies (proxy_url / no_proxy / proxy_from_environment / proxy_connect_header; CONNECT for https).
  */
 export async function sendRequest(url: string, options: HttpRequestOptions): Promise<HttpResponse> {
-  const headers = { ...(await authHeaders(options.client)), ...options.headers };
+  const headers = { ...authHeaders(options.client, (message, cause) => new DiscoveryHttpError(message, { cause })), ...options.headers };
   let current = new URL(url);
   for (let hops = 0; ; hops++) {
     const res = await once(current, options, headers);

@@ -2,7 +2,11 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { after, before, test } from 'node:test';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { DEFAULT_HTTP_CLIENT } from '../config/http-client-decoding.js';
 import { httpScrape, SCRAPE_ACCEPT_HEADER } from './http-scraper.js';
 import { expositionParser } from './exposition-scrape-parser.js';
 
@@ -58,6 +62,30 @@ test('sends Prometheus\'s scrape headers and decompresses gzip', async () => {
   assert.equal(lastHeaders.accept, SCRAPE_ACCEPT_HEADER);
   assert.equal(lastHeaders['accept-encoding'], 'gzip');
   assert.equal(lastHeaders['x-prometheus-scrape-timeout-seconds'], '2');
+});
+
+test('basic_auth and http_headers (values, secrets, files) are sent; an unreadable file fails the scrape saying which', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-scrape-auth-'));
+  try {
+    writeFileSync(join(dir, 'password'), 'pa:ss\n');
+    writeFileSync(join(dir, 'team'), 'from-file\n');
+    const httpClient = {
+      ...DEFAULT_HTTP_CLIENT,
+      basicAuth: { username: 'u', usernameFile: '', password: '', passwordFile: join(dir, 'password') },
+      httpHeaders: { 'X-Team': { values: ['a'], secrets: ['s'], files: [join(dir, 'team')] } },
+    };
+    await httpScrape({ ...opts('/gzip'), httpClient }, new AbortController().signal);
+    assert.equal(lastHeaders.authorization, `Basic ${Buffer.from('u:pa:ss').toString('base64')}`);
+    assert.equal(lastHeaders['x-team'], 'a, s, from-file');
+    const missing = { ...httpClient, httpHeaders: { 'X-Team': { values: [], secrets: [], files: [join(dir, 'gone')] } } };
+    await assert.rejects(httpScrape({ ...opts('/gzip'), httpClient: missing }, new AbortController().signal), (err: Error & { code?: string }) => {
+      assert.equal(err.code, 'secret_file');
+      assert.match(err.message, new RegExp(`^unable to read ${join(dir, 'gone')}: ENOENT`));
+      return true;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('failures carry clear messages', async () => {

@@ -1,11 +1,11 @@
 // Fetching one target's exposition over HTTP: Prometheus's Accept header, gzip, timeout, body size limit, auth, proxies.
 
-import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { DEFAULT_HTTP_CLIENT } from '../config/http-client-decoding.js';
 import type { HttpClientConfig } from '../config/prometheus-config.js';
+import { authHeaders } from '../discovery/http-auth-headers.js';
 import { closeHttpConnections, sendHttp } from '../discovery/http-transport.js';
 import { oauth2TokenSource } from '../discovery/oauth2-token-source.js';
 import type { Clock } from '../model/clock.js';
@@ -100,8 +100,8 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
     'Accept-Encoding': opts.enableCompression ? 'gzip' : 'identity',
     'User-Agent': USER_AGENT,
     'X-Prometheus-Scrape-Timeout-Seconds': String(opts.timeout / 1000),
+    ...(opts.httpClient === undefined ? {} : authHeaders(opts.httpClient, (message, cause) => new ScrapeError('secret_file', message, { cause }))),
   };
-  addAuth(headers, opts.httpClient);
   // One controller and one timer per scrape: AbortSignal.timeout + AbortSignal.any cost more on Node 20 (the
   // combined signal and its listeners live until a GC), which adds up at one scrape per target per interval.
   const both = new AbortController();
@@ -190,29 +190,6 @@ function describe(err: unknown): string {
   return code !== undefined && !err.message.includes(code) ? `${err.message} (${code})` : err.message;
 }
 
-function addAuth(headers: Record<string, string>, c: HttpClientConfig | undefined): void {
-  if (c === undefined) return;
-  if (c.basicAuth !== undefined) {
-    const password = c.basicAuth.passwordFile !== '' ? readSecret(c.basicAuth.passwordFile) : c.basicAuth.password;
-    const user = c.basicAuth.usernameFile !== '' ? readSecret(c.basicAuth.usernameFile) : c.basicAuth.username;
-    headers.Authorization = `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`;
-  } else if (c.authorization !== undefined) {
-    const cred = c.authorization.credentialsFile !== '' ? readSecret(c.authorization.credentialsFile) : c.authorization.credentials;
-    headers.Authorization = `${c.authorization.type || 'Bearer'} ${cred}`;
-  }
-  for (const [name, h] of Object.entries(c.httpHeaders)) {
-    const vals = [...h.values, ...h.secrets];
-    if (vals.length > 0) headers[name] = vals.join(', ');
-  }
-}
-
-function readSecret(path: string): string {
-  try {
-    return readFileSync(path, 'utf8').trim();
-  } catch (err) {
-    throw new ScrapeError('secret_file', `unable to read ${path}: ${(err as Error).message}`);
-  }
-}
 
 /** Closes kept-alive scrape connections (server shutdown). */
 export function closeScrapeConnections(): void {
