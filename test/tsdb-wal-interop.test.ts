@@ -209,30 +209,36 @@ test('prometheus serves a whole vigil data directory: blocks from head compactio
     const end = Math.floor(Date.now() / 1000) * 1000;
     const start = end - 5 * H;
     const db = await Db.open(data, { logger: () => undefined, walSegmentSize: 64 * 1024, walCompression: false });
-    const labels = Array.from({ length: 20 }, (_, i) => Labels.from({ __name__: 'vigil_full', i: String(i) }));
-    const refs = new Array<number>(labels.length).fill(0);
-    for (let t = start; t <= end - 60_000; t += 15_000) {
-      const app = db.appender();
-      labels.forEach((l, i) => (refs[i] = app.append(refs[i] as number, l, t, (t - start) / 1000 + i)));
-      await app.commit();
-    }
-    await db.compact();
-    assert.ok(db.blocks.length >= 2, `${db.blocks.length} blocks`);
-    assert.equal(db.stats.checkpointCreationsTotal, 1);
-    const q = db.querier(start, end);
     const want = new Map<string, number>();
-    const set = q.select([new Matcher('=', '__name__', 'vigil_full')]);
-    while (set.next()) {
-      const it = set.at().iterator();
-      let n = 0;
-      while (it.next()) {
-        assert.equal(it.atV(), (it.atT() - start) / 1000 + Number(set.at().labels.get('i')));
-        n++;
+    try {
+      const labels = Array.from({ length: 20 }, (_, i) => Labels.from({ __name__: 'vigil_full', i: String(i) }));
+      const refs = new Array<number>(labels.length).fill(0);
+      for (let t = start; t <= end - 60_000; t += 15_000) {
+        const app = db.appender();
+        labels.forEach((l, i) => (refs[i] = app.append(refs[i] as number, l, t, (t - start) / 1000 + i)));
+        await app.commit();
       }
-      want.set(set.at().labels.get('i'), n);
+      await db.compact();
+      assert.ok(db.blocks.length >= 2, `${db.blocks.length} blocks`);
+      assert.equal(db.stats.checkpointCreationsTotal, 1);
+      const q = db.querier(start, end);
+      try {
+        const set = q.select([new Matcher('=', '__name__', 'vigil_full')]);
+        while (set.next()) {
+          const it = set.at().iterator();
+          let n = 0;
+          while (it.next()) {
+            assert.equal(it.atV(), (it.atT() - start) / 1000 + Number(set.at().labels.get('i')));
+            n++;
+          }
+          want.set(set.at().labels.get('i'), n);
+        }
+      } finally {
+        q.close();
+      }
+    } finally {
+      await db.close();
     }
-    q.close();
-    await db.close();
 
     const { prom, port } = await startPrometheus(dir, data, 'global:\n  scrape_interval: 1h\nscrape_configs: []\n');
     try {
