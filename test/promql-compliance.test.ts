@@ -3,14 +3,14 @@
 // (what the tester sends) and as instant queries at the range's end.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { parse as parseYaml } from 'yaml';
 import { demoOpenMetrics } from './support/demo-metrics.js';
-import { findProgram, runProgram } from './support/programs.js';
-import { startServerPair, type ServerPair } from './support/server-pair.js';
+import { findProgram } from './support/programs.js';
+import { startBackfilledPair, type ServerPair } from './support/server-pair.js';
 import { requireShared } from './support/shared-data.js';
 
 const shared = requireShared('conformance/compliance');
@@ -134,17 +134,9 @@ describe('PromQL compliance queries: Vigil against Prometheus 2.42 on the same d
     dir = mkdtempSync(join(tmpdir(), 'vigil-compliance-'));
     // 100 minutes of data ending 30 minutes ago; queries cover 10 minutes ending 3 minutes before the data ends.
     const data = demoOpenMetrics(Date.now() - 130 * 60_000, 1200);
-    const file = join(dir, 'demo.om');
-    writeFileSync(file, data.text);
-    const p = runProgram(promtool.path as string, ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'prom')]);
-    assert.equal(p.status, 0, p.stderr);
-    const v = runProgram(process.execPath, ['bin/vigil', 'tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'vigil')]);
-    assert.equal(v.status, 0, v.stderr);
     queryEnd = Math.floor((data.end - 3 * 60_000) / 10_000) * 10_000 + 3300;
     queryStart = queryEnd - 10 * 60_000;
-    writeFileSync(join(dir, 'empty.yml'), 'global: {}\n');
-    const cfg = `--config.file=${join(dir, 'empty.yml')}`;
-    pair = await startServerPair(prometheus.path as string, [cfg, `--storage.tsdb.path=${join(dir, 'prom')}`], [cfg, `--storage.tsdb.path=${join(dir, 'vigil')}`]);
+    pair = await startBackfilledPair(prometheus.path as string, promtool.path as string, dir, data.text);
     ({ promUrl, vigilUrl } = pair);
   });
 

@@ -2,13 +2,13 @@
 // shape (keys, order, types) and the same totalQueryableSamples; peakSamples is Vigil's own (see QueryStats).
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { demoOpenMetrics } from './support/demo-metrics.js';
-import { findProgram, runProgram } from './support/programs.js';
-import { startServerPair, type ServerPair } from './support/server-pair.js';
+import { findProgram } from './support/programs.js';
+import { startBackfilledPair, type ServerPair } from './support/server-pair.js';
 
 const prometheus = findProgram('prometheus');
 const promtool = findProgram('promtool');
@@ -43,16 +43,8 @@ describe('stats=all matches Prometheus 2.42 in shape and totalQueryableSamples',
   before(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vigil-stats-'));
     const data = demoOpenMetrics(Date.now() - 130 * 60_000, 600);
-    const file = join(dir, 'demo.om');
-    writeFileSync(file, data.text);
-    writeFileSync(join(dir, 'empty.yml'), 'global: {}\n');
-    const p = runProgram(promtool.path as string, ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'prom')]);
-    assert.equal(p.status, 0, p.stderr);
-    const v = runProgram(process.execPath, ['bin/vigil', 'tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'vigil')]);
-    assert.equal(v.status, 0, v.stderr);
     end = Math.floor((data.end - 60_000) / 10_000) * 10_000 + 3300;
-    const cfg = `--config.file=${join(dir, 'empty.yml')}`;
-    pair = await startServerPair(prometheus.path as string, [cfg, `--storage.tsdb.path=${join(dir, 'prom')}`], [cfg, `--storage.tsdb.path=${join(dir, 'vigil')}`]);
+    pair = await startBackfilledPair(prometheus.path as string, promtool.path as string, dir, data.text);
     ({ promUrl, vigilUrl } = pair);
   });
   after(async () => {

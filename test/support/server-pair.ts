@@ -1,6 +1,8 @@
 // Prometheus and `vigil server` side by side on free ports, for tests that compare their HTTP answers.
 
-import { freePort, startProgram, waitForHttp } from './programs.js';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { freePort, runProgram, startProgram, waitForHttp } from './programs.js';
 
 export interface ServerPair {
   readonly promUrl: string;
@@ -25,4 +27,20 @@ export async function startServerPair(prometheusPath: string, promArgs: readonly
     throw err;
   }
   return pair;
+}
+
+/**
+ * Backfills the same OpenMetrics text into `dir/prom` (with promtool) and `dir/vigil` (with `vigil tsdb
+ * create-blocks-from`), then starts both servers on those directories with an empty configuration.
+ */
+export async function startBackfilledPair(prometheusPath: string, promtoolPath: string, dir: string, openMetrics: string): Promise<ServerPair> {
+  const file = join(dir, 'demo.om');
+  writeFileSync(file, openMetrics);
+  const p = runProgram(promtoolPath, ['tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'prom')]);
+  if (p.status !== 0) throw new Error(`promtool create-blocks-from failed: ${p.stderr}`);
+  const v = runProgram(process.execPath, ['bin/vigil', 'tsdb', 'create-blocks-from', 'openmetrics', file, join(dir, 'vigil')]);
+  if (v.status !== 0) throw new Error(`vigil tsdb create-blocks-from failed: ${v.stderr}`);
+  writeFileSync(join(dir, 'empty.yml'), 'global: {}\n');
+  const cfg = `--config.file=${join(dir, 'empty.yml')}`;
+  return startServerPair(prometheusPath, [cfg, `--storage.tsdb.path=${join(dir, 'prom')}`], [cfg, `--storage.tsdb.path=${join(dir, 'vigil')}`]);
 }
