@@ -172,6 +172,18 @@ test('range functions drop the name; series left with equal labels are merged or
   const r = await e.rangeQuery(st, q('rate({__name__=~"d_total|e_total"}[1m])'), 60_000, 300_000, 60_000);
   assert.equal(r.value.type, 'matrix');
   assert.deepEqual(r.value.type === 'matrix' && r.value.series.map((s) => [s.metric.toString(), s.ts.length]), [['{job="z"}', 2]]);
+  // Under sum/topk the rate's name drop is left to the aggregation: the answers and the errors stay the same.
+  assert.deepEqual(await values('topk(5, rate(a_total[1m]))'), ['{job="x"}']);
+  assert.deepEqual(await values('bottomk by (job) (5, (rate(b_total[1m])))'), ['{job="x"}']);
+  assert.deepEqual(await values('sum by (job) (rate(b_total[1m]))'), ['{job="x"}']);
+  assert.deepEqual(await values('sum without (job) (rate(b_total[1m]))'), ['{}']);
+  assert.deepEqual(await values('sum by (__name__, job) (rate(b_total[1m]))'), ['{job="x"}'], 'the name is gone before grouping');
+  assert.deepEqual(await values('count by (__type__) (rate(c_total[1m] offset 10m))'), []);
+  for (const query of ['topk(5, rate(c_total[1m]))', 'sum by (job) (rate(c_total[1m]))', 'sum(rate({__name__=~"a_total|b_total"}[1m]))', 'sum by (__type__) (rate(c_total[1m]))']) {
+    await assert.rejects(values(query), /same labelset/, query);
+  }
+  const delayed = await new Engine({ enableDelayedNameRemoval: true }).instantQuery(st, q('topk(5, rate(b_total[1m]))'), 300_000);
+  assert.deepEqual(delayed.value.type === 'vector' && delayed.value.samples.map((s) => s.metric.toString()), ['{job="x"}']);
 });
 
 test('stats count queryable samples per step as Prometheus does, and the largest node as peak', async () => {
