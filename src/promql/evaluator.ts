@@ -330,7 +330,8 @@ export class Evaluator {
     const q = this.queryable.querier(mint, maxt);
     try {
       if (probe !== undefined) probe.noTypeOrUnit = q.labelValues('__type__').length === 0 && q.labelValues('__unit__').length === 0;
-      const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
+      // Each series is read to its end before the loop can yield (below, before the next series' iterator).
+      const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt, readsAtOnce: true } });
       const reader = new SampleReader(this.buffers);
       const last = { t: 0, v: 0 };
       // Views [0, n) of the shared buffers, made once per length (series mostly have the same few lengths).
