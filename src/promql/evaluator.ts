@@ -22,7 +22,7 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { Annotations } from './annotations.js';
-import { SERIES_AGGREGATIONS, SeriesAggregator, aggregate, topkSeries } from './aggregate.js';
+import { SERIES_AGGREGATIONS, SeriesAggregator, TopkAggregator, aggregate } from './aggregate.js';
 import { BinopCache, vectorBinop, vectorBinopSeries, vectorScalarBinop, scalarBinop } from './binary-op.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
@@ -994,9 +994,16 @@ export class Evaluator {
 
   /**
    * `pendingNameDrop`: when the function drops the name and the series are sure to stay distinct without it, only
-   * mark them (`dropName`) and leave the dropping to the caller (an aggregation; see evalAggregate).
+   * mark them (`dropName`) and leave the dropping to the caller (an aggregation; see evalAggregate). `sink` (with
+   * `pendingNameDrop`): when that is sure before the first series, each series goes to it as it is computed and the
+   * result is empty; the series object is reused, the sink must not keep it or its arrays.
    */
-  private async evalRangeFunction(e: Call, fn: (w: RangeWindow) => number | undefined, pendingNameDrop = false): Promise<{ kind: 'vector'; series: Series[] }> {
+  private async evalRangeFunction(
+    e: Call,
+    fn: (w: RangeWindow) => number | undefined,
+    pendingNameDrop = false,
+    sink?: (s: Series) => void,
+  ): Promise<{ kind: 'vector'; series: Series[] }> {
     const name = e.func.name;
     const argTypes = e.func.argTypes;
     let matrixIdx = argTypes.indexOf('matrix');
@@ -1044,8 +1051,13 @@ export class Evaluator {
     const uniformMeta = (): boolean => fixedName !== undefined && src.probe?.noTypeOrUnit === true;
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
+    // Streaming to the sink is decided at the first series (the metadata probe is in by then).
+    let streaming: boolean | undefined;
+    const oneStep = this.steps === 1;
+    const reused: Series = { metric: Labels.EMPTY, ts: [0], fs: [0], dropName: !keepName };
     await this.windows(src, (s, i, lo, hi) => {
       if (s !== current) {
+        if (streaming === true && !oneStep && currentOut !== undefined) (sink as (s: Series) => void)(currentOut);
         current = s;
         currentOut = undefined;
         w.metric = s.metric;
@@ -1073,17 +1085,28 @@ export class Evaluator {
             if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
           }
         }
-        // Made with the first point (an instant query's only one): no array grown from empty per series.
-        currentOut = { metric: s.metric, ts: [this.stepTime(i)], fs: [r], dropName: false };
-        outs.push(currentOut);
         if (firstMetric === undefined) firstMetric = s.metric;
         else if (sameMeta && !uniformMeta() && !sameMetadata(firstMetric, s.metric)) sameMeta = false;
+        streaming ??= sink !== undefined && pendingNameDrop && (keepName || uniformMeta());
+        if (streaming && oneStep) {
+          // No object per series: the sink reads the one point during the call.
+          reused.metric = s.metric;
+          (reused.ts as number[])[0] = this.stepTime(i);
+          (reused.fs as number[])[0] = r;
+          (sink as (s: Series) => void)(reused);
+          points++;
+          return;
+        }
+        // Made with the first point (an instant query's only one): no array grown from empty per series.
+        currentOut = { metric: s.metric, ts: [this.stepTime(i)], fs: [r], dropName: streaming && !keepName };
+        if (!streaming) outs.push(currentOut);
       } else {
         currentOut.ts.push(this.stepTime(i));
         currentOut.fs.push(r);
       }
       points++;
     });
+    if (streaming === true && !oneStep && currentOut !== undefined) (sink as (s: Series) => void)(currentOut);
     let maxPerStep = 0;
     for (const p of perStepPoints) maxPerStep = Math.max(maxPerStep, p);
     this.account(maxPerStep);
@@ -1368,24 +1391,32 @@ export class Evaluator {
     // come out of a topk, not from each of the many that go in.
     const pending =
       !this.opts.enableDelayedNameRemoval && (topk || SERIES_AGGREGATIONS.has(e.op)) && inner.type === 'Call' && RANGE_FUNCTIONS.has(inner.func.name) && pendingNameDropOk(e);
-    const evalInput = async (): Promise<Series[]> => {
-      if (!pending) return await this.evalVector(e.expr);
+    /** Feeds the input to `add`, streaming it when it can (a pending range function's series are made one by one). */
+    const feed = async (add: (s: Series) => void): Promise<void> => {
+      if (!pending) {
+        for (const s of await this.evalVector(e.expr)) add(s);
+        return;
+      }
       this.opts.checkInterrupt();
-      return (await this.evalRangeFunction(inner as Call, RANGE_FUNCTIONS.get((inner as Call).func.name) as (w: RangeWindow) => number | undefined, true)).series;
+      const call = inner as Call;
+      const left = await this.evalRangeFunction(call, RANGE_FUNCTIONS.get(call.func.name) as (w: RangeWindow) => number | undefined, true, add);
+      for (const s of left.series) add(s);
     };
     if (SERIES_AGGREGATIONS.has(e.op)) {
       const acc = new SeriesAggregator(e, this.steps, (t) => this.stepOf(t));
       // A selector's series stream into the aggregation: none is kept (a count over every series keeps no 100k).
       if (inner.type === 'VectorSelector') await this.evalVectorSelector(inner, 'value', (s) => acc.add(s));
-      else for (const s of await evalInput()) acc.add(s);
+      else await feed((s) => acc.add(s));
       return { kind: 'vector', series: acc.finish((i) => this.stepTime(i)) };
     }
-    const input = await evalInput();
     if (topk) {
-      const out = topkSeries(e, input, param as Float64Array, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i));
+      const acc = new TopkAggregator(e, param as Float64Array, this.steps, (t) => this.stepOf(t));
+      await feed((s) => acc.add(s));
+      const out = acc.finish((i) => this.stepTime(i));
       if (pending) for (const s of out) if (s.dropName) this.dropName(s);
       return { kind: 'vector', series: out };
     }
+    const input = await this.evalVector(e.expr);
     const per = this.stepVectors(input);
     const out: Sample[][] = [];
     const groupCache = new Map<Labels, { metric: Labels; key: string }>();
