@@ -454,6 +454,7 @@ export class TopkAggregator {
   private readonly dropNames: boolean[] = [];
   private lastMetric: Labels | undefined;
   private lastGroup = 0;
+  private readonly ungrouped: boolean;
 
   constructor(
     private readonly e: AggregateExpr,
@@ -463,6 +464,7 @@ export class TopkAggregator {
   ) {
     this.top = e.op === 'topk';
     this.k = Array.from(ks, (p) => paramK(p));
+    this.ungrouped = !e.without && e.grouping.length === 0;
   }
 
   private better(a: number, b: number): boolean {
@@ -475,7 +477,10 @@ export class TopkAggregator {
     this.metrics.push(s.metric);
     this.dropNames.push(s.dropName);
     let gi = this.lastGroup;
-    if (s.metric !== this.lastMetric || this.kept.length === 0) {
+    if (this.ungrouped) {
+      // One group, whatever the labels: they are not even looked at.
+      if (this.kept.length === 0) this.kept.push(new Array(this.steps));
+    } else if (s.metric !== this.lastMetric || this.kept.length === 0) {
       this.lastMetric = s.metric;
       const key = groupingKey(s.metric, this.e.grouping, this.e.without);
       const found = this.groupIndex.get(key);
