@@ -4,7 +4,8 @@
 // the result's JSON, then gzip as for a client that accepts it. Data: VIGIL_BENCH_DATA, a TSDB directory (use a copy
 // of a compare.sh run's vigil/data: opening it replays and appends to its WAL). Instant queries run at
 // VIGIL_BENCH_TIME (seconds; default the newest sample), range queries over the 90 s before it at a 5 s step.
-// Runs: VIGIL_BENCH_RUNS (default 9) after one warm-up; median and minimum per phase.
+// Runs: VIGIL_BENCH_RUNS (default 9) after one warm-up (shown as "first": later runs may find caches warm); median
+// and minimum per phase.
 //
 // Without VIGIL_BENCH_DATA the data is synthetic, in the TSDB head: one exposition of ../shared/bench/targets.mjs
 // (`--dump`, VIGIL_BENCH_SERIES series, default 2000) copied to VIGIL_BENCH_TARGETS targets (default 250: 500k
@@ -112,13 +113,14 @@ async function main(): Promise<void> {
     const signal = new AbortController().signal;
     const source = db !== undefined ? dir : 'synthetic';
     console.log(`${head.numSeries} head series (${source}, ready in ${((performance.now() - loadStart) / 1000).toFixed(1)} s), instant queries at ${time / 1000}, range ${start / 1000}..${time / 1000} step 5s, ${runs} runs`);
-    console.log('query                       eval ms   json ms   gzip ms  total ms (min)   result series');
+    console.log('query                       eval ms   json ms   gzip ms  total ms (min)  first ms   result series');
     const jobs = [...INSTANT.map(([n, q]) => [n, q, 'instant'] as const), ...RANGE.map(([n, q]) => [n, q, 'range'] as const)].filter(
       ([n]) => only.length === 0 || only.includes(n),
     );
     for (const [name, query, kind] of jobs) {
       const phases = { evaluate: [] as number[], json: [] as number[], gzip: [] as number[], total: [] as number[] };
       let series = 0;
+      let first = 0;
       for (let run = 0; run <= runs; run++) {
         const t0 = performance.now();
         const answer: QueryAnswer =
@@ -130,7 +132,10 @@ async function main(): Promise<void> {
         const t3 = performance.now();
         const r = answer.result;
         series = r.type === 'vector' ? r.samples.length : r.type === 'matrix' ? r.series.length : 1;
-        if (run === 0) continue;
+        if (run === 0) {
+          first = t3 - t0;
+          continue;
+        }
         phases.evaluate.push(t1 - t0);
         phases.json.push(t2 - t1);
         phases.gzip.push(t3 - t2);
@@ -138,7 +143,7 @@ async function main(): Promise<void> {
       }
       const f = (xs: number[]): string => median(xs).toFixed(1).padStart(9);
       const min = Math.min(...phases.total).toFixed(1);
-      console.log(`${name.padEnd(26)}${f(phases.evaluate)} ${f(phases.json)} ${f(phases.gzip)} ${f(phases.total)} (${min.padStart(5)}) ${String(series).padStart(11)}`);
+      console.log(`${name.padEnd(26)}${f(phases.evaluate)} ${f(phases.json)} ${f(phases.gzip)} ${f(phases.total)} (${min.padStart(5)}) ${first.toFixed(1).padStart(9)} ${String(series).padStart(11)}`);
     }
   } finally {
     await db?.close();
