@@ -436,23 +436,65 @@ export function aggregateSeries(e: AggregateExpr, series: Series[], steps: numbe
  * order (groups in order of appearance, each sorted best first).
  */
 export function topkSeries(e: AggregateExpr, series: Series[], ks: Float64Array, steps: number, stepOf: (t: number) => number, stepTime: (i: number) => number): Series[] {
-  const top = e.op === 'topk';
-  const better = (a: number, b: number): boolean => (top ? a > b || (Number.isNaN(b) && !Number.isNaN(a)) : a < b || (Number.isNaN(b) && !Number.isNaN(a)));
-  const k = Array.from(ks, (p) => paramK(p));
-  const groupIndex = new Map<string, number>();
-  const kept: Array<Array<Array<[si: number, f: number]> | undefined>> = [];
-  series.forEach((s, si) => {
-    const key = groupingKey(s.metric, e.grouping, e.without);
-    let gi = groupIndex.get(key);
-    if (gi === undefined) {
-      gi = kept.length;
-      groupIndex.set(key, gi);
-      kept.push(new Array(steps));
+  const acc = new TopkAggregator(e, ks, steps, stepOf);
+  for (const s of series) acc.add(s);
+  return acc.finish(stepTime);
+}
+
+/**
+ * topkSeries fed one series at a time (`add`), so a function's series can stream in: of each series only its
+ * labels (and pending name drop) are kept, and of its points those among the k best so far.
+ */
+export class TopkAggregator {
+  private readonly top: boolean;
+  private readonly k: number[];
+  private readonly groupIndex = new Map<string, number>();
+  private readonly kept: Array<Array<Array<[si: number, f: number]> | undefined>> = [];
+  private readonly metrics: Labels[] = [];
+  private readonly dropNames: boolean[] = [];
+  private lastMetric: Labels | undefined;
+  private lastGroup = 0;
+  private readonly ungrouped: boolean;
+
+  constructor(
+    private readonly e: AggregateExpr,
+    ks: Float64Array,
+    private readonly steps: number,
+    private readonly stepOf: (t: number) => number,
+  ) {
+    this.top = e.op === 'topk';
+    this.k = Array.from(ks, (p) => paramK(p));
+    this.ungrouped = !e.without && e.grouping.length === 0;
+  }
+
+  private better(a: number, b: number): boolean {
+    return this.top ? a > b || (Number.isNaN(b) && !Number.isNaN(a)) : a < b || (Number.isNaN(b) && !Number.isNaN(a));
+  }
+
+  /** Adds a series; its arrays are read during the call only. */
+  add(s: Series): void {
+    const si = this.metrics.length;
+    this.metrics.push(s.metric);
+    this.dropNames.push(s.dropName);
+    let gi = this.lastGroup;
+    if (this.ungrouped) {
+      // One group, whatever the labels: they are not even looked at.
+      if (this.kept.length === 0) this.kept.push(new Array(this.steps));
+    } else if (s.metric !== this.lastMetric || this.kept.length === 0) {
+      this.lastMetric = s.metric;
+      const key = groupingKey(s.metric, this.e.grouping, this.e.without);
+      const found = this.groupIndex.get(key);
+      if (found === undefined) {
+        gi = this.kept.length;
+        this.groupIndex.set(key, gi);
+        this.kept.push(new Array(this.steps));
+      } else gi = found;
+      this.lastGroup = gi;
     }
-    const perStep = kept[gi] as Array<Array<[number, number]> | undefined>;
+    const perStep = this.kept[gi] as Array<Array<[number, number]> | undefined>;
     for (let j = 0; j < s.ts.length; j++) {
-      const i = stepOf(s.ts[j] as number);
-      const ki = k[i] as number;
+      const i = this.stepOf(s.ts[j] as number);
+      const ki = this.k[i] as number;
       if (ki < 1) continue;
       const f = s.fs[j] as number;
       let arr = perStep[i];
@@ -465,29 +507,31 @@ export function topkSeries(e: AggregateExpr, series: Series[], ks: Float64Array,
         continue;
       }
       let worst = 0;
-      for (let w = 1; w < arr.length; w++) if (better((arr[worst] as [number, number])[1], (arr[w] as [number, number])[1])) worst = w;
-      if (better(f, (arr[worst] as [number, number])[1])) arr[worst] = [si, f];
-    }
-  });
-  const outBySeries = new Map<number, Series>();
-  const ordered: Series[] = [];
-  for (let i = 0; i < steps; i++) {
-    for (const perStep of kept) {
-      const arr = perStep[i];
-      if (arr === undefined) continue;
-      arr.sort((a, b) => (a[1] === b[1] || (Number.isNaN(a[1]) && Number.isNaN(b[1])) ? 0 : better(a[1], b[1]) ? -1 : 1));
-      for (const [si, f] of arr) {
-        let o = outBySeries.get(si);
-        if (o === undefined) {
-          const s = series[si] as Series;
-          o = { metric: s.metric, ts: [], fs: [], dropName: s.dropName };
-          outBySeries.set(si, o);
-          ordered.push(o);
-        }
-        o.ts.push(stepTime(i));
-        o.fs.push(f);
-      }
+      for (let w = 1; w < arr.length; w++) if (this.better((arr[worst] as [number, number])[1], (arr[w] as [number, number])[1])) worst = w;
+      if (this.better(f, (arr[worst] as [number, number])[1])) arr[worst] = [si, f];
     }
   }
-  return ordered;
+
+  finish(stepTime: (i: number) => number): Series[] {
+    const outBySeries = new Map<number, Series>();
+    const ordered: Series[] = [];
+    for (let i = 0; i < this.steps; i++) {
+      for (const perStep of this.kept) {
+        const arr = perStep[i];
+        if (arr === undefined) continue;
+        arr.sort((a, b) => (a[1] === b[1] || (Number.isNaN(a[1]) && Number.isNaN(b[1])) ? 0 : this.better(a[1], b[1]) ? -1 : 1));
+        for (const [si, f] of arr) {
+          let o = outBySeries.get(si);
+          if (o === undefined) {
+            o = { metric: this.metrics[si] as Labels, ts: [], fs: [], dropName: this.dropNames[si] as boolean };
+            outBySeries.set(si, o);
+            ordered.push(o);
+          }
+          o.ts.push(stepTime(i));
+          o.fs.push(f);
+        }
+      }
+    }
+    return ordered;
+  }
 }

@@ -22,7 +22,7 @@ import type {
   VectorSelector,
 } from './ast.js';
 import { Annotations } from './annotations.js';
-import { SERIES_AGGREGATIONS, SeriesAggregator, aggregate, topkSeries } from './aggregate.js';
+import { SERIES_AGGREGATIONS, SeriesAggregator, TopkAggregator, aggregate } from './aggregate.js';
 import { BinopCache, vectorBinop, vectorBinopSeries, vectorScalarBinop, scalarBinop } from './binary-op.js';
 import { bucketFraction, bucketQuantile, type Bucket } from './bucket-quantile.js';
 import { DATE_FUNCTIONS, MATH_FUNCTIONS, dateValue, naturalCompare, roundTo } from './instant-functions.js';
@@ -70,6 +70,14 @@ interface RawSource {
   refs: Float64Array;
   range: number;
   selector?: VectorSelector;
+  /** For a selector: filled in by forEach before the first series. */
+  probe?: MetadataProbe;
+}
+
+/** What the storage says about metadata labels, asked once per selection instead of reading each series' labels. */
+interface MetadataProbe {
+  /** No series in the storage has a `__type__` or `__unit__` label: a series' metadata is its name alone. */
+  noTypeOrUnit: boolean;
 }
 
 /** Classic buckets of one histogram (series equal but for `le`) at one step. */
@@ -95,32 +103,53 @@ export interface QueryStats {
   peakSamples: number;
 }
 
-const METADATA_LABELS = ['__name__', '__type__', '__unit__'];
-
 /** The label set without the name and its metadata labels (what dropping the name removes). */
 export function dropMetricName(l: Labels): Labels {
   const f = l.flat;
-  let found = false;
-  for (let i = 0; i < f.length; i += 2) {
-    const n = f[i] as string;
-    if (n === '__name__' || n === '__type__' || n === '__unit__') {
-      found = true;
-      break;
-    }
-  }
-  if (!found) return l;
-  const out: string[] = [];
+  let found = 0;
+  for (let i = 0; i < f.length; i += 2) if (isMetadata(f[i] as string)) found++;
+  if (found === 0) return l;
+  const out = new Array<string>(f.length - 2 * found);
+  let o = 0;
   for (let k = 0; k < f.length; k += 2) {
     const n = f[k] as string;
-    if (METADATA_LABELS.includes(n)) continue;
-    out.push(n, f[k + 1] as string);
+    if (isMetadata(n)) continue;
+    out[o++] = n;
+    out[o++] = f[k + 1] as string;
   }
   return Labels.fromSortedFlat(out);
 }
 
+/**
+ * True when sum/avg/.../topk/bottomk of `e` group and output the same whether or not the name (and its metadata
+ * labels) of their input series are dropped first: `without` leaves them out of groups anyway, `by` unless it lists
+ * one of them. (topk/bottomk output their input series: the caller drops the name there.)
+ */
+function pendingNameDropOk(e: AggregateExpr): boolean {
+  return e.without || !e.grouping.some((n) => n === '__name__' || n === '__type__' || n === '__unit__');
+}
+
 /** True when `a` and `b` have the same name and metadata labels (what dropping the name removes). */
 function sameMetadata(a: Labels, b: Labels): boolean {
-  return a.get('__name__') === b.get('__name__') && a.get('__type__') === b.get('__type__') && a.get('__unit__') === b.get('__unit__');
+  const fa = a.flat;
+  const fb = b.flat;
+  // Labels are sorted by name: the metadata labels are among the first, the scan ends after the last of them.
+  let i = 0;
+  let j = 0;
+  for (;;) {
+    while (i < fa.length && !isMetadata(fa[i] as string) && (fa[i] as string) < '__unit__') i += 2;
+    while (j < fb.length && !isMetadata(fb[j] as string) && (fb[j] as string) < '__unit__') j += 2;
+    const ma = i < fa.length && isMetadata(fa[i] as string);
+    const mb = j < fb.length && isMetadata(fb[j] as string);
+    if (!ma || !mb) return ma === mb;
+    if (fa[i] !== fb[j] || fa[i + 1] !== fb[j + 1]) return false;
+    i += 2;
+    j += 2;
+  }
+}
+
+function isMetadata(n: string): boolean {
+  return n === '__name__' || n === '__type__' || n === '__unit__';
 }
 
 export class Evaluator {
@@ -293,14 +322,34 @@ export class Evaluator {
     withST = this.opts.useStartTimestamps === true,
     /** Only the newest sample at or before this time is needed (an instant vector selector): storages may say it cheaply. */
     lastAt?: number,
+    /** Filled in before the first series. */
+    probe?: MetadataProbe,
   ): Promise<void> {
     this.opts.checkInterrupt();
     const windows = needed !== undefined && Evaluator.disjoint(needed.refs, needed.width) ? needed : undefined;
     const q = this.queryable.querier(mint, maxt);
     try {
-      const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt } });
+      if (probe !== undefined) probe.noTypeOrUnit = q.labelValues('__type__').length === 0 && q.labelValues('__unit__').length === 0;
+      // Each series is read to its end before the loop can yield (below, before the next series' iterator).
+      const set = q.select(matchers, { sorted: true, hints: { start: mint, end: maxt, readsAtOnce: true } });
       const reader = new SampleReader(this.buffers);
       const last = { t: 0, v: 0 };
+      // Views [0, n) of the shared buffers, made once per length (series mostly have the same few lengths).
+      let viewsOf = this.buffers.ts;
+      let tsViews: Float64Array[] = [];
+      let vsViews: Float64Array[] = [];
+      const views = (n: number): void => {
+        const b = this.buffers;
+        if (b.ts !== viewsOf) {
+          viewsOf = b.ts;
+          tsViews = [];
+          vsViews = [];
+        }
+        if (tsViews[n] === undefined || (vsViews[n] as Float64Array).buffer !== b.vs.buffer) {
+          tsViews[n] = b.ts.subarray(0, n);
+          vsViews[n] = b.vs.subarray(0, n);
+        }
+      };
       let it: SampleIterator | undefined;
       let read = 0;
       let count = 0;
@@ -322,7 +371,8 @@ export class Evaluator {
             b.vs[0] = last.v;
             read++;
             const v = last.v;
-            fn({ metric: s.labels, ts: b.ts.subarray(0, 1), vs: b.vs.subarray(0, 1), stale: v !== v && isStaleNaN(v) ? Uint8Array.of(1) : undefined });
+            views(1);
+            fn({ metric: s.labels, ts: tsViews[1] as Float64Array, vs: vsViews[1] as Float64Array, stale: v !== v && isStaleNaN(v) ? Uint8Array.of(1) : undefined });
             continue;
           }
         }
@@ -349,7 +399,8 @@ export class Evaluator {
           for (const i of reader.staleAt) stale[i] = 1;
         }
         const b = this.buffers;
-        fn({ metric: s.labels, ts: b.ts.subarray(0, n), vs: b.vs.subarray(0, n), stale, sts: reader.anyST ? b.sts?.subarray(0, n) : undefined });
+        views(n);
+        fn({ metric: s.labels, ts: tsViews[n] as Float64Array, vs: vsViews[n] as Float64Array, stale, sts: reader.anyST ? b.sts?.subarray(0, n) : undefined });
       }
       this.stats.samplesRead += read;
       const err = set.err();
@@ -405,8 +456,9 @@ export class Evaluator {
     // One step, not smoothed, no start timestamps wanted: only each series' newest sample at or before the step counts.
     const lastOnly = n === 1 && !e.smoothed && valueOf !== 'start';
     await this.forEachFetched(e.matchers, minRef - lookback + 1, maxRef + (e.smoothed ? lookback : 0), (s) => {
-      const ts: number[] = [];
-      const fs: number[] = [];
+      // Made with the first point (an instant query's only one): no array grown from empty per series.
+      let ts: number[] | undefined;
+      let fs: number[] | undefined;
       let j = -1;
       for (let i = 0; i < n; i++) {
         const ref = refs[i] as number;
@@ -422,15 +474,22 @@ export class Evaluator {
           const t2 = s.ts[j + 1] as number;
           v += (((s.vs[j + 1] as number) - v) * (ref - t)) / (t2 - t);
         }
-        ts.push(this.stepTime(i));
-        if (valueOf === 'value') fs.push(v);
-        else if (valueOf === 'time') fs.push(t / 1000);
+        let f: number;
+        if (valueOf === 'value') f = v;
+        else if (valueOf === 'time') f = t / 1000;
         else {
           const st = s.sts === undefined ? NaN : (s.sts[j] as number);
-          fs.push(st === st ? st / 1000 : 0);
+          f = st === st ? st / 1000 : 0;
+        }
+        if (ts === undefined || fs === undefined) {
+          ts = [this.stepTime(i)];
+          fs = [f];
+        } else {
+          ts.push(this.stepTime(i));
+          fs.push(f);
         }
       }
-      if (ts.length > 0) {
+      if (ts !== undefined && fs !== undefined) {
         points += ts.length;
         const series: Series = { metric: s.metric, ts, fs, dropName: false };
         if (sink === undefined) out.push(series);
@@ -461,7 +520,14 @@ export class Evaluator {
       const mint = minRef - range - extra + 1;
       const maxt = maxRef + after;
       const needed = vs.anchored || vs.smoothed ? undefined : { refs, width: range };
-      return { forEach: async (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s)), needed), refs, range, selector: vs };
+      const probe: MetadataProbe = { noTypeOrUnit: false };
+      return {
+        forEach: async (fn) => this.forEachFetched(vs.matchers, mint, maxt, (s) => fn(Evaluator.withoutStale(s)), needed, undefined, undefined, probe),
+        refs,
+        range,
+        selector: vs,
+        probe,
+      };
     }
     if (e.type === 'SubqueryExpr') return await this.subquerySource(e);
     throw execError(`expected a range vector, got ${e.type}`);
@@ -926,7 +992,18 @@ export class Evaluator {
     return { kind: 'vector', series: ts.length === 0 ? [] : [{ metric: this.absentLabels(arg), ts, fs, dropName: false }] };
   }
 
-  private async evalRangeFunction(e: Call, fn: (w: RangeWindow) => number | undefined): Promise<Evaluated> {
+  /**
+   * `pendingNameDrop`: when the function drops the name and the series are sure to stay distinct without it, only
+   * mark them (`dropName`) and leave the dropping to the caller (an aggregation; see evalAggregate). `sink` (with
+   * `pendingNameDrop`): when that is sure before the first series, each series goes to it as it is computed and the
+   * result is empty; the series object is reused, the sink must not keep it or its arrays.
+   */
+  private async evalRangeFunction(
+    e: Call,
+    fn: (w: RangeWindow) => number | undefined,
+    pendingNameDrop = false,
+    sink?: (s: Series) => void,
+  ): Promise<{ kind: 'vector'; series: Series[] }> {
     const name = e.func.name;
     const argTypes = e.func.argTypes;
     let matrixIdx = argTypes.indexOf('matrix');
@@ -956,7 +1033,7 @@ export class Evaluator {
       rangeEnd: 0,
       evalTime: 0,
       params: params.map(() => 0),
-      metricName: '',
+      metric: Labels.EMPTY,
       annotations: this.annotations,
     };
     const outs: Series[] = [];
@@ -968,13 +1045,22 @@ export class Evaluator {
     // cannot make two of them equal, and the merge check below is skipped.
     let firstMetric: Labels | undefined;
     let sameMeta = src.selector !== undefined;
+    // A selector of one name over a storage without type and unit labels: every series has the same metadata, and
+    // no series' labels need reading here (reading them costs more than the rate: they lie all over the heap).
+    const fixedName = src.selector?.matchers.find((m) => m.name === '__name__' && m.type === '=')?.value;
+    const uniformMeta = (): boolean => fixedName !== undefined && src.probe?.noTypeOrUnit === true;
     let points = 0;
     const perStepPoints = new Float64Array(this.steps);
+    // Streaming to the sink is decided at the first series (the metadata probe is in by then).
+    let streaming: boolean | undefined;
+    const oneStep = this.steps === 1;
+    const reused: Series = { metric: Labels.EMPTY, ts: [0], fs: [0], dropName: !keepName };
     await this.windows(src, (s, i, lo, hi) => {
       if (s !== current) {
+        if (streaming === true && !oneStep && currentOut !== undefined) (sink as (s: Series) => void)(currentOut);
         current = s;
         currentOut = undefined;
-        w.metricName = s.metric.metricName;
+        w.metric = s.metric;
       }
       if (hi <= lo && !smoothed) return;
       perStepPoints[i] = (perStepPoints[i] as number) + (hi - lo);
@@ -992,28 +1078,47 @@ export class Evaluator {
       if (currentOut === undefined) {
         // The series' first value: the counter-name check needs doing once per series, not per step.
         if (counterCheck) {
-          const mn = w.metricName;
+          const mn = fixedName ?? s.metric.metricName;
           if (!counterNames.has(mn)) {
             const looksLikeCounter = mn === '' || /_(total|sum|count|bucket)$/.test(mn);
             counterNames.set(mn, looksLikeCounter);
             if (!looksLikeCounter) this.annotations.info(`metric might not be a counter, name does not end in _total/_sum/_count/_bucket: ${JSON.stringify(mn)}`);
           }
         }
-        currentOut = { metric: s.metric, ts: [], fs: [], dropName: false };
-        outs.push(currentOut);
         if (firstMetric === undefined) firstMetric = s.metric;
-        else if (sameMeta && !sameMetadata(firstMetric, s.metric)) sameMeta = false;
+        else if (sameMeta && !uniformMeta() && !sameMetadata(firstMetric, s.metric)) sameMeta = false;
+        streaming ??= sink !== undefined && pendingNameDrop && (keepName || uniformMeta());
+        if (streaming && oneStep) {
+          // No object per series: the sink reads the one point during the call.
+          reused.metric = s.metric;
+          (reused.ts as number[])[0] = this.stepTime(i);
+          (reused.fs as number[])[0] = r;
+          (sink as (s: Series) => void)(reused);
+          points++;
+          return;
+        }
+        // Made with the first point (an instant query's only one): no array grown from empty per series.
+        currentOut = { metric: s.metric, ts: [this.stepTime(i)], fs: [r], dropName: streaming && !keepName };
+        if (!streaming) outs.push(currentOut);
+      } else {
+        currentOut.ts.push(this.stepTime(i));
+        currentOut.fs.push(r);
       }
-      currentOut.ts.push(this.stepTime(i));
-      currentOut.fs.push(r);
       points++;
     });
+    if (streaming === true && !oneStep && currentOut !== undefined) (sink as (s: Series) => void)(currentOut);
     let maxPerStep = 0;
     for (const p of perStepPoints) maxPerStep = Math.max(maxPerStep, p);
     this.account(maxPerStep);
     this.account(points);
     const res = outs.filter((o) => o.ts.length > 0);
-    if (!keepName) for (const o of res) this.dropName(o);
+    if (!keepName) {
+      if (pendingNameDrop && sameMeta) {
+        for (const o of res) o.dropName = true;
+        return { kind: 'vector', series: res };
+      }
+      for (const o of res) this.dropName(o);
+    }
     return { kind: 'vector', series: keepName || sameMeta ? res : this.mergeAfterNameDrop(res) };
   }
 
@@ -1278,19 +1383,40 @@ export class Evaluator {
       else if (p.kind === 'string') param = p.s;
       else throw execError('aggregation parameter must be a scalar or string');
     }
+    let inner = e.expr;
+    while (inner.type === 'ParenExpr') inner = inner.expr;
+    const topk = (e.op === 'topk' || e.op === 'bottomk') && param instanceof Float64Array;
+    // A range function right under sum/topk/... by labels other than the name may leave its name drop pending: these
+    // aggregations never look at the name (see pendingNameDropOk), so the name is dropped only from the series that
+    // come out of a topk, not from each of the many that go in.
+    const pending =
+      !this.opts.enableDelayedNameRemoval && (topk || SERIES_AGGREGATIONS.has(e.op)) && inner.type === 'Call' && RANGE_FUNCTIONS.has(inner.func.name) && pendingNameDropOk(e);
+    /** Feeds the input to `add`, streaming it when it can (a pending range function's series are made one by one). */
+    const feed = async (add: (s: Series) => void): Promise<void> => {
+      if (!pending) {
+        for (const s of await this.evalVector(e.expr)) add(s);
+        return;
+      }
+      this.opts.checkInterrupt();
+      const call = inner as Call;
+      const left = await this.evalRangeFunction(call, RANGE_FUNCTIONS.get(call.func.name) as (w: RangeWindow) => number | undefined, true, add);
+      for (const s of left.series) add(s);
+    };
     if (SERIES_AGGREGATIONS.has(e.op)) {
       const acc = new SeriesAggregator(e, this.steps, (t) => this.stepOf(t));
-      let inner = e.expr;
-      while (inner.type === 'ParenExpr') inner = inner.expr;
       // A selector's series stream into the aggregation: none is kept (a count over every series keeps no 100k).
       if (inner.type === 'VectorSelector') await this.evalVectorSelector(inner, 'value', (s) => acc.add(s));
-      else for (const s of await this.evalVector(e.expr)) acc.add(s);
+      else await feed((s) => acc.add(s));
       return { kind: 'vector', series: acc.finish((i) => this.stepTime(i)) };
     }
-    const input = await this.evalVector(e.expr);
-    if ((e.op === 'topk' || e.op === 'bottomk') && param instanceof Float64Array) {
-      return { kind: 'vector', series: topkSeries(e, input, param, this.steps, (t) => this.stepOf(t), (i) => this.stepTime(i)) };
+    if (topk) {
+      const acc = new TopkAggregator(e, param as Float64Array, this.steps, (t) => this.stepOf(t));
+      await feed((s) => acc.add(s));
+      const out = acc.finish((i) => this.stepTime(i));
+      if (pending) for (const s of out) if (s.dropName) this.dropName(s);
+      return { kind: 'vector', series: out };
     }
+    const input = await this.evalVector(e.expr);
     const per = this.stepVectors(input);
     const out: Sample[][] = [];
     const groupCache = new Map<Labels, { metric: Labels; key: string }>();

@@ -1,6 +1,7 @@
 // The functions over range vectors (`rate`, `*_over_time`, ...): each reads one series' window of samples.
 
 import { formatGoFloatG } from '../model/go-float-format.js';
+import type { Labels } from '../model/labels.js';
 import { kahanSumInc } from './kahan.js';
 import type { Annotations } from './annotations.js';
 import { execError } from './query-error.js';
@@ -25,7 +26,8 @@ export interface RangeWindow {
   evalTime: number;
   /** Scalar arguments other than the range vector, in argument order. */
   params: number[];
-  metricName: string;
+  /** The series' labels (read only for a warning: most windows never touch them). */
+  metric: Labels;
   annotations: Annotations;
 }
 
@@ -36,7 +38,7 @@ export type RangeFunction = (w: RangeWindow) => number | undefined;
 function checkOverlaps(w: RangeWindow, sts: Float64Array, from: number): void {
   for (let i = Math.max(from, w.lo + 1); i < w.hi; i++) {
     if (stOverlaps(w.ts, sts, i)) {
-      w.annotations.warn(stOverlapWarning(w.metricName));
+      w.annotations.warn(stOverlapWarning(w.metric.metricName));
       return;
     }
   }

@@ -21,6 +21,12 @@ export interface SelectHints {
   /** Grouping of the surrounding aggregation. */
   grouping?: string[];
   by?: boolean;
+  /**
+   * The caller reads each series' samples to the end right after it takes the series' iterator, without yielding
+   * to the event loop in between: a storage may then read samples in place, without copying what later appends
+   * would change.
+   */
+  readsAtOnce?: boolean;
 }
 
 export interface Querier {

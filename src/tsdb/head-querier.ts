@@ -36,10 +36,11 @@ export class HeadQuerier implements Querier {
   }
 
   select(matchers: readonly Matcher[], options?: { sorted?: boolean; hints?: SelectHints }): SeriesSet {
-    if (this.mint > this.maxt) return new HeadSeriesSet(this.head, [], this.mint, this.maxt);
+    const inPlace = options?.hints?.readsAtOnce === true;
+    if (this.mint > this.maxt) return new HeadSeriesSet(this.head, [], this.mint, this.maxt, inPlace);
     const refs = this.matching(matchers, true);
     if (options?.sorted === true) this.head.order.sort(refs);
-    return new HeadSeriesSet(this.head, refs, this.mint, this.maxt);
+    return new HeadSeriesSet(this.head, refs, this.mint, this.maxt, inPlace);
   }
 
   labelNames(matchers?: readonly Matcher[]): string[] {
@@ -90,6 +91,8 @@ class HeadSeriesSet implements SeriesSet {
     private readonly refs: number[],
     private readonly mint: number,
     private readonly maxt: number,
+    /** The caller reads each series at once (SelectHints.readsAtOnce): open chunks are read in place. */
+    private readonly inPlace: boolean,
   ) {}
 
   next(): boolean {
@@ -97,7 +100,7 @@ class HeadSeriesSet implements SeriesSet {
       const ref = this.refs[this.i] as number;
       const labels = this.head.labelsOf(ref);
       if (labels === undefined) continue; // removed by truncation since select
-      this.cur = new HeadSeries(this.head, ref, labels, this.mint, this.maxt);
+      this.cur = new HeadSeries(this.head, ref, labels, this.mint, this.maxt, this.inPlace);
       return true;
     }
     return false;
@@ -123,6 +126,7 @@ class HeadSeries implements Series {
     readonly labels: Labels,
     private readonly mint: number,
     private readonly maxt: number,
+    private readonly inPlace: boolean,
   ) {}
 
   iterator(reuse?: SampleIterator): SampleIterator {
@@ -130,7 +134,7 @@ class HeadSeries implements Series {
     const stones = this.head.tombstones.size > 0 ? this.head.tombstones.get(this.ref) : undefined;
     const sts = slot === 0 ? undefined : this.head.startTimestampsOf(slot);
     const it = stones === undefined && sts === undefined && reuse instanceof ChunkListIterator ? reuse : new ChunkListIterator();
-    it.load(this.head, slot, this.mint, this.maxt);
+    it.load(this.head, slot, this.mint, this.maxt, this.inPlace);
     const filtered = stones === undefined ? it : new DeletedFilterIterator(it, [...stones]);
     return sts === undefined ? filtered : sts.wrap(filtered);
   }
@@ -159,9 +163,13 @@ export class ChunkListIterator implements SampleIterator {
   private mint = -Infinity;
   private maxt = Infinity;
 
-  /** Points the iterator at the chunks of the series in `slot` (none when 0) overlapping [mint, maxt]. */
-  load(head: Head, slot: number, mint: number, maxt: number): void {
+  /**
+   * Points the iterator at the chunks of the series in `slot` (none when 0) overlapping [mint, maxt]; with
+   * `inPlace`, its open chunk is read where it is (only while no append can come in between).
+   */
+  load(head: Head, slot: number, mint: number, maxt: number, inPlace = false): void {
     this.snap.n = 0;
+    this.snap.inPlace = inPlace;
     if (slot !== 0) head.snapshotChunks(slot, mint, maxt, this.snap);
     this.c = -1;
     this.error = undefined;

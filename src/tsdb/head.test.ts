@@ -254,3 +254,33 @@ test('lastSample answers from the newest committed sample when the query is at o
   head.addTombstone(head.lookup(a), 50_000, 70_000);
   assert.equal(series(0, 100_000).get('a')?.lastSample?.(100_000, out), undefined);
 });
+
+test('an iterator taken without readsAtOnce keeps its samples while appends go on; with it, reads the same at once', async () => {
+  const head = new Head();
+  const a = Labels.from({ __name__: 'a' });
+  const app = head.appender();
+  for (let t = 0; t <= 60_000; t += 15_000) app.append(0, a, t, t / 1000);
+  await app.commit();
+  const read = (it: ReturnType<Series['iterator']>): number[][] => {
+    const got: number[][] = [];
+    while (it.next()) got.push([it.atT(), it.atV()]);
+    assert.equal(it.err(), undefined);
+    return got;
+  };
+  const iteratorOf = (readsAtOnce: boolean): ReturnType<Series['iterator']> => {
+    const set = head.querier(0, 1_000_000).select([new Matcher('=', '__name__', 'a')], { hints: { start: 0, end: 1_000_000, readsAtOnce } });
+    assert.ok(set.next());
+    return set.at().iterator();
+  };
+  const want = [0, 15, 30, 45, 60].map((s) => [s * 1000, s]);
+  assert.deepEqual(read(iteratorOf(true)), want);
+  const held = iteratorOf(false);
+  // Appends into the same open chunk rewrite its header and last bytes: the held iterator must not see them.
+  for (let t = 75_000; t <= 300_000; t += 15_000) {
+    const more = head.appender();
+    more.append(0, a, t, t / 1000 + 0.5);
+    await more.commit();
+  }
+  assert.deepEqual(read(held), want);
+  assert.equal(read(iteratorOf(true)).length, want.length + 16);
+});

@@ -61,6 +61,8 @@ export interface ChunkSnapshot {
   maxTs: number[];
   /** When set, the open chunk is copied into this buffer (replaced by a larger one when it does not fit). */
   scratch?: Uint8Array;
+  /** The open chunk is read where it is, not copied: the reader is done with it before the next append. */
+  inPlace?: boolean;
 }
 
 const FLAG_LOGGED = 1;
@@ -587,6 +589,15 @@ export class Head implements Appendable, Queryable {
         const base = this.slabs.offset(handle);
         const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
         const src = this.slabs.buffer(handle);
+        if (out.inPlace === true) {
+          out.bufs[n] = src;
+          out.starts[n] = base;
+          out.ends[n] = base + len;
+          out.minTs[n] = lo;
+          out.maxTs[n] = hi;
+          out.n = n + 1;
+          return;
+        }
         let copy = out.scratch;
         if (copy === undefined) copy = src.slice(base, base + len);
         else {

@@ -107,6 +107,28 @@ test('encode then decode is bit-exact for random series (NaN, ±Inf, staleness m
   );
 });
 
+test('a chunk cut at any byte gives a prefix of its samples, then corruption (no sample read past the end)', () => {
+  fc.assert(
+    fc.property(series, (s) => {
+      const samples = materialize(s).map(([t, v]) => [t, bitsOf(v)]);
+      const a = new XorAppender();
+      for (const [t, v] of materialize(s)) a.append(t, v);
+      const whole = a.bytes();
+      for (let len = 3; len < whole.length; len++) {
+        // The cut chunk lies inside a larger buffer of other bytes: they must not be read as the missing samples.
+        const buf = new Uint8Array(whole.length + 8).fill(0xa5);
+        buf.set(whole.subarray(0, len));
+        const it = new XorIterator().reset(buf, 0, len);
+        const got: [number, string][] = [];
+        while (it.next()) got.push([it.atT(), bitsOf(it.atV())]);
+        assert.deepEqual(got, samples.slice(0, got.length));
+        assert.equal((it.err() as { code?: string } | undefined)?.code, 'corruption', `cut at ${len} of ${whole.length}`);
+      }
+    }),
+    { numRuns: 100 },
+  );
+});
+
 test('a re-opened chunk continues bit-exactly where it ended', () => {
   fc.assert(
     fc.property(series, fc.nat(), (s, cutSeed) => {
