@@ -146,12 +146,13 @@ export class Engine {
         if (signal?.aborted === true) throw new QueryError('query_canceled', 'query was canceled');
         if (this.now() > deadline) throw new QueryError('query_timeout', `query timed out after ${this.timeout}ms`);
       };
-      // Evaluation gives the event loop a turn every ~10ms (at node boundaries), so an abort raised by another
-      // event (a client that went away) is seen while the query runs, and other work is not starved.
+      // Evaluation gives the event loop a turn every ~50ms (at node boundaries), so an abort raised by another
+      // event (a client that went away) is seen while the query runs, and other work is not starved. Not more often:
+      // each turn lets the scrapes that arrived meanwhile be appended first, and the query waits for them.
       let lastYield = performance.now();
       const yieldToEventLoop = (): Promise<void> | undefined => {
         const t = performance.now();
-        if (t - lastYield < 10) return undefined;
+        if (t - lastYield < 50) return undefined;
         lastYield = t;
         return new Promise((resolve) => setImmediate(resolve));
       };
