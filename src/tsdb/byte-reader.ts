@@ -97,6 +97,12 @@ export class ByteReader {
     return negative ? -half - 1 : half;
   }
 
+  /** Moves past `n` bytes. */
+  skip(n: number): void {
+    if (this.pos + n > this.end) this.overrun(n);
+    this.pos += n;
+  }
+
   bytes(n: number): Uint8Array {
     if (this.pos + n > this.end) this.overrun(n);
     const b = this.buf.subarray(this.pos, this.pos + n);

@@ -125,7 +125,7 @@ export function checkRecord(rec: Uint8Array, where = 'WAL record'): void {
       while (r.remaining > 0) {
         r.be64();
         const n = r.uvarint();
-        for (let i = 0; i < n * 2; i++) r.bytes(r.uvarint());
+        for (let i = 0; i < n * 2; i++) r.skip(r.uvarint());
       }
       return;
     case RECORD_SAMPLES:
