@@ -1,6 +1,7 @@
 // Feeds WAL records into the head on start: series keep their WAL refs, samples go straight into chunks.
 
 import type { Labels } from '../model/labels.js';
+import { ByteStrings } from './byte-strings.js';
 import type { Head } from './head.js';
 import type { PackedChunks } from './series-chunks.js';
 import type { RecordVisitor } from './wal-records.js';
@@ -16,6 +17,7 @@ export class HeadReplayer implements RecordVisitor, ShardTarget {
   samples = 0;
   dropped = 0;
   tombstones = 0;
+  readonly strings = new ByteStrings();
 
   constructor(
     private readonly head: Head,

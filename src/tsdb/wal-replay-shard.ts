@@ -18,15 +18,15 @@ export interface ShardTarget {
 }
 
 /**
- * Sixteenths of the series (by ref) whose samples the decoding thread appends; the appending thread, which also
- * builds every series' labels and postings, keeps the rest. With 6, both threads took about the same CPU time on
- * the WAL of `npm run bench -- tsdb-vs-prometheus` (12M samples of 100k series, two cores).
+ * 32nds of the series (by ref) whose samples the decoding thread appends; the appending thread, which also builds
+ * every series' labels and postings, keeps the rest. With 11, both threads took about the same CPU time on the WAL
+ * of `npm run bench -- tsdb-vs-prometheus` (12M samples of 100k series, two cores).
  */
-const SHARE_SIXTEENTHS = 6;
+const SHARE_32NDS = 11;
 
 /** Whether the series created with `ref` belongs to the shard: a multiplicative hash spreads consecutive refs. */
 export function shardOwns(ref: number): boolean {
-  return Math.imul(ref >>> 0, 0x9e3779b1) >>> 28 < SHARE_SIXTEENTHS;
+  return Math.imul(ref >>> 0, 0x9e3779b1) >>> 27 < SHARE_32NDS;
 }
 
 const PAGE = 65536;
