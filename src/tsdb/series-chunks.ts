@@ -2,7 +2,7 @@
 
 import { ChunkArena, classSize, SLAB_CLASSES, SlabAllocator } from './chunk-memory.js';
 import type { TsdbStats } from './tsdb-stats.js';
-import { XOR_HEADER_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorAppendState, xorAppend } from './xor-chunk.js';
+import { XOR_HEADER_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorAppendState, xorAppendStream } from './xor-chunk.js';
 
 /** One closed chunk or the copied open chunk, as a head iterator reads it. */
 export interface ChunkSnapshot {
@@ -180,7 +180,7 @@ export class SeriesChunks {
     st.trail = this.xTrail[slot] as number;
     const buf = this.slabs.buffer(handle);
     const base = this.slabs.offset(handle);
-    const end = xorAppend(buf, base, base * 8 + (this.oBitPos[slot] as number), st, t, v);
+    const end = xorAppendStream(buf, base * 8 + (this.oBitPos[slot] as number), st, t, v);
     this.oBitPos[slot] = end - base * 8;
     this.xN[slot] = st.numSamples;
     this.xTDelta[slot] = st.tDelta;
@@ -249,9 +249,20 @@ export class SeriesChunks {
     return handle;
   }
 
+  /**
+   * Writes the open chunk's sample count into its header: appends leave it out (it would touch the chunk's first
+   * bytes on every sample), so it is written before the chunk's bytes are read or leave the slab.
+   */
+  private writeCount(slot: number, buf: Uint8Array, start: number): void {
+    const n = this.xN[slot] as number;
+    buf[start] = n >>> 8;
+    buf[start + 1] = n & 0xff;
+  }
+
   /** Moves the open chunk into the arena as a closed chunk. */
   private cutChunk(slot: number): void {
     const handle = this.oSlot[slot] as number;
+    this.writeCount(slot, this.slabs.buffer(handle), this.slabs.offset(handle));
     const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
     this.addClosed(slot, this.oMinT[slot] as number, this.maxT[slot] as number, this.slabs.buffer(handle), this.slabs.offset(handle), len);
     this.slabs.release(handle);
@@ -332,6 +343,7 @@ export class SeriesChunks {
           if (copy.length < len) copy = out.scratch = new Uint8Array(Math.max(len, copy.length * 2));
           copy.set(src.subarray(base, base + len));
         }
+        this.writeCount(slot, copy, 0);
         out.bufs[n] = copy;
         out.starts[n] = 0;
         out.ends[n] = len;
@@ -409,6 +421,7 @@ export class SeriesChunks {
         const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
         const base = this.slabs.offset(handle);
         bytes.set(this.slabs.buffer(handle).subarray(base, base + len), b);
+        this.writeCount(slot, bytes, b);
         b += len;
       }
       const s = i * PACKED_FIELDS;
