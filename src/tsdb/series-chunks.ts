@@ -25,13 +25,17 @@ export interface PackedChunks {
   refs: Float64Array;
   /** PACKED_FIELDS per series, see `pack`. */
   state: Float64Array;
-  /** Per closed chunk, oldest first per series: min time, max time, byte length. */
+  /** Per closed chunk, oldest first per series: min time, max time, byte length, arena index, offset in it. */
   closed: Float64Array;
-  /** Per series, its closed chunks' bytes then its open chunk's. */
+  /** The arenas holding the closed chunks (given away: the packing side must not use its chunks after), and their live bytes. */
+  arenas: Uint8Array[];
+  arenaLive: Float64Array;
+  /** The open chunks' bytes, series after series. */
   bytes: Uint8Array;
 }
 
 const PACKED_FIELDS = 12;
+const CLOSED_FIELDS = 5;
 const NO_WINDOW = 0xff;
 
 const f64 = new Float64Array(1);
@@ -271,10 +275,15 @@ export class SeriesChunks {
 
   /** Copies a closed chunk into the arena and links it as the series' newest closed chunk. */
   private addClosed(slot: number, minT: number, maxT: number, src: Uint8Array, start: number, len: number): void {
+    this.linkClosed(slot, minT, maxT, this.arena.put(src, start, len), len);
+  }
+
+  /** Links the closed chunk at arena handle `handle` as the series' newest closed chunk. */
+  private linkClosed(slot: number, minT: number, maxT: number, handle: number, len: number): void {
     const id = this.allocChunkId();
     this.ckMinT[id] = minT;
     this.ckMaxT[id] = maxT;
-    this.ckHandle[id] = this.arena.put(src, start, len);
+    this.ckHandle[id] = handle;
     this.ckLen[id] = len;
     this.ckNext[id] = -1;
     const last = this.cLast[slot] as number;
@@ -393,13 +402,10 @@ export class SeriesChunks {
     let nBytes = 0;
     for (let i = 0; i < n; i++) {
       const slot = slots[i] as number;
-      for (let id = this.cFirst[slot] as number; id >= 0; id = this.ckNext[id] as number) {
-        nClosed++;
-        nBytes += this.ckLen[id] as number;
-      }
+      for (let id = this.cFirst[slot] as number; id >= 0; id = this.ckNext[id] as number) nClosed++;
       if ((this.oSlot[slot] as number) >= 0) nBytes += ((this.oBitPos[slot] as number) + 7) >>> 3;
     }
-    const closed = new Float64Array(nClosed * 3);
+    const closed = new Float64Array(nClosed * CLOSED_FIELDS);
     const bytes = new Uint8Array(nBytes);
     let c = 0;
     let b = 0;
@@ -408,13 +414,11 @@ export class SeriesChunks {
       let k = 0;
       for (let id = this.cFirst[slot] as number; id >= 0; id = this.ckNext[id] as number, k++) {
         const h = this.ckHandle[id] as number;
-        const len = this.ckLen[id] as number;
-        const start = this.arena.offset(h);
-        bytes.set(this.arena.buffer(h).subarray(start, start + len), b);
-        b += len;
         closed[c++] = this.ckMinT[id] as number;
         closed[c++] = this.ckMaxT[id] as number;
-        closed[c++] = len;
+        closed[c++] = this.ckLen[id] as number;
+        closed[c++] = Math.floor(h / 16777216);
+        closed[c++] = this.arena.offset(h);
       }
       const handle = this.oSlot[slot] as number;
       if (handle >= 0) {
@@ -438,7 +442,14 @@ export class SeriesChunks {
       state[s + 10] = this.xLead[slot] as number;
       state[s + 11] = this.xTrail[slot] as number;
     }
-    return { refs: refs.slice(0, n), state, closed, bytes };
+    const arenas: Uint8Array[] = [];
+    const arenaLive = new Float64Array(this.arena.arenaCount);
+    for (let a = 0; a < this.arena.arenaCount; a++) {
+      const { buffer, live } = this.arena.arenaOf(a);
+      arenas.push(buffer);
+      arenaLive[a] = live;
+    }
+    return { refs: refs.slice(0, n), state, closed, arenas, arenaLive, bytes };
   }
 
   /**
@@ -447,6 +458,10 @@ export class SeriesChunks {
    */
   install(p: PackedChunks, slotOf: (ref: number) => number, visible: (slot: number) => void): void {
     const { refs, state, closed, bytes } = p;
+    // The closed chunks stay where they are, their arenas becoming this set's; but those of the last arena, which
+    // is only partly filled, are copied into this set's current one (no more memory than appends here would take).
+    const last = p.arenas.length - 1;
+    const arenaAt = p.arenas.map((buffer, a) => (a === last ? -1 : this.arena.adopt(buffer, p.arenaLive[a] as number)));
     let c = 0;
     let b = 0;
     for (let i = 0; i < refs.length; i++) {
@@ -455,10 +470,10 @@ export class SeriesChunks {
       const bitPos = state[s + 3] as number;
       const slot = slotOf(refs[i] as number);
       if (slot === 0 || (this.maxT[slot] as number) > -Infinity) throw new Error(`replayed chunks of series ${refs[i]} cannot be installed: no such series, or it has samples`);
-      for (let k = 0; k < nClosed; k++, c += 3) {
-        const len = closed[c + 2] as number;
-        this.addClosed(slot, closed[c] as number, closed[c + 1] as number, bytes, b, len);
-        b += len;
+      for (let k = 0; k < nClosed; k++, c += CLOSED_FIELDS) {
+        const a = closed[c + 3] as number;
+        if (a === last) this.addClosed(slot, closed[c] as number, closed[c + 1] as number, p.arenas[a] as Uint8Array, closed[c + 4] as number, closed[c + 2] as number);
+        else this.linkClosed(slot, closed[c] as number, closed[c + 1] as number, (arenaAt[a] as number) * 16777216 + (closed[c + 4] as number), closed[c + 2] as number);
         this.stats.headChunks++;
         this.stats.headChunksCreatedTotal++;
       }

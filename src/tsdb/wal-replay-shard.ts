@@ -208,7 +208,7 @@ export class ReplayShard {
     return true;
   }
 
-  /** The owned series' chunks, packed for the head. */
+  /** The owned series' chunks, packed for the head (their arenas go with them: the shard is done after). */
   pack(): PackedChunks {
     const n = this.nSlots - 1;
     const slots = new Int32Array(n);

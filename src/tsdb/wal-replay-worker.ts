@@ -248,7 +248,7 @@ function decodePlan(job: Job, post: (m: Message, transfer?: ArrayBuffer[]) => vo
   const handOver = (s: ReplayShard): boolean => {
     if (!b.flush()) return false;
     const packed = s.pack();
-    post({ t: 'chunks', packed, samples: s.samples, dropped: s.dropped }, [packed.refs.buffer, packed.state.buffer, packed.closed.buffer, packed.bytes.buffer] as ArrayBuffer[]);
+    post({ t: 'chunks', packed, samples: s.samples, dropped: s.dropped }, [packed.refs.buffer, packed.state.buffer, packed.closed.buffer, packed.bytes.buffer, packed.arenaLive.buffer, ...packed.arenas.map((a) => a.buffer)] as ArrayBuffer[]);
     return true;
   };
   let records = 0;
