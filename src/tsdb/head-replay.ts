@@ -36,7 +36,7 @@ export class HeadReplayer implements RecordVisitor, ShardTarget {
       this.aliases.set(ref, 0);
       return;
     }
-    const got = head.getOrCreate(labels, ref);
+    const got = head.create(labels, ref);
     head.takeUnlogged(head.slotOf(got));
   }
 

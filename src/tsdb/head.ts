@@ -260,7 +260,11 @@ export class Head implements Appendable, Queryable {
   /** The series' ref, creating the series (with a new ref, or `wantRef` during replay) if needed. */
   getOrCreate(labels: Labels, wantRef = 0): number {
     const known = this.lookup(labels);
-    if (known !== 0) return known;
+    return known !== 0 ? known : this.create(labels, wantRef);
+  }
+
+  /** @internal Creates the series (with a new ref, or `wantRef`); the caller knows no series has these labels. */
+  create(labels: Labels, wantRef = 0): number {
     validateLabels(labels);
     const ref = wantRef > 0 ? wantRef : this.nextRef;
     if (ref >= this.nextRef) this.nextRef = ref + 1;
