@@ -195,7 +195,8 @@ export class ReplayShard {
    */
   sample(ref: number, t: number, v: number): boolean {
     const r = this.aliases.size === 0 ? ref : (this.aliases.get(ref) ?? ref);
-    if (r === 0) return false;
+    // Ownership is arithmetic on the ref: most samples the head appends are told apart without a table lookup.
+    if (r === 0 || !shardOwns(r)) return false;
     const k = this.get(r);
     if (k === 0) return false;
     const slot = this.slotOf[k] as number;
