@@ -1,6 +1,7 @@
 // A bounds-checked big-endian byte decoder for TSDB records and files; overruns raise a `corruption` StorageError.
 
 import { StorageError } from '../storage/storage-error.js';
+import type { ByteStrings } from './byte-strings.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 const TWO_32 = 4294967296;
@@ -97,11 +98,26 @@ export class ByteReader {
     return negative ? -half - 1 : half;
   }
 
+  /** Moves past `n` bytes. */
+  skip(n: number): void {
+    if (this.pos + n > this.end) this.overrun(n);
+    this.pos += n;
+  }
+
   bytes(n: number): Uint8Array {
     if (this.pos + n > this.end) this.overrun(n);
     const b = this.buf.subarray(this.pos, this.pos + n);
     this.pos += n;
     return b;
+  }
+
+  /** A uvarint-prefixed string, decoded by `strings` (which remembers repeated ones). */
+  uvarintStringVia(strings: ByteStrings): string {
+    const n = this.uvarint();
+    if (this.pos + n > this.end) this.overrun(n);
+    const s = strings.string(this.buf, this.pos, this.pos + n);
+    this.pos += n;
+    return s;
   }
 
   uvarintString(): string {

@@ -175,6 +175,30 @@ export class ChunkArena {
     return this.arenas[Math.floor(handle / 16777216)] as Uint8Array;
   }
 
+  /** Arena `a` and its live bytes, for `adopt` elsewhere (the arena set that gives them away must not be used after). */
+  arenaOf(a: number): { buffer: Uint8Array; live: number } {
+    return { buffer: this.arenas[a] as Uint8Array, live: this.live[a] as number };
+  }
+
+  get arenaCount(): number {
+    return this.arenas.length;
+  }
+
+  /** Takes in another arena set's arena holding `live` bytes of chunks; returns its index here (handles: index · 2^24 + offset). */
+  adopt(buffer: Uint8Array, live: number): number {
+    if (buffer.length !== ARENA_BYTES) throw new RangeError(`an arena of ${buffer.length} bytes cannot be adopted`);
+    const a = this.arenas.length;
+    this.arenas.push(buffer);
+    if (a >= this.live.length) {
+      const grown = new Int32Array(Math.max(this.live.length * 2, a + 1));
+      grown.set(this.live);
+      this.live = grown;
+    }
+    this.live[a] = live;
+    this.allocatedBytes += ARENA_BYTES;
+    return a;
+  }
+
   offset(handle: number): number {
     return handle % 16777216;
   }

@@ -119,7 +119,7 @@ export class Db implements Appendable, Queryable {
       try {
         replay =
           planBytes(plan) >= (options.walReplayThreadMinBytes ?? 4 * 2 ** 20)
-            ? await replayWalInWorker(plan, replayer, { stats, logger, progress }, signal)
+            ? await replayWalInWorker(plan, replayer, { stats, logger, progress }, signal, replayer)
             : replayPlan(plan, replayer, { stats, logger, progress });
       } finally {
         head.endReplay();

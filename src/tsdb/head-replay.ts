@@ -1,19 +1,23 @@
 // Feeds WAL records into the head on start: series keep their WAL refs, samples go straight into chunks.
 
 import type { Labels } from '../model/labels.js';
+import { ByteStrings } from './byte-strings.js';
 import type { Head } from './head.js';
+import type { PackedChunks } from './series-chunks.js';
 import type { RecordVisitor } from './wal-records.js';
+import type { ShardOptions, ShardTarget } from './wal-replay-shard.js';
 
 /**
  * Replay rules (Prometheus's): a series record whose labels are already known under another ref makes that ref
  * an alias; samples for unknown refs, older than the head's minimum valid time, or not after the series' newest
  * sample are dropped and counted. Tombstones go to the head (hiding the deleted samples) unless `onTombstone` is given.
  */
-export class HeadReplayer implements RecordVisitor {
+export class HeadReplayer implements RecordVisitor, ShardTarget {
   private readonly aliases = new Map<number, number>();
   samples = 0;
   dropped = 0;
   tombstones = 0;
+  readonly strings = new ByteStrings();
 
   constructor(
     private readonly head: Head,
@@ -32,7 +36,7 @@ export class HeadReplayer implements RecordVisitor {
       this.aliases.set(ref, 0);
       return;
     }
-    const got = head.getOrCreate(labels, ref);
+    const got = head.create(labels, ref);
     head.takeUnlogged(head.slotOf(got));
   }
 
@@ -66,6 +70,19 @@ export class HeadReplayer implements RecordVisitor {
     this.samples += to - from - dropped;
     this.dropped += dropped;
     head.stats.walReplaySamplesDroppedTotal += dropped;
+  }
+
+  get shardOptions(): ShardOptions {
+    const head = this.head;
+    return { minValidTime: head.minValidTime, chunkRange: head.chunkRange, samplesPerChunk: head.samplesPerChunk };
+  }
+
+  /** The chunks a replay thread built for its share of the series (by the same rules), and its counts. */
+  installShard(packed: PackedChunks, samples: number, dropped: number): void {
+    this.head.installReplayed(packed);
+    this.samples += samples;
+    this.dropped += dropped;
+    this.head.stats.walReplaySamplesDroppedTotal += dropped;
   }
 
   tombstone(ref: number, mint: number, maxt: number): void {

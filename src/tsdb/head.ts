@@ -6,15 +6,14 @@ import type { Appendable, Appender, SeriesRef } from '../storage/appendable.js';
 import type { Queryable, Querier } from '../storage/queryable.js';
 import { StartTimestamps } from '../storage/start-timestamps.js';
 import { StorageError } from '../storage/storage-error.js';
-import { ChunkArena, classSize, SLAB_CLASSES, SlabAllocator } from './chunk-memory.js';
 import { HeadAppender } from './head-appender.js';
 import { HeadQuerier } from './head-querier.js';
 import { MemPostings } from './mem-postings.js';
 import { intersectPostings, mergePostings, subtractPostings } from './postings.js';
+import { type ChunkSnapshot, type PackedChunks, SeriesChunks } from './series-chunks.js';
 import { SeriesOrder } from './series-order.js';
 import { StringInterner } from './string-interner.js';
 import { TsdbStats } from './tsdb-stats.js';
-import { XOR_HEADER_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorAppendState, xorAppend } from './xor-chunk.js';
 
 /** Two hours, Prometheus's default block range and head chunk range. */
 export const DEFAULT_CHUNK_RANGE = 2 * 60 * 60 * 1000;
@@ -50,33 +49,11 @@ export interface AppendBuffers {
   vs: Float64Array;
 }
 
-/** One closed chunk or the copied open chunk, as a head iterator reads it. */
-export interface ChunkSnapshot {
-  /** Number of chunks: entries [0, n) of the arrays (a reused snapshot keeps older entries past n). */
-  n: number;
-  bufs: Uint8Array[];
-  starts: number[];
-  ends: number[];
-  minTs: number[];
-  maxTs: number[];
-  /** When set, the open chunk is copied into this buffer (replaced by a larger one when it does not fit). */
-  scratch?: Uint8Array;
-  /** The open chunk is read where it is, not copied: the reader is done with it before the next append. */
-  inPlace?: boolean;
-}
+export type { ChunkSnapshot } from './series-chunks.js';
 
 const FLAG_LOGGED = 1;
-const NO_WINDOW = 0xff;
 /** Refs per page of the ref → slot table. */
 const PAGE = 65536;
-
-const f64 = new Float64Array(1);
-const u32 = new Uint32Array(f64.buffer);
-
-/** Go's integer division (truncates toward zero), as Prometheus computes chunk boundaries. */
-function idiv(a: number, b: number): number {
-  return Math.trunc(a / b);
-}
 
 /**
  * Contract: series refs are positive and never reused while the process runs (replay keeps the WAL's refs).
@@ -107,11 +84,6 @@ export class Head implements Appendable, Queryable {
   /** @internal Label order of the live series, for sorted selects. */
   readonly order = new SeriesOrder(this);
   private readonly interner = new StringInterner();
-  private readonly slabs = new SlabAllocator();
-  /** Size class new open chunks start in. */
-  private openClass = 0;
-  /** @internal */
-  readonly arena = new ChunkArena();
   private nextRef = 1;
   private cap = 0;
   /** Samples older than this are refused (they belong to blocks already written). */
@@ -119,24 +91,9 @@ export class Head implements Appendable, Queryable {
   private invisible = 0;
   private closed = false;
 
-  // Per-series state, indexed by slot.
-  /** @internal Newest committed timestamp; -Infinity before the first commit. */
-  sMaxT = new Float64Array(0);
-  /** @internal Oldest timestamp still in memory. */
-  sMinT = new Float64Array(0);
+  // Per-series state, indexed by slot; the chunks and the newest and oldest sample time are in `chunks`.
+  private readonly chunks: SeriesChunks;
   private flags = new Uint8Array(0);
-  private oSlot = new Int32Array(0);
-  private oBitPos = new Int32Array(0);
-  private oMinT = new Float64Array(0);
-  private oNextAt = new Float64Array(0);
-  private xN = new Int32Array(0);
-  private xTDelta = new Float64Array(0);
-  private xVHi = new Uint32Array(0);
-  private xVLo = new Uint32Array(0);
-  private xLead = new Uint8Array(0);
-  private xTrail = new Uint8Array(0);
-  private cFirst = new Int32Array(0);
-  private cLast = new Int32Array(0);
   /** @internal Transaction that last touched the series, and its newest pending sample. */
   pTxn = new Int32Array(0);
   /** @internal */
@@ -145,15 +102,6 @@ export class Head implements Appendable, Queryable {
   pV = new Float64Array(0);
   /** @internal Open transactions holding samples for the series (keeps it from being garbage-collected). */
   pCount = new Int32Array(0);
-
-  // Closed chunks, indexed by chunk id; a singly linked list per series, oldest first.
-  private ckMinT = new Float64Array(64);
-  private ckMaxT = new Float64Array(64);
-  private ckHandle = new Float64Array(64);
-  private ckLen = new Int32Array(64);
-  private ckNext = new Int32Array(64);
-  private ckFree: number[] = [];
-  private ckCount = 0;
 
   /** Deleted intervals per series (flat `[mint, maxt, …]`, inclusive), from deletions and WAL tombstone records. */
   readonly tombstones = new Map<number, number[]>();
@@ -165,13 +113,13 @@ export class Head implements Appendable, Queryable {
   private readonly bufferPool: AppendBuffers[] = [];
   private commitTail: Promise<void> = Promise.resolve();
   private txnSeq = 0;
-  private readonly st = new XorAppendState();
 
   constructor(options: HeadOptions = {}) {
     this.stats = options.stats ?? new TsdbStats();
     this.chunkRange = options.chunkRange ?? DEFAULT_CHUNK_RANGE;
     this.samplesPerChunk = options.samplesPerChunk ?? 120;
     this.log = options.log;
+    this.chunks = new SeriesChunks(this.chunkRange, this.samplesPerChunk, this.stats);
     this.grow(1024);
   }
 
@@ -226,27 +174,24 @@ export class Head implements Appendable, Queryable {
       if (fill !== undefined) next.fill(fill, a.length);
       return next;
     };
+    this.chunks.grow(cap);
     this.refOfSlot = f(this.refOfSlot);
-    this.sMaxT = f(this.sMaxT, -Infinity);
-    this.sMinT = f(this.sMinT, Infinity);
     this.flags = f(this.flags);
-    this.oSlot = f(this.oSlot, -1);
-    this.oBitPos = f(this.oBitPos);
-    this.oMinT = f(this.oMinT);
-    this.oNextAt = f(this.oNextAt);
-    this.xN = f(this.xN);
-    this.xTDelta = f(this.xTDelta);
-    this.xVHi = f(this.xVHi);
-    this.xVLo = f(this.xVLo);
-    this.xLead = f(this.xLead, NO_WINDOW);
-    this.xTrail = f(this.xTrail);
-    this.cFirst = f(this.cFirst, -1);
-    this.cLast = f(this.cLast, -1);
     this.pTxn = f(this.pTxn);
     this.pT = f(this.pT);
     this.pV = f(this.pV);
     this.pCount = f(this.pCount);
     this.cap = cap;
+  }
+
+  /** @internal Newest committed timestamp per slot; -Infinity before the first commit. */
+  get sMaxT(): Float64Array {
+    return this.chunks.maxT;
+  }
+
+  /** @internal Oldest timestamp still in memory per slot. */
+  get sMinT(): Float64Array {
+    return this.chunks.minT;
   }
 
   /** @internal The slot of series `ref`, 0 when there is no such live series. */
@@ -315,7 +260,11 @@ export class Head implements Appendable, Queryable {
   /** The series' ref, creating the series (with a new ref, or `wantRef` during replay) if needed. */
   getOrCreate(labels: Labels, wantRef = 0): number {
     const known = this.lookup(labels);
-    if (known !== 0) return known;
+    return known !== 0 ? known : this.create(labels, wantRef);
+  }
+
+  /** @internal Creates the series (with a new ref, or `wantRef`); the caller knows no series has these labels. */
+  create(labels: Labels, wantRef = 0): number {
     validateLabels(labels);
     const ref = wantRef > 0 ? wantRef : this.nextRef;
     if (ref >= this.nextRef) this.nextRef = ref + 1;
@@ -337,12 +286,7 @@ export class Head implements Appendable, Queryable {
     else hit.push(ref);
     this.postings.add(ref, flat);
     this.flags[slot] = 0;
-    this.sMaxT[slot] = -Infinity;
-    this.sMinT[slot] = Infinity;
-    this.oSlot[slot] = -1;
-    this.xN[slot] = 0;
-    this.cFirst[slot] = -1;
-    this.cLast[slot] = -1;
+    this.chunks.init(slot);
     this.pTxn[slot] = 0;
     this.pCount[slot] = 0;
     this.invisible++;
@@ -358,15 +302,12 @@ export class Head implements Appendable, Queryable {
 
   /** @internal Last committed value's bits (of the series in `slot`) equal those of `v`. */
   sameAsLast(slot: number, v: number): boolean {
-    f64[0] = v;
-    return u32[1] === this.xVHi[slot] && u32[0] === this.xVLo[slot];
+    return this.chunks.sameAsLast(slot, v);
   }
 
   /** @internal The value of the newest committed sample of the series in `slot` (its time is sMaxT[slot]). */
   lastValue(slot: number): number {
-    u32[1] = this.xVHi[slot] as number;
-    u32[0] = this.xVLo[slot] as number;
-    return f64[0] as number;
+    return this.chunks.lastValue(slot);
   }
 
   /** @internal Whether the log has seen the series in `slot`; marks it seen. */
@@ -403,163 +344,26 @@ export class Head implements Appendable, Queryable {
    * @internal Adds a committed sample to the chunks of the series in `slot`. The caller has checked t > sMaxT[slot].
    */
   appendCommitted(slot: number, t: number, v: number): void {
-    let handle = this.oSlot[slot] as number;
-    if (handle < 0) {
-      handle = this.openChunk(slot, t);
-    } else {
-      const n = this.xN[slot] as number;
-      if (n === this.samplesPerChunk >> 2) {
-        const start = this.oMinT[slot] as number;
-        const max = this.oNextAt[slot] as number;
-        const k = idiv(max - start, ((this.sMaxT[slot] as number) - start + 1) * 4);
-        if (k > 1) this.oNextAt[slot] = start + idiv(max - start, k);
-      }
-      if (t >= (this.oNextAt[slot] as number) || n >= this.samplesPerChunk * 2 || n >= XOR_MAX_SAMPLES) {
-        this.cutChunk(slot);
-        handle = this.openChunk(slot, t);
-      } else if (((this.oBitPos[slot] as number) >>> 3) + XOR_MAX_SAMPLE_BYTES + 1 > classSize(SlabAllocator.classOf(handle))) {
-        const cls = SlabAllocator.classOf(handle);
-        if (cls + 1 < SLAB_CLASSES) {
-          // Grow straight to the size the whole chunk will probably need, judging by the bytes per sample so far
-          // (not counting the header and the first sample, which take a full timestamp and value).
-          const used = ((this.oBitPos[slot] as number) + 7) >>> 3;
-          const n = this.xN[slot] as number;
-          const left = this.samplesPerChunk - n;
-          const perSample = n > 1 ? Math.max(0, used - XOR_HEADER_BYTES - FIRST_SAMPLE_BYTES) / (n - 1) : 0;
-          const projected = used + Math.ceil(perSample * left * 1.05) + XOR_MAX_SAMPLE_BYTES + 1;
-          handle = this.moveOpenChunk(slot, Math.max(cls + 1, classFor(projected)));
-        } else {
-          this.cutChunk(slot);
-          handle = this.openChunk(slot, t);
-        }
-      }
-    }
-    const st = this.st;
-    st.numSamples = this.xN[slot] as number;
-    st.t = this.sMaxT[slot] as number;
-    st.tDelta = this.xTDelta[slot] as number;
-    st.vHi = this.xVHi[slot] as number;
-    st.vLo = this.xVLo[slot] as number;
-    st.lead = this.xLead[slot] as number;
-    st.trail = this.xTrail[slot] as number;
-    const buf = this.slabs.buffer(handle);
-    const base = this.slabs.offset(handle);
-    const end = xorAppend(buf, base, base * 8 + (this.oBitPos[slot] as number), st, t, v);
-    this.oBitPos[slot] = end - base * 8;
-    this.xN[slot] = st.numSamples;
-    this.xTDelta[slot] = st.tDelta;
-    this.xVHi[slot] = st.vHi;
-    this.xVLo[slot] = st.vLo;
-    this.xLead[slot] = st.lead;
-    this.xTrail[slot] = st.trail;
-    if ((this.sMaxT[slot] as number) === -Infinity) {
-      this.invisible--;
-      this.sMinT[slot] = t;
-    }
-    this.sMaxT[slot] = t;
-    const s = this.stats;
-    if (!(t <= s.headMaxTime)) s.headMaxTime = t;
-    if (!(t >= s.headMinTime)) s.headMinTime = t;
+    if ((this.chunks.maxT[slot] as number) === -Infinity) this.invisible--;
+    this.chunks.append(slot, t, v);
   }
 
-  /**
-   * WAL replay appends to every series in turn, so moving each open chunk to a bigger slot as it fills scatters the
-   * chunks that consecutive samples write to; replay is markedly faster when chunks start in slots that hold a
-   * typical whole chunk (and stay in allocation order). `beginReplay` makes new chunks start there; `endReplay`
-   * goes back to starting small and moves every open chunk to the smallest slot that fits it, so memory after
-   * replay is what normal appends would have left (or less).
-   */
+  /** See SeriesChunks.beginReplay: chunks start in slots that hold a typical whole chunk until `endReplay`. */
   beginReplay(): void {
-    this.openClass = classFor(REPLAY_CHUNK_BYTES);
+    this.chunks.beginReplay();
   }
 
   endReplay(): void {
-    this.openClass = 0;
-    for (let slot = 1; slot < this.nextSlot; slot++) {
-      const handle = this.oSlot[slot] as number;
-      if (handle < 0) continue;
-      // Just the chunk's bytes: appendCommitted makes room for a sample before appending it.
-      const cls = classFor(((this.oBitPos[slot] as number) + 7) >>> 3);
-      if (cls < SlabAllocator.classOf(handle)) this.moveOpenChunk(slot, cls);
-    }
+    this.chunks.endReplay(this.nextSlot);
   }
 
-  private openChunk(slot: number, t: number): number {
-    // Start small and grow as the chunk fills: a chunk just cut holds few samples, and a full-size slot per series
-    // would double what the head holds right after every cut.
-    const handle = this.slabs.alloc(this.openClass);
-    this.oSlot[slot] = handle;
-    this.oBitPos[slot] = XOR_HEADER_BYTES * 8;
-    this.oMinT[slot] = t;
-    this.oNextAt[slot] = idiv(t, this.chunkRange) * this.chunkRange + this.chunkRange;
-    this.xN[slot] = 0;
-    this.xTDelta[slot] = 0;
-    this.xVHi[slot] = 0;
-    this.xVLo[slot] = 0;
-    this.xLead[slot] = NO_WINDOW;
-    this.xTrail[slot] = 0;
-    this.stats.headChunks++;
-    this.stats.headChunksCreatedTotal++;
-    this.stats.headChunkBytes = this.slabs.allocatedBytes + this.arena.allocatedBytes;
-    return handle;
-  }
-
-  private moveOpenChunk(slot: number, cls: number): number {
-    const old = this.oSlot[slot] as number;
-    const handle = this.slabs.alloc(cls);
-    const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
-    const from = this.slabs.offset(old);
-    this.slabs.buffer(handle).set(this.slabs.buffer(old).subarray(from, from + len), this.slabs.offset(handle));
-    this.slabs.release(old);
-    this.oSlot[slot] = handle;
-    this.stats.headChunkBytes = this.slabs.allocatedBytes + this.arena.allocatedBytes;
-    return handle;
-  }
-
-  /** Moves the open chunk into the arena as a closed chunk. */
-  private cutChunk(slot: number): void {
-    const handle = this.oSlot[slot] as number;
-    const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
-    const ah = this.arena.put(this.slabs.buffer(handle), this.slabs.offset(handle), len);
-    this.slabs.release(handle);
-    this.oSlot[slot] = -1;
-    const id = this.allocChunkId();
-    this.ckMinT[id] = this.oMinT[slot] as number;
-    this.ckMaxT[id] = this.sMaxT[slot] as number;
-    this.ckHandle[id] = ah;
-    this.ckLen[id] = len;
-    this.ckNext[id] = -1;
-    const last = this.cLast[slot] as number;
-    if (last < 0) this.cFirst[slot] = id;
-    else this.ckNext[last] = id;
-    this.cLast[slot] = id;
-  }
-
-  private allocChunkId(): number {
-    const free = this.ckFree.pop();
-    if (free !== undefined) return free;
-    const id = this.ckCount++;
-    if (id >= this.ckMinT.length) {
-      const n = this.ckMinT.length * 2;
-      const g = <T extends Float64Array | Int32Array>(a: T): T => {
-        const next = new (a.constructor as new (n: number) => T)(n);
-        next.set(a);
-        return next;
-      };
-      this.ckMinT = g(this.ckMinT);
-      this.ckMaxT = g(this.ckMaxT);
-      this.ckHandle = g(this.ckHandle);
-      this.ckLen = g(this.ckLen);
-      this.ckNext = g(this.ckNext);
-    }
-    return id;
-  }
-
-  private freeChunk(id: number): void {
-    this.arena.release(this.ckHandle[id] as number, this.ckLen[id] as number);
-    this.ckFree.push(id);
-    this.stats.headChunks--;
-    this.stats.headChunksRemovedTotal++;
+  /** Installs chunks another thread built for series of this head during WAL replay (series without samples here). */
+  installReplayed(packed: PackedChunks): void {
+    this.chunks.install(
+      packed,
+      (ref) => this.slotOf(ref),
+      () => this.invisible--,
+    );
   }
 
   /**
@@ -567,52 +371,7 @@ export class Head implements Appendable, Queryable {
    * appends and garbage collection cannot change what the snapshot reads.
    */
   snapshotChunks(slot: number, mint: number, maxt: number, out: ChunkSnapshot): void {
-    let n = out.n;
-    for (let id = this.cFirst[slot] as number; id >= 0; id = this.ckNext[id] as number) {
-      const lo = this.ckMinT[id] as number;
-      const hi = this.ckMaxT[id] as number;
-      if (hi < mint || lo > maxt) continue;
-      const h = this.ckHandle[id] as number;
-      const start = this.arena.offset(h);
-      out.bufs[n] = this.arena.buffer(h);
-      out.starts[n] = start;
-      out.ends[n] = start + (this.ckLen[id] as number);
-      out.minTs[n] = lo;
-      out.maxTs[n] = hi;
-      n++;
-    }
-    const handle = this.oSlot[slot] as number;
-    if (handle >= 0 && (this.xN[slot] as number) > 0) {
-      const lo = this.oMinT[slot] as number;
-      const hi = this.sMaxT[slot] as number;
-      if (hi >= mint && lo <= maxt) {
-        const base = this.slabs.offset(handle);
-        const len = ((this.oBitPos[slot] as number) + 7) >>> 3;
-        const src = this.slabs.buffer(handle);
-        if (out.inPlace === true) {
-          out.bufs[n] = src;
-          out.starts[n] = base;
-          out.ends[n] = base + len;
-          out.minTs[n] = lo;
-          out.maxTs[n] = hi;
-          out.n = n + 1;
-          return;
-        }
-        let copy = out.scratch;
-        if (copy === undefined) copy = src.slice(base, base + len);
-        else {
-          if (copy.length < len) copy = out.scratch = new Uint8Array(Math.max(len, copy.length * 2));
-          copy.set(src.subarray(base, base + len));
-        }
-        out.bufs[n] = copy;
-        out.starts[n] = 0;
-        out.ends[n] = len;
-        out.minTs[n] = lo;
-        out.maxTs[n] = hi;
-        n++;
-      }
-    }
-    out.n = n;
+    this.chunks.snapshot(slot, mint, maxt, out);
   }
 
   /** Sorted refs of the series that match every matcher (visible or not; callers filter). */
@@ -682,29 +441,11 @@ export class Head implements Appendable, Queryable {
       const labels = this.slotLabels[slot];
       if (labels === undefined) continue;
       const seriesRef = this.refOfSlot[slot] as number;
-      let id = this.cFirst[slot] as number;
-      while (id >= 0 && (this.ckMaxT[id] as number) < mint) {
-        const next = this.ckNext[id] as number;
-        this.freeChunk(id);
-        id = next;
-      }
-      this.cFirst[slot] = id;
-      if (id < 0) this.cLast[slot] = -1;
-      const maxT = this.sMaxT[slot] as number;
+      const chunks = this.chunks;
+      chunks.dropBefore(slot, mint);
+      const maxT = chunks.maxT[slot] as number;
       if (maxT < mint && (this.pCount[slot] as number) === 0) {
-        const open = this.oSlot[slot] as number;
-        if (open >= 0) {
-          this.slabs.release(open);
-          this.oSlot[slot] = -1;
-          this.stats.headChunks--;
-          this.stats.headChunksRemovedTotal++;
-        }
-        for (let c = this.cFirst[slot] as number; c >= 0; ) {
-          const next = this.ckNext[c] as number;
-          this.freeChunk(c);
-          c = next;
-        }
-        this.cFirst[slot] = this.cLast[slot] = -1;
+        chunks.dropAll(slot);
         if (maxT === -Infinity) this.invisible--;
         this.slotLabels[slot] = undefined;
         this.refOfSlot[slot] = 0;
@@ -717,8 +458,7 @@ export class Head implements Appendable, Queryable {
         this.stats.headSeriesRemovedTotal++;
         continue;
       }
-      const first = id >= 0 ? (this.ckMinT[id] as number) : (this.oSlot[slot] as number) >= 0 ? (this.oMinT[slot] as number) : Infinity;
-      this.sMinT[slot] = first;
+      const first = chunks.minT[slot] as number;
       if (maxT > -Infinity && first < newMin) newMin = first;
     }
     for (const [slot, sts] of this.startTimestamps) {
@@ -743,7 +483,7 @@ export class Head implements Appendable, Queryable {
     this.stats.headMinTime = newMin === Infinity ? NaN : Math.max(newMin, mint);
     if (this.stats.headSeries === 0) this.stats.headMaxTime = NaN;
     this.stats.headTruncationsTotal++;
-    this.stats.headChunkBytes = this.slabs.allocatedBytes + this.arena.allocatedBytes;
+    this.stats.headChunkBytes = this.chunks.allocatedBytes;
   }
 
   private unhash(labels: Labels, ref: number): void {
@@ -769,19 +509,6 @@ export class Head implements Appendable, Queryable {
   *refs(): IterableIterator<SeriesRef> {
     for (let slot = 1; slot < this.nextSlot; slot++) if (this.slotLabels[slot] !== undefined) yield this.refOfSlot[slot] as number;
   }
-}
-
-/** Open chunk slot size during replay: 120 samples of regular scrapes of slowly changing values fit. */
-const REPLAY_CHUNK_BYTES = 256;
-
-/** Bytes the first sample of a chunk takes at most: a varint millisecond timestamp and a full float. */
-const FIRST_SAMPLE_BYTES = 16;
-
-/** The smallest slab size class holding `bytes`. */
-function classFor(bytes: number): number {
-  let c = 0;
-  while (c + 1 < SLAB_CLASSES && classSize(c) < bytes) c++;
-  return c;
 }
 
 function validateLabels(labels: Labels): void {

@@ -1,6 +1,6 @@
 // Reads WAL segments back into records, checking every fragment; finds and repairs corruption.
 
-import { readFileSync, rmSync, truncateSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync, rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
 import { StorageError } from '../storage/storage-error.js';
 import { crc32c } from './crc32c.js';
@@ -45,18 +45,54 @@ function allZero(b: Uint8Array, from: number, to: number): boolean {
  * Calls `onRecord` with each complete record of one segment file (decompressed; a view valid during the call) and
  * the record's start offset. Throws WalCorruptionError at the first bad fragment, torn tail or undecodable record;
  * records before it have been delivered. `onRecord` may throw a StorageError('corruption') for a bad payload.
+ * The file is read `pagesPerRead` pages at a time.
  */
-export function readSegment(dir: string, segment: number, onRecord: (rec: Uint8Array, offset: number) => void): void {
-  const b = readFileSync(join(dir, segmentName(segment)));
+export function readSegment(dir: string, segment: number, onRecord: (rec: Uint8Array, offset: number) => void, pagesPerRead = READ_PAGES): void {
+  const fd = openSync(join(dir, segmentName(segment)), 'r');
+  try {
+    readPages(fd, dir, segment, onRecord, pagesPerRead);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Pages read at a time: records reach the caller as the file is read, and memory stays small. */
+const READ_PAGES = 64;
+
+/** Fills `buf` from the file at `offset` (fewer bytes at its end); returns the bytes read. */
+function readFully(fd: number, buf: Uint8Array, offset: number): number {
+  let n = 0;
+  while (n < buf.length) {
+    const got = readSync(fd, buf, n, buf.length - n, offset + n);
+    if (got === 0) break;
+    n += got;
+  }
+  return n;
+}
+
+function readPages(fd: number, dir: string, segment: number, onRecord: (rec: Uint8Array, offset: number) => void, pagesPerRead: number): void {
+  // The file is read in blocks of whole pages (fragments never cross a page), `base` being where the block starts.
+  // A block is reused for the next unless a record begun in it is still incomplete (its parts point into it).
+  let block = Buffer.allocUnsafe(pagesPerRead * WAL_PAGE_SIZE);
+  let base = 0;
+  let b = block.subarray(0, readFully(fd, block, 0));
   let pos = 0;
   let parts: Uint8Array[] = [];
   let recStart = -1;
   let recFlags = 0;
   let scratch = new Uint8Array(64 * 1024);
   const fail = (reason: string): never => {
-    throw new WalCorruptionError(dir, segment, recStart >= 0 ? recStart : pos, reason);
+    throw new WalCorruptionError(dir, segment, recStart >= 0 ? recStart : base + pos, reason);
   };
-  while (pos < b.length) {
+  for (;;) {
+    if (pos >= b.length) {
+      if (b.length < block.length) break;
+      if (recStart >= 0) block = Buffer.allocUnsafe(block.length);
+      base += b.length;
+      b = block.subarray(0, readFully(fd, block, base));
+      pos = 0;
+      if (b.length === 0) break;
+    }
     const pageEnd = (Math.floor(pos / WAL_PAGE_SIZE) + 1) * WAL_PAGE_SIZE;
     const type = b[pos] as number;
     if (pageEnd - pos < WAL_FRAGMENT_HEADER || type === FRAGMENT_PADDING) {
@@ -79,13 +115,13 @@ export function readSegment(dir: string, segment: number, onRecord: (rec: Uint8A
     switch (kind) {
       case FRAGMENT_FULL:
         if (recStart >= 0) fail('full fragment inside a fragmented record');
-        recStart = pos;
+        recStart = base + pos;
         recFlags = flags;
         parts = [data];
         break;
       case FRAGMENT_FIRST:
         if (recStart >= 0) fail('first fragment inside a fragmented record');
-        recStart = pos;
+        recStart = base + pos;
         recFlags = flags;
         parts = [data];
         break;

@@ -3,6 +3,7 @@
 import { Labels } from '../model/labels.js';
 import { StorageError } from '../storage/storage-error.js';
 import { ByteReader } from './byte-reader.js';
+import type { ByteStrings } from './byte-strings.js';
 import type { ByteWriter } from './byte-writer.js';
 import { putVarint } from './varint.js';
 
@@ -75,6 +76,8 @@ export interface RecordVisitor {
   /** Optional: samples `from` to `to` (exclusive) of parallel arrays at once, as `sample` would take them one by one. */
   sampleRun?(refs: Float64Array, ts: Float64Array, vs: Float64Array, from: number, to: number): void;
   tombstone(ref: number, mint: number, maxt: number): void;
+  /** Optional: decodes label strings of series records (remembering repeated ones). */
+  readonly strings?: ByteStrings;
 }
 
 /** Decodes one record and feeds it to `visit`. Unknown record types are skipped, as Prometheus does. */
@@ -82,15 +85,17 @@ export function decodeRecord(rec: Uint8Array, visit: RecordVisitor, where = 'WAL
   if (rec.length === 0) throw new StorageError('corruption', `${where}: empty record`);
   const r = new ByteReader(rec, 1, rec.length, where);
   switch (rec[0]) {
-    case RECORD_SERIES:
+    case RECORD_SERIES: {
+      const strings = visit.strings;
       while (r.remaining > 0) {
         const ref = r.be64();
         const n = r.uvarint();
         const flat: string[] = new Array<string>(n * 2);
-        for (let i = 0; i < n * 2; i++) flat[i] = r.uvarintString();
+        for (let i = 0; i < n * 2; i++) flat[i] = strings === undefined ? r.uvarintString() : r.uvarintStringVia(strings);
         visit.series(ref, sortedLabels(flat));
       }
       return;
+    }
     case RECORD_SAMPLES: {
       if (r.remaining === 0) return;
       const baseRef = r.be64();
@@ -125,7 +130,7 @@ export function checkRecord(rec: Uint8Array, where = 'WAL record'): void {
       while (r.remaining > 0) {
         r.be64();
         const n = r.uvarint();
-        for (let i = 0; i < n * 2; i++) r.bytes(r.uvarint());
+        for (let i = 0; i < n * 2; i++) r.skip(r.uvarint());
       }
       return;
     case RECORD_SAMPLES:

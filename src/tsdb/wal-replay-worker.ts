@@ -1,5 +1,5 @@
 // WAL replay with decoding in a worker thread: it reads, checks and decompresses segments and decodes sample records
-// into flat arrays while the calling thread appends the previous batch to the head.
+// into flat arrays while the calling thread appends the previous batch to the head; it appends a share of the series itself.
 
 import { join } from 'node:path';
 import { isMainThread, MessageChannel, type MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
@@ -7,22 +7,33 @@ import { StorageError } from '../storage/storage-error.js';
 import { ByteReader } from './byte-reader.js';
 import { readSegment, WalCorruptionError } from './wal-reader.js';
 import { checkpointCorrupted, startProgress, walCorrupted, type ReplayOptions, type ReplayPlan, type ReplayResult } from './wal-replay.js';
-import { checkRecord, decodeRecord, RECORD_SAMPLES, type RecordVisitor } from './wal-records.js';
+import type { PackedChunks } from './series-chunks.js';
+import { checkRecord, decodeRecord, RECORD_SAMPLES, RECORD_SERIES, type RecordVisitor } from './wal-records.js';
+import { ReplayShard, type ShardOptions, type ShardTarget } from './wal-replay-shard.js';
 import { segmentName } from './wal-segments.js';
 
 const MARKER = 'vigil-wal-replay';
 /** Samples per batch (a batch is handed over once it holds this many, or at the end of a segment). */
 const BATCH_SAMPLES = 1 << 15;
-/** Batches decoded ahead of the appending thread at most: bounds the memory the worker can hold. */
-const MAX_IN_FLIGHT = 4;
+/** Bytes of series and other records per batch at most (past one record): the appending thread starts on them early. */
+const BATCH_BYTES = 1 << 18;
+/**
+ * Batches decoded ahead of the appending thread at most: bounds the memory the worker can hold (16 × 0.8 MB). Enough
+ * for this thread to go on appending its share while the other creates the series a WAL starts with.
+ */
+const MAX_IN_FLIGHT = 16;
 /** Slots of the shared control array: batches posted and not yet consumed; set to 1 to make the worker stop. */
 const IN_FLIGHT = 0;
 const STOP = 1;
 
-/** Per record in a batch: kind (samples or raw), samples count or byte length, group (0 checkpoint, 1 WAL), segment, offset. */
+/**
+ * Per record in a batch: kind (samples, raw, or the start of a segment), samples count or byte length, group
+ * (0 checkpoint, 1 WAL), segment, offset.
+ */
 const OP_FIELDS = 5;
 const OP_SAMPLES = 0;
 const OP_RAW = 1;
+const OP_SEGMENT = 2;
 
 interface Batch {
   t: 'batch';
@@ -38,6 +49,7 @@ interface Batch {
 type Message =
   | Batch
   | { t: 'corrupt'; group: number; dir: string; segment: number; offset: number; reason: string }
+  | { t: 'chunks'; packed: PackedChunks; samples: number; dropped: number }
   | { t: 'done'; records: number }
   | { t: 'error'; message: string; code: string };
 
@@ -47,6 +59,8 @@ interface Job {
   control: SharedArrayBuffer;
   /** Where the appending thread sends consumed batches' arrays back for reuse (fewer allocations, less GC there). */
   returns: MessagePort;
+  /** Given when this thread appends a share of the series itself (see ReplayShard). */
+  shard: ShardOptions | undefined;
 }
 
 /** A consumed batch's arrays, whole. */
@@ -76,7 +90,7 @@ class BatchBuilder {
   ) {}
 
   get full(): boolean {
-    return this.n >= BATCH_SAMPLES;
+    return this.n >= BATCH_SAMPLES || this.nBytes >= BATCH_BYTES;
   }
 
   private op(kind: number, size: number, group: number, segment: number, offset: number): void {
@@ -110,7 +124,7 @@ class BatchBuilder {
    * Decodes a samples record into the batch, with the checks (and the same errors) of `decodeRecord`. Like it, the
    * samples before a decoding error are kept.
    */
-  samples(rec: Uint8Array, group: number, segment: number, offset: number, where: string): void {
+  samples(rec: Uint8Array, group: number, segment: number, offset: number, where: string, shard: ReplayShard | undefined): void {
     const r = new ByteReader(rec, 1, rec.length, where);
     if (r.remaining === 0) return;
     const baseRef = r.be64();
@@ -137,7 +151,7 @@ class BatchBuilder {
           x = r.varint();
           pos = r.pos;
         }
-        refs[n] = baseRef + x;
+        const ref = baseRef + x;
         b = rec[pos] as number;
         if (b < 0x80) {
           x = (b & 1) === 1 ? -(b >>> 1) - 1 : b >>> 1;
@@ -147,17 +161,27 @@ class BatchBuilder {
           x = r.varint();
           pos = r.pos;
         }
-        ts[n] = baseT + x;
-        vs[n] = view.getFloat64(pos);
+        const t = baseT + x;
+        const v = view.getFloat64(pos);
         pos += 8;
-        n++;
+        if (shard === undefined || !shard.sample(ref, t, v)) {
+          refs[n] = ref;
+          ts[n] = t;
+          vs[n] = v;
+          n++;
+        }
       }
       r.pos = pos;
       while (r.remaining > 0) {
-        refs[n] = baseRef + r.varint();
-        ts[n] = baseT + r.varint();
-        vs[n] = r.f64();
-        n++;
+        const ref = baseRef + r.varint();
+        const t = baseT + r.varint();
+        const v = r.f64();
+        if (shard === undefined || !shard.sample(ref, t, v)) {
+          refs[n] = ref;
+          ts[n] = t;
+          vs[n] = v;
+          n++;
+        }
       }
     } finally {
       this.n = n;
@@ -174,6 +198,11 @@ class BatchBuilder {
     this.bytes.set(rec, this.nBytes);
     this.nBytes += rec.length;
     this.op(OP_RAW, rec.length, group, segment, offset);
+  }
+
+  /** Marks the start of a segment (so that its batch is posted even when the shard takes all its samples). */
+  segment(group: number, segment: number): void {
+    this.op(OP_SEGMENT, 0, group, segment, 0);
   }
 
   /** Posts the batch (if not empty), first waiting while MAX_IN_FLIGHT batches are unconsumed. False: told to stop. */
@@ -214,6 +243,14 @@ function decodePlan(job: Job, post: (m: Message, transfer?: ArrayBuffer[]) => vo
   const control = new Int32Array(job.control);
   const b = new BatchBuilder(post, control, job.returns);
   const { plan } = job;
+  let shard = job.shard === undefined ? undefined : new ReplayShard(job.shard);
+  /** Posts the shard's chunks: at the end, or at once when it stops (the head then appends the rest). */
+  const handOver = (s: ReplayShard): boolean => {
+    if (!b.flush()) return false;
+    const packed = s.pack();
+    post({ t: 'chunks', packed, samples: s.samples, dropped: s.dropped }, [packed.refs.buffer, packed.state.buffer, packed.closed.buffer, packed.bytes.buffer, packed.arenaLive.buffer, ...packed.arenas.map((a) => a.buffer)] as ArrayBuffer[]);
+    return true;
+  };
   let records = 0;
   const groups: [string, number[]][] = [
     [plan.cpDir, plan.cpSegments],
@@ -224,13 +261,22 @@ function decodePlan(job: Job, post: (m: Message, transfer?: ArrayBuffer[]) => vo
     try {
       for (const s of segments) {
         let stopped = false;
+        b.segment(group, s);
         readSegment(dir, s, (rec, offset) => {
           if (stopped) return;
           const where = `${join(dir, segmentName(s))} record at offset ${offset}`;
-          if (rec.length > 0 && rec[0] === RECORD_SAMPLES) b.samples(rec, group, s, offset, where);
+          if (rec.length > 0 && rec[0] === RECORD_SAMPLES) b.samples(rec, group, s, offset, where, shard);
           else {
             checkRecord(rec, where);
             b.raw(rec, group, s, offset);
+            if (shard !== undefined && rec[0] === RECORD_SERIES) {
+              shard.seriesRecord(rec);
+              if (!shard.active) {
+                const stopping = shard;
+                shard = undefined;
+                if (!handOver(stopping)) stopped = true;
+              }
+            }
           }
           records++;
           if (b.full && !b.flush()) stopped = true;
@@ -245,6 +291,7 @@ function decodePlan(job: Job, post: (m: Message, transfer?: ArrayBuffer[]) => vo
       if (group === 1) break groups;
     }
   }
+  if (shard !== undefined && !handOver(shard)) return;
   post({ t: 'done', records });
 }
 
@@ -263,11 +310,11 @@ if (!isMainThread && (workerData as Job | undefined)?.marker === MARKER && paren
  * Replays `plan` like `replayPlan`, with the same results, logs, metrics and repairs, but reading and decoding in a
  * worker thread. Records reach `visit` in WAL order. Rejects with what `visit` throws (the worker is stopped).
  */
-export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, options: ReplayOptions, signal?: AbortSignal): Promise<ReplayResult> {
+export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, options: ReplayOptions, signal?: AbortSignal, shard?: ShardTarget): Promise<ReplayResult> {
   signal?.throwIfAborted();
   const control = new Int32Array(new SharedArrayBuffer(8));
   const channel = new MessageChannel();
-  const job: Job = { marker: MARKER, plan, control: control.buffer as SharedArrayBuffer, returns: channel.port2 };
+  const job: Job = { marker: MARKER, plan, control: control.buffer as SharedArrayBuffer, returns: channel.port2, shard: shard?.shardOptions };
   const worker = new Worker(new URL(import.meta.url), { workerData: job, transferList: [channel.port2] });
   let corruption: string | undefined;
   let last = plan.last;
@@ -314,6 +361,9 @@ export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, option
             }
             return;
           }
+          case 'chunks':
+            shard?.installShard(m.packed, m.samples, m.dropped);
+            return;
           case 'done':
             finish(undefined, { lastSegment: last, checkpoint: plan.checkpoint, records: m.records, corruption });
             return;
@@ -336,6 +386,7 @@ function applyBatch(b: Batch, visit: RecordVisitor, plan: ReplayPlan): void {
   for (let k = 0; k < b.nOps; k++) {
     const o = k * OP_FIELDS;
     const size = ops[o + 1] as number;
+    if (ops[o] === OP_SEGMENT) continue;
     if (ops[o] === OP_SAMPLES) {
       const end = si + size;
       if (visit.sampleRun !== undefined) visit.sampleRun(refs, ts, vs, si, end);

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { readSegment } from './wal-reader.js';
+import { readSegment, WalCorruptionError } from './wal-reader.js';
 import { listSegments, segmentName, WAL_PAGE_SIZE } from './wal-segments.js';
 import { WalWriter } from './wal-writer.js';
 
-function readAllRecords(dir: string): Uint8Array[] {
+function readAllRecords(dir: string, pagesPerRead?: number): Uint8Array[] {
   const out: Uint8Array[] = [];
-  for (const s of listSegments(dir)) readSegment(dir, s, (rec) => out.push(Uint8Array.from(rec)));
+  for (const s of listSegments(dir)) readSegment(dir, s, (rec) => out.push(Uint8Array.from(rec)), pagesPerRead);
   return out;
 }
 
@@ -31,6 +31,9 @@ test('records of any size come back intact across pages and segments, compressed
         for (const c of commits) w.log(c);
         w.close();
         assert.deepEqual(readAllRecords(dir), commits.flat());
+        // Read a page or two at a time, records span reads.
+        assert.deepEqual(readAllRecords(dir, 1), commits.flat());
+        assert.deepEqual(readAllRecords(dir, 2), commits.flat());
         const segs = listSegments(dir);
         // Every finished segment is padded to whole pages; numbering is contiguous from 0.
         assert.deepEqual(segs, segs.map((_, i) => i));
@@ -58,6 +61,40 @@ test('a page with exactly 7 bytes left gets an empty first fragment, as Promethe
     assert.deepEqual([...b.subarray(at, at + 3)], [2, 0, 0]); // first, length 0
     assert.deepEqual([...b.subarray(WAL_PAGE_SIZE, WAL_PAGE_SIZE + 3)], [4, 0, 3]); // last, length 3
     assert.deepEqual(readAllRecords(dir), [first, second]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a corrupt byte anywhere is reported at the same record offset whatever the pages read at a time', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'vigil-wal-'));
+  try {
+    const w = new WalWriter(dir, 0, { compress: false });
+    for (let i = 0; i < 40; i++) w.log([new Uint8Array(1000 + i * 517).fill(i + 1)]);
+    w.close();
+    const file = join(dir, segmentName(0));
+    const good = readFileSync(file);
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: good.length - 1 }), (at) => {
+        const bad = Buffer.from(good);
+        bad[at] = (bad[at] as number) ^ 0x5a;
+        writeFileSync(file, bad);
+        const failure = (pagesPerRead?: number): [number, number] => {
+          let records = 0;
+          try {
+            readSegment(dir, 0, () => records++, pagesPerRead);
+          } catch (err) {
+            assert.ok(err instanceof WalCorruptionError);
+            return [records, err.offset];
+          }
+          return [records, -1];
+        };
+        const whole = failure();
+        assert.deepEqual(failure(1), whole);
+        assert.deepEqual(failure(3), whole);
+      }),
+      { numRuns: 30 },
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -71,6 +71,17 @@ function ctz64(hi: number, lo: number): number {
  * XOR_MAX_SAMPLES samples, and XOR_MAX_SAMPLE_BYTES zeroed bytes available from byte `bitPos >> 3`.
  */
 export function xorAppend(buf: Uint8Array, start: number, bitPos: number, st: XorAppendState, t: number, v: number): number {
+  const end = xorAppendStream(buf, bitPos, st, t, v);
+  buf[start] = st.numSamples >>> 8;
+  buf[start + 1] = st.numSamples & 0xff;
+  return end;
+}
+
+/**
+ * `xorAppend` without updating the sample-count header (so the chunk's first bytes are not touched on every sample):
+ * the caller writes it (`st.numSamples`) before the chunk's bytes are read.
+ */
+export function xorAppendStream(buf: Uint8Array, bitPos: number, st: XorAppendState, t: number, v: number): number {
   f64[0] = v;
   const hi = i32[1] as number;
   const lo = i32[0] as number;
@@ -99,8 +110,6 @@ export function xorAppend(buf: Uint8Array, start: number, bitPos: number, st: Xo
   st.vHi = hi;
   st.vLo = lo;
   st.numSamples = n + 1;
-  buf[start] = (n + 1) >>> 8;
-  buf[start + 1] = (n + 1) & 0xff;
   return p;
 }
 

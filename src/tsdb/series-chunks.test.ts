@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { type ChunkSnapshot, SeriesChunks } from './series-chunks.js';
+import { TsdbStats } from './tsdb-stats.js';
+
+function snapshotAll(c: SeriesChunks, slots: number): string[][] {
+  const out: string[][] = [];
+  for (let slot = 1; slot <= slots; slot++) {
+    const snap: ChunkSnapshot = { n: 0, bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
+    c.snapshot(slot, -Infinity, Infinity, snap);
+    const chunks: string[] = [];
+    for (let i = 0; i < snap.n; i++) chunks.push(`${snap.minTs[i]}-${snap.maxTs[i]}:${Buffer.from((snap.bufs[i] as Uint8Array).subarray(snap.starts[i], snap.ends[i])).toString('hex')}`);
+    out.push(chunks);
+  }
+  return out;
+}
+
+test('packed chunks installed elsewhere (several arenas of closed chunks) read back byte for byte and append on alike', () => {
+  const SERIES = 1500;
+  // `twin` gets the same samples as `from`, and stays as reference once `from` has given its chunks away.
+  const [from, twin] = [0, 1].map(() => {
+    const c = new SeriesChunks(1e9, 120, new TsdbStats());
+    c.grow(2048);
+    c.beginReplay();
+    for (let s = 1; s <= SERIES; s++) c.init(s);
+    return c;
+  }) as [SeriesChunks, SeriesChunks];
+  // Irregular values: about 8 bytes a sample, several MiB of closed chunks.
+  let x = 1;
+  const value = (): number => (x = (x * 48271) % 2147483647) / 7;
+  for (let r = 0; r < 400; r++) {
+    for (let s = 1; s <= SERIES; s++) {
+      const v = value();
+      from.append(s, r * 1000 + (s % 7), v);
+      twin.append(s, r * 1000 + (s % 7), v);
+    }
+  }
+  const slots = Int32Array.from({ length: SERIES }, (_, i) => i + 1);
+  const refs = Float64Array.from(slots, (s) => s * 10);
+  const want = snapshotAll(from, SERIES);
+  const packed = from.pack(slots, refs);
+  assert.ok(packed.arenas.length >= 3, `arenas: ${packed.arenas.length}`);
+
+  const stats = new TsdbStats();
+  const to = new SeriesChunks(1e9, 120, stats);
+  to.grow(2048);
+  for (let s = 1; s <= SERIES; s++) to.init(s);
+  const visible: number[] = [];
+  to.install(packed, (ref) => ref / 10, (slot) => visible.push(slot));
+  assert.equal(visible.length, SERIES);
+  assert.deepEqual(snapshotAll(to, SERIES), want);
+  assert.equal(stats.headChunks, stats.headChunksCreatedTotal);
+  assert.equal(stats.headMaxTime, 399_000 + 6);
+  assert.equal(stats.headChunkBytes, to.allocatedBytes);
+  // Both go on the same way.
+  for (let r = 400; r < 450; r++) {
+    for (let s = 1; s <= SERIES; s++) {
+      const v = value();
+      twin.append(s, r * 1000 + (s % 7), v);
+      to.append(s, r * 1000 + (s % 7), v);
+    }
+  }
+  assert.deepEqual(snapshotAll(to, SERIES), snapshotAll(twin, SERIES));
+});
+
+test('install refuses a series that has samples already or does not exist', () => {
+  const from = new SeriesChunks(1e9, 120, new TsdbStats());
+  from.grow(8);
+  from.init(1);
+  from.append(1, 5, 1);
+  const packed = (): ReturnType<SeriesChunks['pack']> => from.pack([1], Float64Array.of(7));
+  const to = new SeriesChunks(1e9, 120, new TsdbStats());
+  to.grow(8);
+  to.init(1);
+  to.append(1, 1, 1);
+  assert.throws(() => to.install(packed(), () => 1, () => undefined), /cannot be installed/);
+  assert.throws(() => to.install(packed(), () => 0, () => undefined), /cannot be installed/);
+});
