@@ -20,6 +20,8 @@ const replies: Record<string, (s: Socket) => void> = {
   '/close': (s) => {
     s.end('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\n\r\nuntil close');
   },
+  '/splithead': (s) => write(s, ['HTTP/1.1 200 OK\r', '\nContent-Type: a\r\nContent-Length: 2\r\n\r', '\nok']),
+  '/bare-lf': (s) => write(s, ['HTTP/1.1 200 OK\nContent-Length: 2\n', '\nok']),
   '/continue': (s) => write(s, ['HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok']),
   '/redirect': (s) => write(s, ['HTTP/1.1 302 Found\r\nLocation: /length\r\nContent-Length: 0\r\n\r\n']),
   '/bad': (s) => write(s, ['HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n']),
@@ -66,7 +68,7 @@ after(() => {
 const noSignal = new AbortController().signal;
 const text = (r: PlainHttpResponse): string | undefined => r.body?.toString('latin1');
 
-test('reads Content-Length, chunked (extensions, split CRLFs, trailers) and until-close bodies, skipping 1xx heads', async () => {
+test('reads Content-Length, chunked (extensions, split CRLFs, trailers) and until-close bodies, heads in pieces, skipping 1xx heads', async () => {
   const c = new PlainHttpClient();
   try {
     const l = await c.get(new URL(`${base}/length`), { Accept: 'text/plain' }, 0, noSignal);
@@ -76,6 +78,9 @@ test('reads Content-Length, chunked (extensions, split CRLFs, trailers) and unti
     assert.equal(text(await c.get(new URL(`${base}/chunked`), {}, 0, noSignal)), 'hello world');
     assert.equal(text(await c.get(new URL(`${base}/close`), {}, 0, noSignal)), 'until close');
     assert.equal(text(await c.get(new URL(`${base}/continue`), {}, 0, noSignal)), 'ok');
+    const split = await c.get(new URL(`${base}/splithead`), {}, 0, noSignal);
+    assert.deepEqual([text(split), split.contentType], ['ok', 'a']);
+    assert.equal(text(await c.get(new URL(`${base}/bare-lf`), {}, 0, noSignal)), 'ok');
     const big = await c.get(new URL(`${base}/bigchunks`), {}, 0, noSignal);
     assert.equal(big.body?.length, 200_000);
     assert.ok(big.body?.every((b) => b === 0x63));

@@ -48,7 +48,7 @@ const IDLE_TIMEOUT_MS = 5 * 60_000;
 const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const BAD_VALUE = /[\r\n\0]/;
 const STATUS_LINE = /^HTTP\/1\.([01]) (\d{3})(?: (.*))?$/;
-const HEAD_END = /\r?\n\r?\n/g;
+const HEAD_END = /\r?\n\r?\n$/;
 const CHUNK_SIZE = /^[0-9a-fA-F]{1,15}$/;
 
 const enum State { Idle, Head, Length, ChunkSize, ChunkData, ChunkEnd, Trailers, UntilClose }
@@ -69,6 +69,8 @@ class Connection {
   private pending: Pending | undefined;
   private state = State.Idle;
   private head = '';
+  /** Bytes of the head line being read so far. */
+  private headLine = 0;
   private line = '';
   private remaining = 0;
   private received = false;
@@ -98,6 +100,7 @@ class Connection {
       this.pending = { resolve, reject, signal, onAbort };
       this.state = State.Head;
       this.head = '';
+      this.headLine = 0;
       this.received = false;
       this.limit = limit;
       this.socket.setTimeout(0);
@@ -150,20 +153,29 @@ class Connection {
     return true;
   }
 
+  /** Reads head lines up to the empty one; only the head's bytes become a string (the body's never do). */
   private readHead(buf: Buffer, i: number, n: number): number {
-    const before = this.head.length;
-    this.head += buf.toString('latin1', i, Math.min(n, i + MAX_HEAD_BYTES + 4 - before));
-    HEAD_END.lastIndex = Math.max(0, before - 3);
-    const m = HEAD_END.exec(this.head);
-    if (m === null) {
-      if (this.head.length > MAX_HEAD_BYTES) this.fail(new HttpProtocolError('response headers too large'));
-      return n;
+    let pos = i;
+    for (;;) {
+      const lf = buf.indexOf(10, pos);
+      if (lf === -1 || lf >= n) {
+        this.headLine += n - pos;
+        this.head += buf.toString('latin1', i, n);
+        if (this.head.length > MAX_HEAD_BYTES) this.fail(new HttpProtocolError('response headers too large'));
+        return n;
+      }
+      const len = this.headLine + lf - pos;
+      const cr = lf > pos ? buf[lf - 1] === 13 : this.head.endsWith('\r');
+      this.headLine = 0;
+      pos = lf + 1;
+      if (len === 0 || (len === 1 && cr)) {
+        const text = this.head + buf.toString('latin1', i, lf + 1);
+        this.head = '';
+        if (text.length > MAX_HEAD_BYTES) this.fail(new HttpProtocolError('response headers too large'));
+        else this.onHead(text.replace(HEAD_END, ''));
+        return pos;
+      }
     }
-    const end = m.index + m[0].length;
-    const text = this.head.slice(0, m.index);
-    this.head = '';
-    this.onHead(text);
-    return i + end - before;
   }
 
   private onHead(text: string): void {
