@@ -48,6 +48,8 @@ export interface AppendBuffers {
   slots: Int32Array;
   ts: Float64Array;
   vs: Float64Array;
+  /** Slots of the series a transaction touched. */
+  touched: Int32Array;
 }
 
 /** One closed chunk or the copied open chunk, as a head iterator reads it. */
