@@ -2,13 +2,18 @@
 
 import { STATUS_CODES } from 'node:http';
 import type { IncomingMessage } from 'node:http';
-import { createGunzip } from 'node:zlib';
+import { promisify } from 'node:util';
+import { createGunzip, gunzip } from 'node:zlib';
 import { DEFAULT_HTTP_CLIENT } from '../config/http-client-decoding.js';
 import type { HttpClientConfig } from '../config/prometheus-config.js';
 import { authHeaders } from '../discovery/http-auth-headers.js';
+import { proxyFor } from '../discovery/http-proxy.js';
 import { closeHttpConnections, sendHttp } from '../discovery/http-transport.js';
 import { oauth2TokenSource } from '../discovery/oauth2-token-source.js';
 import type { Clock } from '../model/clock.js';
+import { BodyBuffers, bodyBuffers } from './body-buffers.js';
+import { PlainHttpClient } from './plain-http-client.js';
+import type { PlainHttpResponse } from './plain-http-client.js';
 import { ScrapeError } from './sample-labels.js';
 
 /** The Accept header Prometheus 3 sends by default (OpenMetrics first, then the text formats). */
@@ -53,25 +58,6 @@ export interface ScrapeBody {
   readonly release?: () => void;
 }
 
-/**
- * Buffers that scrape bodies are read into, reused: a new buffer per body was, at 100k series, most of the memory
- * the process allocated outside the JS heap, and V8 counts that towards starting its next full GC. Only as many
- * buffers exist as scrapes were reading at once (a few, however many targets), each as large as the largest body.
- */
-class BodyBuffers {
-  private static readonly KEEP = 8;
-  private readonly free: Buffer[] = [];
-
-  take(): Buffer {
-    return this.free.pop() ?? Buffer.allocUnsafeSlow(64 * 1024);
-  }
-
-  give(buf: Buffer): void {
-    if (this.free.length < BodyBuffers.KEEP) this.free.push(buf);
-  }
-}
-
-const bodyBuffers = new BodyBuffers();
 
 export interface HttpScrapeOptions {
   readonly url: string;
@@ -90,7 +76,8 @@ export interface HttpScrapeOptions {
 const MAX_REDIRECTS = 10;
 
 /**
- * Fetches the body once with node:http(s) (not fetch, which refuses some ports). Redirects are followed up to 10
+ * Fetches the body once: plain HTTP with PlainHttpClient, https and proxies with node:http(s) (not fetch, which
+ * refuses some ports). Redirects are followed up to 10
  * times unless follow_redirects is false. Errors are ScrapeErrors whose messages say what went wrong (shown on
  * /api/v1/targets).
  */
@@ -118,6 +105,17 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
   const where = `Get ${JSON.stringify(opts.url)}`;
   try {
     for (let redirects = 0; ; redirects++) {
+      const target = new URL(url);
+      if (plainHttp(target, opts.httpClient)) {
+        const res = await plainHttp.client.get(target, await withToken(headers, both.signal, opts.httpClient, opts.clock), opts.bodySizeLimit, both.signal);
+        if (follow && res.status >= 300 && res.status < 400 && res.location !== undefined) {
+          if (redirects >= MAX_REDIRECTS) throw new ScrapeError('scrape_failed', `${where}: stopped after ${MAX_REDIRECTS} redirects`);
+          url = new URL(res.location, url).toString();
+          continue;
+        }
+        if (res.status !== 200) throw statusError(res.status, res.statusText);
+        return await plainBody(res, opts.bodySizeLimit);
+      }
       const res = await request(url, headers, both.signal, opts.httpClient, opts.clock);
       const status = res.statusCode ?? 0;
       if (follow && status >= 300 && status < 400 && res.headers.location !== undefined) {
@@ -128,7 +126,7 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
       }
       if (status !== 200) {
         res.resume();
-        throw new ScrapeError('http_status', `server returned HTTP status ${status} ${res.statusMessage ?? STATUS_CODES[status] ?? ''}`.trimEnd());
+        throw statusError(status, res.statusMessage);
       }
       const gzipped = (res.headers['content-encoding'] ?? '').toLowerCase() === 'gzip';
       const stream: AsyncIterable<Buffer> = gzipped ? res.pipe(createGunzip()) : res;
@@ -138,13 +136,9 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
         for await (const chunk of stream) {
           if (opts.bodySizeLimit > 0 && size + chunk.length > opts.bodySizeLimit) {
             res.destroy();
-            throw new ScrapeError('body_size_limit', `body size limit exceeded (limit: ${opts.bodySizeLimit} bytes)`);
+            throw sizeLimitError(opts.bodySizeLimit);
           }
-          if (size + chunk.length > buf.length) {
-            const grown = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, size + chunk.length));
-            buf.copy(grown, 0, 0, size);
-            buf = grown;
-          }
+          buf = BodyBuffers.grow(buf, size, size + chunk.length);
           chunk.copy(buf, size);
           size += chunk.length;
         }
@@ -152,14 +146,7 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
         bodyBuffers.give(buf);
         throw err;
       }
-      const lent = buf;
-      let released = false;
-      const release = (): void => {
-        if (released) return;
-        released = true;
-        bodyBuffers.give(lent);
-      };
-      return { body: buf.subarray(0, size), contentType: String(res.headers['content-type'] ?? ''), release };
+      return lentBody(buf, size, String(res.headers['content-type'] ?? ''));
     }
   } catch (err) {
     if (err instanceof ScrapeError) throw err;
@@ -171,17 +158,63 @@ export async function httpScrape(opts: HttpScrapeOptions, signal: AbortSignal): 
   }
 }
 
-/**
- * One request with the client's TLS and proxy settings over kept-alive connections (as Go's transport), the oauth2
- * token (fetched and cached by its token source) as Authorization.
- */
+/** The headers with the oauth2 token (fetched and cached by its token source) as Authorization, when configured. */
+async function withToken(headers: Record<string, string>, signal: AbortSignal, c: HttpClientConfig | undefined, clock: Clock | undefined): Promise<Record<string, string>> {
+  if (c?.oauth2 === undefined) return headers;
+  const t = await oauth2TokenSource(c.oauth2, clock).token(signal);
+  return { ...headers, Authorization: `${t.type} ${t.value}` };
+}
+
+/** One request with the client's TLS and proxy settings over kept-alive connections (as Go's transport). */
 async function request(url: string, headers: Record<string, string>, signal: AbortSignal, c: HttpClientConfig | undefined, clock: Clock | undefined): Promise<IncomingMessage> {
-  let h = headers;
-  if (c?.oauth2 !== undefined) {
-    const t = await oauth2TokenSource(c.oauth2, clock).token(signal);
-    h = { ...headers, Authorization: `${t.type} ${t.value}` };
-  }
+  const h = await withToken(headers, signal, c, clock);
   return sendHttp(new URL(url), { headers: h, signal, settings: c ?? DEFAULT_HTTP_CLIENT });
+}
+
+/**
+ * Whether `url` goes through the plain HTTP client: http: without user info (node:http sends that as basic auth) and
+ * not through a proxy. https and proxies take node:http(s) with the transport's agents.
+ */
+function plainHttp(url: URL, c: HttpClientConfig | undefined): boolean {
+  return url.protocol === 'http:' && url.username === '' && url.password === '' && proxyFor(url, c ?? DEFAULT_HTTP_CLIENT) === undefined;
+}
+plainHttp.client = new PlainHttpClient();
+
+const gunzipAsync = promisify(gunzip);
+
+/** The scrape body of a 200 response of the plain client: its lent buffer, or the gzip body inflated (within the limit). */
+async function plainBody(res: PlainHttpResponse, limit: number): Promise<ScrapeBody> {
+  const raw = res.buffer as Buffer;
+  const body = res.body as Buffer;
+  if (res.contentEncoding.toLowerCase() !== 'gzip') return lentBody(raw, body.length, res.contentType);
+  try {
+    const inflated = await gunzipAsync(body, limit > 0 ? { maxOutputLength: limit } : {});
+    return { body: inflated, contentType: res.contentType };
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') throw sizeLimitError(limit);
+    throw err;
+  } finally {
+    bodyBuffers.give(raw);
+  }
+}
+
+/** `buf[0, size)` as a scrape body whose buffer goes back to `bodyBuffers` on release (once, however often called). */
+function lentBody(buf: Buffer, size: number, contentType: string): ScrapeBody {
+  let released = false;
+  const release = (): void => {
+    if (released) return;
+    released = true;
+    bodyBuffers.give(buf);
+  };
+  return { body: buf.subarray(0, size), contentType, release };
+}
+
+function statusError(status: number, message: string | undefined): ScrapeError {
+  return new ScrapeError('http_status', `server returned HTTP status ${status} ${message || STATUS_CODES[status] || ''}`.trimEnd());
+}
+
+function sizeLimitError(limit: number): ScrapeError {
+  return new ScrapeError('body_size_limit', `body size limit exceeded (limit: ${limit} bytes)`);
 }
 
 function describe(err: unknown): string {
@@ -194,4 +227,5 @@ function describe(err: unknown): string {
 /** Closes kept-alive scrape connections (server shutdown). */
 export function closeScrapeConnections(): void {
   closeHttpConnections();
+  plainHttp.client.close();
 }

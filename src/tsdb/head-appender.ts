@@ -24,8 +24,10 @@ export class HeadAppender implements Appender {
   /** Start timestamps of the pending samples (NaN: none); allocated by the first `appendST` with one. */
   private sts: Float64Array | undefined;
   private n = 0;
-  /** Slots of the series this transaction touched (each once), for the log's series records and GC protection. */
-  private touched: number[] = [];
+  /** Slots of the series this transaction touched (each once; `nTouched` of them), for the log's series records and
+   * GC protection. A pooled typed array: a JS array grown by a push per series was garbage after every commit. */
+  private touched: Int32Array;
+  private nTouched = 0;
   private done = false;
   /** Fixed when the transaction starts, as Prometheus's appender does. */
   private readonly minValid: number;
@@ -40,6 +42,7 @@ export class HeadAppender implements Appender {
     this.slots = pooled?.slots ?? new Int32Array(64);
     this.ts = pooled?.ts ?? new Float64Array(64);
     this.vs = pooled?.vs ?? new Float64Array(64);
+    this.touched = pooled?.touched ?? new Int32Array(64);
   }
 
   append(ref: SeriesRef, labels: Labels, t: number, v: number): SeriesRef {
@@ -77,7 +80,12 @@ export class HeadAppender implements Appender {
     if (!mine) {
       head.pTxn[slot] = this.txn;
       head.pCount[slot] = (head.pCount[slot] as number) + 1;
-      this.touched.push(slot);
+      if (this.nTouched === this.touched.length) {
+        const grown = new Int32Array(this.touched.length * 2);
+        grown.set(this.touched);
+        this.touched = grown;
+      }
+      this.touched[this.nTouched++] = slot;
     }
     head.pT[slot] = t;
     head.pV[slot] = v;
@@ -155,7 +163,8 @@ export class HeadAppender implements Appender {
         const seriesRefs: number[] = [];
         const seriesLabels: Labels[] = [];
         const unlogged: number[] = [];
-        for (const slot of this.touched) {
+        for (let i = 0; i < this.nTouched; i++) {
+          const slot = this.touched[i] as number;
           if (head.takeUnlogged(slot)) {
             unlogged.push(slot);
             seriesRefs.push(head.refOfSlot[slot] as number);
@@ -186,11 +195,11 @@ export class HeadAppender implements Appender {
 
   private release(): void {
     const head = this.head;
-    untouch(head, this.touched, this.txn);
-    this.touched = [];
+    untouch(head, this.touched, this.nTouched, this.txn);
+    this.nTouched = 0;
     this.n = 0;
     this.sts = undefined;
-    head.returnBuffers({ refs: this.refs, slots: this.slots, ts: this.ts, vs: this.vs });
+    head.returnBuffers({ refs: this.refs, slots: this.slots, ts: this.ts, vs: this.vs, touched: this.touched });
   }
 }
 
@@ -219,10 +228,10 @@ function applyStartTimestamps(head: Head, slots: Int32Array, ts: Float64Array, s
   }
 }
 
-function untouch(head: Head, touched: readonly number[], txn: number): void {
+function untouch(head: Head, touched: Int32Array, n: number, txn: number): void {
   const count = head.pCount;
   const owner = head.pTxn;
-  for (let i = 0; i < touched.length; i++) {
+  for (let i = 0; i < n; i++) {
     const slot = touched[i] as number;
     count[slot] = (count[slot] as number) - 1;
     if (owner[slot] === txn) owner[slot] = 0;

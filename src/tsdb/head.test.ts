@@ -93,6 +93,32 @@ test('a failed log write applies nothing and the series is logged again next tim
   assert.deepEqual(readAll(head, [new Matcher('=', '__name__', 'a')]), [['a', [[1, 1]]]]);
 });
 
+test('a transaction touching more series than its pooled buffers hold logs each new series once, and frees them all', async () => {
+  const logged: number[][] = [];
+  const head = new Head({ log: (batch) => (logged.push([...batch.seriesRefs]), Promise.resolve()) });
+  const labels = Array.from({ length: 300 }, (_, i) => Labels.from({ __name__: 'm', i: String(i) }));
+  for (let round = 0; round < 3; round++) {
+    const app = head.appender();
+    // Each series twice (touched once), and every other one in a rolled-back transaction in between.
+    for (const l of labels) app.append(0, l, round * 10 + 1, round);
+    for (const l of labels) app.append(0, l, round * 10 + 2, round);
+    await app.commit();
+    const other = head.appender();
+    for (let i = 0; i < labels.length; i += 2) other.append(0, labels[i] as Labels, round * 10 + 3, -1);
+    other.rollback();
+  }
+  assert.deepEqual(logged.map((refs) => refs.length), [300, 0, 0]);
+  assert.deepEqual(new Set(logged[0]).size, 300);
+  const got = readAll(head, [new Matcher('=', '__name__', 'm')]);
+  assert.equal(got.length, 300);
+  for (const [, samples] of got) assert.deepEqual(samples, [[1, 0], [2, 0], [11, 1], [12, 1], [21, 2], [22, 2]]);
+  // Nothing is left pending: a new transaction may append right after the last committed sample of every series.
+  const last = head.appender();
+  for (const l of labels) last.append(0, l, 23, 3);
+  await last.commit();
+  assert.equal(head.stats.headSamplesAppendedTotal, 300 * 7);
+});
+
 test('samples older than half a chunk range before the newest one are out of bounds, as in Prometheus', async () => {
   const head = new Head({ chunkRange: 2000 });
   const a = Labels.from({ __name__: 'a' });

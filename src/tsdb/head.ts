@@ -47,6 +47,8 @@ export interface AppendBuffers {
   slots: Int32Array;
   ts: Float64Array;
   vs: Float64Array;
+  /** Slots of the series a transaction touched. */
+  touched: Int32Array;
 }
 
 export type { ChunkSnapshot } from './series-chunks.js';
