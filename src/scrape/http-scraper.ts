@@ -12,7 +12,7 @@ import { closeHttpConnections, sendHttp } from '../discovery/http-transport.js';
 import { oauth2TokenSource } from '../discovery/oauth2-token-source.js';
 import type { Clock } from '../model/clock.js';
 import { BodyBuffers, bodyBuffers } from './body-buffers.js';
-import { PlainHttpClient } from './plain-http-client.js';
+import { PlainHttpClient, sizeLimitError } from './plain-http-client.js';
 import type { PlainHttpResponse } from './plain-http-client.js';
 import { ScrapeError } from './sample-labels.js';
 
@@ -211,10 +211,6 @@ function lentBody(buf: Buffer, size: number, contentType: string): ScrapeBody {
 
 function statusError(status: number, message: string | undefined): ScrapeError {
   return new ScrapeError('http_status', `server returned HTTP status ${status} ${message || STATUS_CODES[status] || ''}`.trimEnd());
-}
-
-function sizeLimitError(limit: number): ScrapeError {
-  return new ScrapeError('body_size_limit', `body size limit exceeded (limit: ${limit} bytes)`);
 }
 
 function describe(err: unknown): string {

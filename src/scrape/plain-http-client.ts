@@ -320,7 +320,8 @@ class Connection {
   }
 }
 
-function sizeLimitError(limit: number): ScrapeError {
+/** The error of a body over `body_size_limit`, worded as Prometheus words it. */
+export function sizeLimitError(limit: number): ScrapeError {
   return new ScrapeError('body_size_limit', `body size limit exceeded (limit: ${limit} bytes)`);
 }
 
