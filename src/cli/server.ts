@@ -4,6 +4,7 @@ import { systemClock } from '../model/clock.js';
 import { createLogger } from '../model/logger.js';
 import { Db } from '../tsdb/db.js';
 import { PromqlQueryService } from '../web/promql-query-service.js';
+import { warmUpQueries } from '../web/query-warmup.js';
 import { snapshotDb } from '../web/tsdb-snapshot.js';
 import { FlagError, parseServerFlags, SERVER_FLAGS_HELP } from '../web/server-flags.js';
 import type { ServerStorage } from '../web/vigil-server.js';
@@ -11,6 +12,9 @@ import { VigilServer } from '../web/vigil-server.js';
 import type { Command, CommandIO } from './command.js';
 import { UsageError } from './command.js';
 import { tuneServerGc } from './server-gc.js';
+
+/** Rounds of the query warm-up after start (each runs every warm-up query instant and range; ~60 ms of CPU a round). */
+const QUERY_WARMUP_ROUNDS = Number(process.env.VIGIL_QUERY_WARMUP_ROUNDS ?? 10);
 
 const HELP = `usage: vigil server [<flags>]
 
@@ -81,6 +85,13 @@ export const serverCommand: Command = {
       await server.stop().catch(() => undefined);
       return 1;
     }
+    const warmup = performance.now();
+    warmUpQueries(QUERY_WARMUP_ROUNDS, background.signal).then(
+      (queries) => logger.debug('Query engine warmed up', { queries, ms: Math.round(performance.now() - warmup) }),
+      (err: unknown) => {
+        if (!background.signal.aborted) logger.warn('Query warm-up failed', { err: err instanceof Error ? err : String(err) });
+      },
+    );
     const onHup = (): void => {
       logger.info('Received SIGHUP, reloading configuration');
       server.reload().catch(() => undefined);
