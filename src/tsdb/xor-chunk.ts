@@ -140,16 +140,38 @@ export function xorTrail(xHi: number, xLo: number): number {
 
 /** A non-zero XOR that fits the previous window (`lead`, `trail`): `10`, then the bits between. */
 export function xorWriteInWindow(buf: Uint8Array, p: number, xHi: number, xLo: number, lead: number, trail: number): number {
-  const sig = 64 - lead - trail;
-  const s = trail;
-  if (sig <= 22) return writeBits(buf, p, (0b10 << sig) | (s >= 32 ? xHi >>> (s - 32) : s === 0 ? xLo : (xLo >>> s) | (xHi << (32 - s))), sig + 2);
-  return writeShifted(buf, writeBits(buf, p, 0b10, 2), xHi, xLo, s, sig);
+  const i = p >>> 3;
+  buf[i] = (buf[i] as number) | (0x80 >>> (p & 7));
+  putLeftAligned(buf, p + 2, xHi, xLo, lead);
+  return p + 66 - lead - trail;
 }
 
 /** A non-zero XOR with a new window (its own `lead`, `trail`): `11`, 5 bits lead, 6 bits length, the bits. */
 export function xorWriteNewWindow(buf: Uint8Array, p: number, xHi: number, xLo: number, lead: number, trail: number): number {
   const sig = 64 - lead - trail;
-  return writeShifted(buf, writeBits(buf, p, (0b11 << 11) | (lead << 6) | (sig & 63), 13), xHi, xLo, trail, sig);
+  putLeftAligned(buf, writeBits(buf, p, (0b11 << 11) | (lead << 6) | (sig & 63), 13), xHi, xLo, lead);
+  return p + 13 + sig;
+}
+
+/**
+ * Writes the 64-bit (xHi, xLo) shifted left by `lead` (< 32) at bit `p`: the window's bits first, then zero bits up
+ * to the ninth byte. Those land past the stream's end, which is zero already and inside the room callers reserve
+ * (a sample's value field starts at most 9 bytes into it). Straight-line stores: this runs for nearly every sample.
+ */
+function putLeftAligned(buf: Uint8Array, p: number, xHi: number, xLo: number, lead: number): void {
+  const a = lead === 0 ? xHi : (xHi << lead) | (xLo >>> (32 - lead));
+  const b = xLo << lead;
+  const i = p >>> 3;
+  const off = p & 7;
+  buf[i] = (buf[i] as number) | (a >>> (24 + off));
+  buf[i + 1] = a >>> (16 + off);
+  buf[i + 2] = a >>> (8 + off);
+  buf[i + 3] = a >>> off;
+  buf[i + 4] = (a << (8 - off)) | (b >>> (24 + off));
+  buf[i + 5] = b >>> (16 + off);
+  buf[i + 6] = b >>> (8 + off);
+  buf[i + 7] = b >>> off;
+  buf[i + 8] = b << (8 - off);
 }
 
 /** Writes varint(x) (signed) or uvarint(x) as whole bytes at bit position p, aligned or not. */
@@ -180,13 +202,6 @@ function writeValue(buf: Uint8Array, p: number, st: XorAppendState, hi: number, 
   st.trail = trail;
   st.alignedByteTail = ((p + 13) & 7) === 0 && (sig & 7) === 0;
   return xorWriteNewWindow(buf, p, xHi, xLo, lead, trail);
-}
-
-/** Writes the `sig` bits of the 64-bit (xHi, xLo) shifted right by `s`. */
-function writeShifted(buf: Uint8Array, p: number, xHi: number, xLo: number, s: number, sig: number): number {
-  if (s === 0) return writeBits64(buf, p, xHi, xLo, sig);
-  if (s < 32) return writeBits64(buf, p, xHi >>> s, (xLo >>> s) | (xHi << (32 - s)), sig);
-  return writeBits(buf, p, (xHi >>> (s - 32)) | 0, sig);
 }
 
 /** Byte length of a chunk whose stream ends at bit `endBit` (relative to the chunk start); see XorAppendState. */
