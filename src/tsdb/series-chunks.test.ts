@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
+import { STALE_NAN } from '../model/stale-nan.js';
 import { type ChunkSnapshot, SeriesChunks } from './series-chunks.js';
 import { TsdbStats } from './tsdb-stats.js';
+import { XorAppender, XorIterator } from './xor-chunk.js';
 
 function snapshotAll(c: SeriesChunks, slots: number): string[][] {
   const out: string[][] = [];
@@ -75,4 +78,52 @@ test('install refuses a series that has samples already or does not exist', () =
   to.append(1, 1, 1);
   assert.throws(() => to.install(packed(), () => 1, () => undefined), /cannot be installed/);
   assert.throws(() => to.install(packed(), () => 0, () => undefined), /cannot be installed/);
+});
+
+test('every chunk holds exactly the bytes XorAppender writes for its samples, several series interleaved', () => {
+  const bits = (v: number): string => {
+    const b = Buffer.alloc(8);
+    b.writeDoubleBE(v);
+    return b.toString('hex');
+  };
+  const value = fc.oneof(fc.double(), fc.constantFrom(NaN, STALE_NAN, Infinity, -0, 1e-300), fc.integer({ min: -1000, max: 1000 }), fc.constant(1));
+  const delta = fc.oneof(fc.constant(15000), fc.integer({ min: 1, max: 20000 }), fc.integer({ min: 1, max: 2_000_000 }), fc.integer({ min: 1, max: 2 ** 40 }));
+  const oneSeries = fc.tuple(fc.integer({ min: -(2 ** 45), max: 2 ** 45 }), fc.array(fc.tuple(delta, value), { minLength: 1, maxLength: 400 }));
+  fc.assert(
+    fc.property(fc.array(oneSeries, { minLength: 1, maxLength: 4 }), fc.boolean(), (all, replay) => {
+      const c = new SeriesChunks(7_200_000, 120, new TsdbStats());
+      c.grow(8);
+      if (replay) c.beginReplay();
+      const want = all.map(([t0, steps]) => {
+        let t = t0;
+        return steps.map(([d, v], i): [number, number] => [i === 0 ? t : (t += d), v]);
+      });
+      want.forEach((_, i) => c.init(i + 1));
+      // Round-robin over the series, as scrapes (and WAL replay) append.
+      for (let k = 0; k < Math.max(...want.map((s) => s.length)); k++) {
+        want.forEach((s, i) => {
+          const sample = s[k];
+          if (sample !== undefined) c.append(i + 1, sample[0], sample[1]);
+        });
+      }
+      want.forEach((s, i) => {
+        const snap: ChunkSnapshot = { n: 0, bufs: [], starts: [], ends: [], minTs: [], maxTs: [] };
+        c.snapshot(i + 1, -Infinity, Infinity, snap);
+        const got: [number, string][] = [];
+        for (let j = 0; j < snap.n; j++) {
+          const bytes = (snap.bufs[j] as Uint8Array).subarray(snap.starts[j], snap.ends[j]);
+          const it = new XorIterator(bytes);
+          const again = new XorAppender();
+          while (it.next()) {
+            got.push([it.atT(), bits(it.atV())]);
+            again.append(it.atT(), it.atV());
+          }
+          assert.equal(it.err(), undefined);
+          assert.equal(Buffer.from(bytes).toString('hex'), Buffer.from(again.bytes()).toString('hex'));
+        }
+        assert.deepEqual(got, s.map(([t, v]) => [t, bits(v)]));
+      });
+    }),
+    { numRuns: 200 },
+  );
 });

@@ -2,7 +2,18 @@
 
 import { ChunkArena, classSize, SLAB_CLASSES, SlabAllocator } from './chunk-memory.js';
 import type { TsdbStats } from './tsdb-stats.js';
-import { XOR_HEADER_BYTES, XOR_MAX_SAMPLE_BYTES, XOR_MAX_SAMPLES, XorAppendState, xorAppendStream } from './xor-chunk.js';
+import {
+  XOR_HEADER_BYTES,
+  XOR_MAX_SAMPLE_BYTES,
+  XOR_MAX_SAMPLES,
+  xorLead,
+  xorTrail,
+  xorWriteDod,
+  xorWriteFirst,
+  xorWriteFirstDelta,
+  xorWriteInWindow,
+  xorWriteNewWindow,
+} from './xor-chunk.js';
 
 /** One closed chunk or the copied open chunk, as a head iterator reads it. */
 export interface ChunkSnapshot {
@@ -42,6 +53,7 @@ const NO_WINDOW = 0xff;
 
 const f64 = new Float64Array(1);
 const u32 = new Uint32Array(f64.buffer);
+const i32 = new Int32Array(f64.buffer);
 
 /** Go's integer division (truncates toward zero), as Prometheus computes chunk boundaries. */
 function idiv(a: number, b: number): number {
@@ -83,7 +95,6 @@ export class SeriesChunks {
   /** Size class new open chunks start in. */
   private openClass = 0;
   readonly arena = new ChunkArena();
-  private readonly st = new XorAppendState();
 
   constructor(
     readonly chunkRange: number,
@@ -176,24 +187,39 @@ export class SeriesChunks {
         }
       }
     }
-    const st = this.st;
-    st.numSamples = this.xN[slot] as number;
-    st.t = this.maxT[slot] as number;
-    st.tDelta = this.xTDelta[slot] as number;
-    st.vHi = this.xVHi[slot] as number;
-    st.vLo = this.xVLo[slot] as number;
-    st.lead = this.xLead[slot] as number;
-    st.trail = this.xTrail[slot] as number;
+    // The XOR encoding of xorAppendStream, on the per-series state where it is (no copy to an XorAppendState and back).
     const buf = this.slabs.buffer(handle);
-    const base = this.slabs.offset(handle);
-    const end = xorAppendStream(buf, base * 8 + (this.oBitPos[slot] as number), st, t, v);
-    this.oBitPos[slot] = end - base * 8;
-    this.xN[slot] = st.numSamples;
-    this.xTDelta[slot] = st.tDelta;
-    this.xVHi[slot] = st.vHi;
-    this.xVLo[slot] = st.vLo;
-    this.xLead[slot] = st.lead;
-    this.xTrail[slot] = st.trail;
+    const base = this.slabs.offset(handle) * 8;
+    const n = this.xN[slot] as number;
+    f64[0] = v;
+    const hi = i32[1] as number;
+    const lo = i32[0] as number;
+    let p = base + (this.oBitPos[slot] as number);
+    if (n === 0) p = xorWriteFirst(buf, p, t, hi, lo);
+    else {
+      const tDelta = t - (this.maxT[slot] as number);
+      p = n === 1 ? xorWriteFirstDelta(buf, p, tDelta) : xorWriteDod(buf, p, tDelta - (this.xTDelta[slot] as number));
+      this.xTDelta[slot] = tDelta;
+      const xHi = hi ^ (this.xVHi[slot] as number);
+      const xLo = lo ^ (this.xVLo[slot] as number);
+      if (xHi === 0 && xLo === 0) p += 1;
+      else {
+        const lead = xorLead(xHi, xLo);
+        const trail = xorTrail(xHi, xLo);
+        const wLead = this.xLead[slot] as number;
+        const wTrail = this.xTrail[slot] as number;
+        if (wLead !== NO_WINDOW && lead >= wLead && trail >= wTrail) p = xorWriteInWindow(buf, p, xHi, xLo, wLead, wTrail);
+        else {
+          p = xorWriteNewWindow(buf, p, xHi, xLo, lead, trail);
+          this.xLead[slot] = lead;
+          this.xTrail[slot] = trail;
+        }
+      }
+    }
+    this.oBitPos[slot] = p - base;
+    this.xN[slot] = n + 1;
+    this.xVHi[slot] = hi;
+    this.xVLo[slot] = lo;
     if ((this.maxT[slot] as number) === -Infinity) this.minT[slot] = t;
     this.maxT[slot] = t;
     const s = this.stats;

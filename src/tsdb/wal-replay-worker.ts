@@ -262,9 +262,11 @@ function decodePlan(job: Job, post: (m: Message, transfer?: ArrayBuffer[]) => vo
       for (const s of segments) {
         let stopped = false;
         b.segment(group, s);
+        // Joined once per segment: a record takes a few microseconds to decode, a path join about one.
+        const path = join(dir, segmentName(s));
         readSegment(dir, s, (rec, offset) => {
           if (stopped) return;
-          const where = `${join(dir, segmentName(s))} record at offset ${offset}`;
+          const where = `${path} record at offset ${offset}`;
           if (rec.length > 0 && rec[0] === RECORD_SAMPLES) b.samples(rec, group, s, offset, where, shard);
           else {
             checkRecord(rec, where);

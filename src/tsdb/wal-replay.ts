@@ -113,8 +113,9 @@ export function replayPlan(plan: ReplayPlan, visit: RecordVisitor, options: Repl
   const { cpDir, walDir } = plan;
   try {
     for (const s of plan.cpSegments) {
+      const path = join(cpDir, segmentName(s));
       readSegment(cpDir, s, (rec, offset) => {
-        decodeRecord(rec, visit, `${join(cpDir, segmentName(s))} record at offset ${offset}`);
+        decodeRecord(rec, visit, `${path} record at offset ${offset}`);
         records++;
       });
     }
@@ -128,8 +129,9 @@ export function replayPlan(plan: ReplayPlan, visit: RecordVisitor, options: Repl
   for (const s of plan.segments) {
     options.progress?.read(s);
     try {
+      const path = join(walDir, segmentName(s));
       readSegment(walDir, s, (rec, offset) => {
-        decodeRecord(rec, visit, `${join(walDir, segmentName(s))} record at offset ${offset}`);
+        decodeRecord(rec, visit, `${path} record at offset ${offset}`);
         records++;
       });
     } catch (err) {

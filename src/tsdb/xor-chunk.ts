@@ -86,23 +86,13 @@ export function xorAppendStream(buf: Uint8Array, bitPos: number, st: XorAppendSt
   const hi = i32[1] as number;
   const lo = i32[0] as number;
   const n = st.numSamples;
-  let p = bitPos;
+  let p: number;
   if (n === 0) {
-    p = writeByteRun(buf, p, t, true);
-    p = writeBits(buf, writeBits(buf, p, hi, 32), lo, 32);
+    p = xorWriteFirst(buf, bitPos, t, hi, lo);
     st.alignedByteTail = (bitPos & 7) === 0;
   } else {
     const tDelta = t - st.t;
-    if (n === 1) {
-      p = writeByteRun(buf, p, tDelta, false);
-    } else {
-      const dod = tDelta - st.tDelta;
-      if (dod === 0) p += 1;
-      else if (dod >= -8191 && dod <= 8192) p = writeBits(buf, p, (0b10 << 14) | (dod & 0x3fff), 16);
-      else if (dod >= -65535 && dod <= 65536) p = writeBits(buf, p, (0b110 << 17) | (dod & 0x1ffff), 20);
-      else if (dod >= -524287 && dod <= 524288) p = writeBits(buf, p, (0b1110 << 20) | (dod & 0xfffff), 24);
-      else p = writeBits64(buf, writeBits(buf, p, 0b1111, 4), int64Hi(dod), int64Lo(dod), 64);
-    }
+    p = n === 1 ? xorWriteFirstDelta(buf, bitPos, tDelta) : xorWriteDod(buf, bitPos, tDelta - st.tDelta);
     st.tDelta = tDelta;
     p = writeValue(buf, p, st, hi, lo);
   }
@@ -111,6 +101,77 @@ export function xorAppendStream(buf: Uint8Array, bitPos: number, st: XorAppendSt
   st.vLo = lo;
   st.numSamples = n + 1;
   return p;
+}
+
+/*
+ * The pieces of one appended sample, for appenders that keep the state elsewhere (SeriesChunks keeps it per series
+ * in typed arrays and appends without copying it into an XorAppendState). Each returns the bit position after it.
+ */
+
+/** A chunk's first sample: varint timestamp, then the value's 64 bits (hi, lo as int32). */
+export function xorWriteFirst(buf: Uint8Array, p: number, t: number, hi: number, lo: number): number {
+  return writeBits64(buf, writeByteRun(buf, p, t, true), hi, lo, 64);
+}
+
+/** The second sample's timestamp: the delta as a uvarint. */
+export function xorWriteFirstDelta(buf: Uint8Array, p: number, tDelta: number): number {
+  return writeByteRun(buf, p, tDelta, false);
+}
+
+/** A later sample's timestamp: its delta of delta, in one of five widths (a single zero bit for 0). */
+export function xorWriteDod(buf: Uint8Array, p: number, dod: number): number {
+  if (dod === 0) return p + 1;
+  if (dod >= -8191 && dod <= 8192) return writeBits(buf, p, (0b10 << 14) | (dod & 0x3fff), 16);
+  if (dod >= -65535 && dod <= 65536) return writeBits(buf, p, (0b110 << 17) | (dod & 0x1ffff), 20);
+  if (dod >= -524287 && dod <= 524288) return writeBits(buf, p, (0b1110 << 20) | (dod & 0xfffff), 24);
+  return writeBits64(buf, writeBits(buf, p, 0b1111, 4), int64Hi(dod), int64Lo(dod), 64);
+}
+
+/** Leading zero bits of a non-zero XOR as the chunk stores them (at most 31: the field has 5 bits). */
+export function xorLead(xHi: number, xLo: number): number {
+  const lead = clz64(xHi, xLo);
+  return lead >= 32 ? 31 : lead;
+}
+
+/** Trailing zero bits of a non-zero XOR. */
+export function xorTrail(xHi: number, xLo: number): number {
+  return ctz64(xHi, xLo);
+}
+
+/** A non-zero XOR that fits the previous window (`lead`, `trail`): `10`, then the bits between. */
+export function xorWriteInWindow(buf: Uint8Array, p: number, xHi: number, xLo: number, lead: number, trail: number): number {
+  const i = p >>> 3;
+  buf[i] = (buf[i] as number) | (0x80 >>> (p & 7));
+  putLeftAligned(buf, p + 2, xHi, xLo, lead);
+  return p + 66 - lead - trail;
+}
+
+/** A non-zero XOR with a new window (its own `lead`, `trail`): `11`, 5 bits lead, 6 bits length, the bits. */
+export function xorWriteNewWindow(buf: Uint8Array, p: number, xHi: number, xLo: number, lead: number, trail: number): number {
+  const sig = 64 - lead - trail;
+  putLeftAligned(buf, writeBits(buf, p, (0b11 << 11) | (lead << 6) | (sig & 63), 13), xHi, xLo, lead);
+  return p + 13 + sig;
+}
+
+/**
+ * Writes the 64-bit (xHi, xLo) shifted left by `lead` (< 32) at bit `p`: the window's bits first, then zero bits up
+ * to the ninth byte. Those land past the stream's end, which is zero already and inside the room callers reserve
+ * (a sample's value field starts at most 9 bytes into it). Straight-line stores: this runs for nearly every sample.
+ */
+function putLeftAligned(buf: Uint8Array, p: number, xHi: number, xLo: number, lead: number): void {
+  const a = lead === 0 ? xHi : (xHi << lead) | (xLo >>> (32 - lead));
+  const b = xLo << lead;
+  const i = p >>> 3;
+  const off = p & 7;
+  buf[i] = (buf[i] as number) | (a >>> (24 + off));
+  buf[i + 1] = a >>> (16 + off);
+  buf[i + 2] = a >>> (8 + off);
+  buf[i + 3] = a >>> off;
+  buf[i + 4] = (a << (8 - off)) | (b >>> (24 + off));
+  buf[i + 5] = b >>> (16 + off);
+  buf[i + 6] = b >>> (8 + off);
+  buf[i + 7] = b >>> off;
+  buf[i + 8] = b << (8 - off);
 }
 
 /** Writes varint(x) (signed) or uvarint(x) as whole bytes at bit position p, aligned or not. */
@@ -129,30 +190,18 @@ function writeValue(buf: Uint8Array, p: number, st: XorAppendState, hi: number, 
     st.alignedByteTail = false;
     return p + 1;
   }
-  let lead = clz64(xHi, xLo);
-  if (lead >= 32) lead = 31;
+  const lead = xorLead(xHi, xLo);
   const trail = ctz64(xHi, xLo);
   if (st.lead !== NO_WINDOW && lead >= st.lead && trail >= st.trail) {
-    // Reuse the window: `10` then the bits between it.
     const sig = 64 - st.lead - st.trail;
     st.alignedByteTail = ((p + 2) & 7) === 0 && (sig & 7) === 0;
-    const s = st.trail;
-    if (sig <= 22) return writeBits(buf, p, (0b10 << sig) | (s >= 32 ? xHi >>> (s - 32) : s === 0 ? xLo : (xLo >>> s) | (xHi << (32 - s))), sig + 2);
-    return writeShifted(buf, writeBits(buf, p, 0b10, 2), xHi, xLo, s, sig);
+    return xorWriteInWindow(buf, p, xHi, xLo, st.lead, st.trail);
   }
   const sig = 64 - lead - trail;
-  p = writeBits(buf, p, (0b11 << 11) | (lead << 6) | (sig & 63), 13);
   st.lead = lead;
   st.trail = trail;
-  st.alignedByteTail = (p & 7) === 0 && (sig & 7) === 0;
-  return writeShifted(buf, p, xHi, xLo, trail, sig);
-}
-
-/** Writes the `sig` bits of the 64-bit (xHi, xLo) shifted right by `s`. */
-function writeShifted(buf: Uint8Array, p: number, xHi: number, xLo: number, s: number, sig: number): number {
-  if (s === 0) return writeBits64(buf, p, xHi, xLo, sig);
-  if (s < 32) return writeBits64(buf, p, xHi >>> s, (xLo >>> s) | (xHi << (32 - s)), sig);
-  return writeBits(buf, p, (xHi >>> (s - 32)) | 0, sig);
+  st.alignedByteTail = ((p + 13) & 7) === 0 && (sig & 7) === 0;
+  return xorWriteNewWindow(buf, p, xHi, xLo, lead, trail);
 }
 
 /** Byte length of a chunk whose stream ends at bit `endBit` (relative to the chunk start); see XorAppendState. */
