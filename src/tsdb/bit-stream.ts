@@ -92,15 +92,7 @@ export class BitReader {
     }
     if (n === 0) return 0;
     this.pos = pos + n;
-    // The 32 bits from the byte holding `pos` on, in one word (bytes past the buffer read as 0), then the n wanted.
-    const buf = this.buf;
-    const i = pos >>> 3;
-    const off = pos & 7;
-    const w = ((buf[i] as number) << 24) | ((buf[i + 1] as number) << 16) | ((buf[i + 2] as number) << 8) | (buf[i + 3] as number);
-    const top = (w << off) >>> (32 - n);
-    const rest = off + n - 32;
-    // Past the word: the low `rest` bits come from the fifth byte.
-    return (rest <= 0 ? top : top | ((buf[i + 4] as number) >>> (8 - rest))) >>> 0;
+    return bitsAt(this.buf, pos, n);
   }
 
   /** Reads `n` bits (0 ≤ n ≤ 64): returns the low 32, leaves the high 32 in `hi`. */
@@ -112,4 +104,16 @@ export class BitReader {
     this.hi = 0;
     return this.readBits(n);
   }
+}
+
+/** `n` (1 ≤ n ≤ 32) bits of `buf` from bit `pos` on, MSB first, as an unsigned integer; bytes past the end read as 0. */
+export function bitsAt(buf: Uint8Array, pos: number, n: number): number {
+  // The 32 bits from the byte holding `pos` on, in one word, then the n wanted.
+  const i = pos >>> 3;
+  const off = pos & 7;
+  const w = ((buf[i] as number) << 24) | ((buf[i + 1] as number) << 16) | ((buf[i + 2] as number) << 8) | (buf[i + 3] as number);
+  const top = (w << off) >>> (32 - n);
+  const rest = off + n - 32;
+  // Past the word: the low `rest` bits come from the fifth byte.
+  return (rest <= 0 ? top : top | ((buf[i + 4] as number) >>> (8 - rest))) >>> 0;
 }

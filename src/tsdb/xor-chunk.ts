@@ -2,7 +2,7 @@
 
 import { StorageError } from '../storage/storage-error.js';
 import type { SampleIterator } from '../storage/queryable.js';
-import { BitReader, writeBits, writeBits64 } from './bit-stream.js';
+import { BitReader, bitsAt, writeBits, writeBits64 } from './bit-stream.js';
 import { int64FromHiLo, int64Hi, int64Lo, putUvarint, putVarint } from './varint.js';
 
 /** The chunk encoding byte for XOR chunks in chunk files and head chunk files. */
@@ -391,15 +391,7 @@ export class XorIterator implements SampleIterator {
         lo = bitsAt(buf, pos + sig - 32, 32);
       } else if (sig > 0) lo = bitsAt(buf, pos, sig);
       pos += sig;
-      if (s >= 32) {
-        hi = lo << (s - 32);
-        lo = 0;
-      } else if (s > 0) {
-        hi = (hi << s) | (lo >>> (32 - s));
-        lo = lo << s;
-      }
-      this.vHi = (this.vHi ^ hi) >>> 0;
-      this.vLo = (this.vLo ^ lo) >>> 0;
+      this.xorValue(hi, lo, s);
     }
     if (pos > r.endBit) {
       r.pos = r.endBit;
@@ -438,15 +430,18 @@ export class XorIterator implements SampleIterator {
       this.trail = 64 - this.lead - sig;
     }
     const sig = 64 - this.lead - this.trail;
-    let lo = r.readBits64(sig);
-    let hi = r.hi;
-    const s = this.trail;
-    if (s >= 32) {
-      hi = lo << (s - 32);
+    const lo = r.readBits64(sig);
+    this.xorValue(r.hi, lo, this.trail);
+  }
+
+  /** XORs the meaningful bits `hi:lo` (right-aligned), followed by `trail` zero bits, into the value. */
+  private xorValue(hi: number, lo: number, trail: number): void {
+    if (trail >= 32) {
+      hi = lo << (trail - 32);
       lo = 0;
-    } else if (s > 0) {
-      hi = (hi << s) | (lo >>> (32 - s));
-      lo = lo << s;
+    } else if (trail > 0) {
+      hi = (hi << trail) | (lo >>> (32 - trail));
+      lo = lo << trail;
     }
     this.vHi = (this.vHi ^ hi) >>> 0;
     this.vLo = (this.vLo ^ lo) >>> 0;
@@ -545,14 +540,4 @@ export class XorAppender {
 /** Number of samples in an encoded XOR chunk (its header). */
 export function xorNumSamples(bytes: Uint8Array, start = 0): number {
   return ((bytes[start] as number) << 8) | (bytes[start + 1] as number);
-}
-
-/** `n` (1 ≤ n ≤ 32) bits of `buf` from bit `pos` on, MSB first, as an unsigned integer; bytes past the end read as 0. */
-function bitsAt(buf: Uint8Array, pos: number, n: number): number {
-  const i = pos >>> 3;
-  const off = pos & 7;
-  const w = ((buf[i] as number) << 24) | ((buf[i + 1] as number) << 16) | ((buf[i + 2] as number) << 8) | (buf[i + 3] as number);
-  const top = (w << off) >>> (32 - n);
-  const rest = off + n - 32;
-  return (rest <= 0 ? top : top | ((buf[i + 4] as number) >>> (8 - rest))) >>> 0;
 }
