@@ -14,6 +14,7 @@ import { type ChunkSnapshot, type PackedChunks, SeriesChunks } from './series-ch
 import { SeriesOrder } from './series-order.js';
 import { StringInterner } from './string-interner.js';
 import { TsdbStats } from './tsdb-stats.js';
+import { grownArray } from './grown-array.js';
 
 /** Two hours, Prometheus's default block range and head chunk range. */
 export const DEFAULT_CHUNK_RANGE = 2 * 60 * 60 * 1000;
@@ -170,19 +171,13 @@ export class Head implements Appendable, Queryable {
     let cap = Math.max(this.cap, 1024);
     while (cap < min) cap *= 2;
     if (cap === this.cap) return;
-    const f = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, fill?: number): T => {
-      const next = new (a.constructor as new (n: number) => T)(cap);
-      next.set(a);
-      if (fill !== undefined) next.fill(fill, a.length);
-      return next;
-    };
     this.chunks.grow(cap);
-    this.refOfSlot = f(this.refOfSlot);
-    this.flags = f(this.flags);
-    this.pTxn = f(this.pTxn);
-    this.pT = f(this.pT);
-    this.pV = f(this.pV);
-    this.pCount = f(this.pCount);
+    this.refOfSlot = grownArray(this.refOfSlot, cap);
+    this.flags = grownArray(this.flags, cap);
+    this.pTxn = grownArray(this.pTxn, cap);
+    this.pT = grownArray(this.pT, cap);
+    this.pV = grownArray(this.pV, cap);
+    this.pCount = grownArray(this.pCount, cap);
     this.cap = cap;
   }
 

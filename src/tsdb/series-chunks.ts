@@ -2,6 +2,7 @@
 
 import { ChunkArena, classSize, SLAB_CLASSES, SlabAllocator } from './chunk-memory.js';
 import type { TsdbStats } from './tsdb-stats.js';
+import { grownArray } from './grown-array.js';
 import {
   XOR_HEADER_BYTES,
   XOR_MAX_SAMPLE_BYTES,
@@ -109,26 +110,20 @@ export class SeriesChunks {
 
   /** Makes room for slots [0, cap). */
   grow(cap: number): void {
-    const f = <T extends Float64Array | Int32Array | Uint32Array | Uint8Array>(a: T, fill?: number): T => {
-      const next = new (a.constructor as new (n: number) => T)(cap);
-      next.set(a);
-      if (fill !== undefined) next.fill(fill, a.length);
-      return next;
-    };
-    this.maxT = f(this.maxT, -Infinity);
-    this.minT = f(this.minT, Infinity);
-    this.oSlot = f(this.oSlot, -1);
-    this.oBitPos = f(this.oBitPos);
-    this.oMinT = f(this.oMinT);
-    this.oNextAt = f(this.oNextAt);
-    this.xN = f(this.xN);
-    this.xTDelta = f(this.xTDelta);
-    this.xVHi = f(this.xVHi);
-    this.xVLo = f(this.xVLo);
-    this.xLead = f(this.xLead, NO_WINDOW);
-    this.xTrail = f(this.xTrail);
-    this.cFirst = f(this.cFirst, -1);
-    this.cLast = f(this.cLast, -1);
+    this.maxT = grownArray(this.maxT, cap, -Infinity);
+    this.minT = grownArray(this.minT, cap, Infinity);
+    this.oSlot = grownArray(this.oSlot, cap, -1);
+    this.oBitPos = grownArray(this.oBitPos, cap);
+    this.oMinT = grownArray(this.oMinT, cap);
+    this.oNextAt = grownArray(this.oNextAt, cap);
+    this.xN = grownArray(this.xN, cap);
+    this.xTDelta = grownArray(this.xTDelta, cap);
+    this.xVHi = grownArray(this.xVHi, cap);
+    this.xVLo = grownArray(this.xVLo, cap);
+    this.xLead = grownArray(this.xLead, cap, NO_WINDOW);
+    this.xTrail = grownArray(this.xTrail, cap);
+    this.cFirst = grownArray(this.cFirst, cap, -1);
+    this.cLast = grownArray(this.cLast, cap, -1);
   }
 
   /** A new series in `slot`: no samples, no chunks. */
@@ -326,16 +321,11 @@ export class SeriesChunks {
     const id = this.ckCount++;
     if (id >= this.ckMinT.length) {
       const n = this.ckMinT.length * 2;
-      const g = <T extends Float64Array | Int32Array>(a: T): T => {
-        const next = new (a.constructor as new (n: number) => T)(n);
-        next.set(a);
-        return next;
-      };
-      this.ckMinT = g(this.ckMinT);
-      this.ckMaxT = g(this.ckMaxT);
-      this.ckHandle = g(this.ckHandle);
-      this.ckLen = g(this.ckLen);
-      this.ckNext = g(this.ckNext);
+      this.ckMinT = grownArray(this.ckMinT, n);
+      this.ckMaxT = grownArray(this.ckMaxT, n);
+      this.ckHandle = grownArray(this.ckHandle, n);
+      this.ckLen = grownArray(this.ckLen, n);
+      this.ckNext = grownArray(this.ckNext, n);
     }
     return id;
   }

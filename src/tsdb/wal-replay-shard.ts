@@ -2,6 +2,7 @@
 
 import { SeriesChunks, type PackedChunks } from './series-chunks.js';
 import { TsdbStats } from './tsdb-stats.js';
+import { grownArray } from './grown-array.js';
 
 /** What the shard must know to append as the head would. */
 export interface ShardOptions {
@@ -235,15 +236,10 @@ export class ReplayShard {
 
   private growSeries(): void {
     const cap = this.refOf.length * 2;
-    const g = <T extends Float64Array | Int32Array>(a: T): T => {
-      const next = new (a.constructor as new (n: number) => T)(cap);
-      next.set(a);
-      return next;
-    };
-    this.refOf = g(this.refOf);
-    this.labelOff = g(this.labelOff);
-    this.labelLen = g(this.labelLen);
-    this.slotOf = g(this.slotOf);
+    this.refOf = grownArray(this.refOf, cap);
+    this.labelOff = grownArray(this.labelOff, cap);
+    this.labelLen = grownArray(this.labelLen, cap);
+    this.slotOf = grownArray(this.slotOf, cap);
   }
 
   private growSlots(min: number): void {
