@@ -137,7 +137,7 @@ export function decompress(src: Uint8Array, start = 0, end = src.length): Uint8A
 
 /**
  * Decompresses `src[start, end)` into the start of `dst`, which must hold at least `decodedLength` bytes (reused
- * scratch: no allocation per record); returns the decoded length.
+ * scratch: no allocation per record); returns the decoded length. Bytes of `dst` past the decoded length may change.
  */
 export function decompressInto(src: Uint8Array, start: number, end: number, dst: Uint8Array): number {
   const n = decodedLength(src, start, end);
@@ -152,9 +152,16 @@ const DECODE_ERRORS = ['literal length runs past the input', 'literal runs past 
 
 /**
  * The decoding loop, kept free of allocation and string building so V8 optimises it as a whole: returns the
- * number of bytes written, or -(1 + index into DECODE_ERRORS) for corrupt input.
+ * number of bytes written, or -(1 + index into DECODE_ERRORS) for corrupt input. Most operations are short (WAL
+ * records: literals of 1 to 8 bytes, copies of 4 to 11): while there is room, those move whole 32-bit words and may
+ * write up to 15 bytes past their end, which later operations overwrite (or which lie past the decoded length).
  */
 function decodeOps(src: Uint8Array, s: number, end: number, dst: Uint8Array, n: number): number {
+  const sv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const dv = new DataView(dst.buffer, dst.byteOffset, dst.byteLength);
+  // Up to here 16 bytes can be read from src, and written to dst.
+  const srcWide = src.length - 16;
+  const dstWide = dst.length - 16;
   let d = 0;
   while (s < end) {
     const tag = src[s++] as number;
@@ -172,7 +179,14 @@ function decodeOps(src: Uint8Array, s: number, end: number, dst: Uint8Array, n: 
       }
       len += 1;
       if (s + len > end || d + len > n) return -2;
-      if (len < 32) {
+      if (len <= 16 && s <= srcWide && d <= dstWide) {
+        dv.setInt32(d, sv.getInt32(s, true), true);
+        dv.setInt32(d + 4, sv.getInt32(s + 4, true), true);
+        if (len > 8) {
+          dv.setInt32(d + 8, sv.getInt32(s + 8, true), true);
+          dv.setInt32(d + 12, sv.getInt32(s + 12, true), true);
+        }
+      } else if (len < 32) {
         for (let k = 0; k < len; k++) dst[d + k] = src[s + k] as number;
       } else dst.set(src.subarray(s, s + len), d);
       s += len;
@@ -198,13 +212,25 @@ function decodeOps(src: Uint8Array, s: number, end: number, dst: Uint8Array, n: 
     }
     if (offset === 0 || offset > d || d + len > n) return -4;
     let from = d - offset;
-    if (offset >= len && len >= 32) dst.copyWithin(d, from, from + len);
-    else {
+    // A copy reads what it writes when the offset is below its length: word by word, each word reads bytes
+    // already written as long as the offset is at least a word.
+    if (offset >= 4 && len <= 16 && d <= dstWide) {
+      dv.setInt32(d, dv.getInt32(from, true), true);
+      if (len > 4) {
+        dv.setInt32(d + 4, dv.getInt32(from + 4, true), true);
+        if (len > 8) {
+          dv.setInt32(d + 8, dv.getInt32(from + 8, true), true);
+          dv.setInt32(d + 12, dv.getInt32(from + 12, true), true);
+        }
+      }
+      d += len;
+    } else if (offset >= len && len >= 32) {
+      dst.copyWithin(d, from, from + len);
+      d += len;
+    } else {
       const stop = d + len;
       while (d < stop) dst[d++] = dst[from++] as number;
-      continue;
     }
-    d += len;
   }
   return d;
 }
