@@ -63,6 +63,7 @@ export function readHeadReadOnly(dir: string, minValidTime: number, stderr: Writ
     if (!(err instanceof StorageError)) throw err;
     stderr.write(`reading the WAL stopped early: ${err.message}\n`);
   }
+  replayer.finish();
   return head;
 }
 

@@ -121,6 +121,7 @@ export class Db implements Appendable, Queryable {
           planBytes(plan) >= (options.walReplayThreadMinBytes ?? 4 * 2 ** 20)
             ? await replayWalInWorker(plan, replayer, { stats, logger, progress }, signal, replayer)
             : replayPlan(plan, replayer, { stats, logger, progress });
+        replayer.finish();
       } finally {
         head.endReplay();
       }

@@ -4,6 +4,7 @@ import type { Labels } from '../model/labels.js';
 import { ByteStrings } from './byte-strings.js';
 import type { Head } from './head.js';
 import type { PackedChunks } from './series-chunks.js';
+import { SeriesRuns, type RunSink } from './series-runs.js';
 import type { RecordVisitor } from './wal-records.js';
 import type { ShardOptions, ShardTarget } from './wal-replay-shard.js';
 
@@ -11,9 +12,12 @@ import type { ShardOptions, ShardTarget } from './wal-replay-shard.js';
  * Replay rules (Prometheus's): a series record whose labels are already known under another ref makes that ref
  * an alias; samples for unknown refs, older than the head's minimum valid time, or not after the series' newest
  * sample are dropped and counted. Tombstones go to the head (hiding the deleted samples) unless `onTombstone` is given.
+ * Samples are held back per series and appended in runs (SeriesRuns): `finish` appends what is still held, and must
+ * be called before the head's chunks are read; `samples` and `dropped` are final after it.
  */
-export class HeadReplayer implements RecordVisitor, ShardTarget {
+export class HeadReplayer implements RecordVisitor, ShardTarget, RunSink {
   private readonly aliases = new Map<number, number>();
+  private readonly runs = new SeriesRuns(this);
   samples = 0;
   dropped = 0;
   tombstones = 0;
@@ -44,18 +48,13 @@ export class HeadReplayer implements RecordVisitor, ShardTarget {
     const head = this.head;
     const r = this.aliases.size === 0 ? ref : (this.aliases.get(ref) ?? ref);
     const slot = r === 0 ? 0 : head.slotOf(r);
-    if (slot === 0 || t < head.minValidTime || t <= (head.sMaxT[slot] as number)) {
-      this.dropped++;
-      head.stats.walReplaySamplesDroppedTotal++;
-      return;
-    }
-    head.appendCommitted(slot, t, v);
-    this.samples++;
+    if (slot === 0 || t < head.minValidTime) this.drop(1);
+    else this.runs.add(slot, t, v);
   }
 
   sampleRun(refs: Float64Array, ts: Float64Array, vs: Float64Array, from: number, to: number): void {
     const head = this.head;
-    const maxT = head.sMaxT;
+    const runs = this.runs;
     const minValid = head.minValidTime;
     const aliased = this.aliases.size > 0;
     let dropped = 0;
@@ -64,12 +63,27 @@ export class HeadReplayer implements RecordVisitor, ShardTarget {
       const t = ts[i] as number;
       const r = aliased ? (this.aliases.get(ref) ?? ref) : ref;
       const slot = r === 0 ? 0 : head.slotOf(r);
-      if (slot === 0 || t < minValid || t <= (maxT[slot] as number)) dropped++;
-      else head.appendCommitted(slot, t, vs[i] as number);
+      if (slot === 0 || t < minValid) dropped++;
+      else runs.add(slot, t, vs[i] as number);
     }
-    this.samples += to - from - dropped;
-    this.dropped += dropped;
-    head.stats.walReplaySamplesDroppedTotal += dropped;
+    if (dropped > 0) this.drop(dropped);
+  }
+
+  /** A series' held-back samples: each is appended unless it is not after the series' newest sample. */
+  appendRun(slot: number, tv: Float64Array, from: number, n: number): void {
+    const dropped = this.head.appendRunCommitted(slot, tv, from, n);
+    this.samples += n - dropped;
+    if (dropped > 0) this.drop(dropped);
+  }
+
+  /** Appends every held-back sample. */
+  finish(): void {
+    this.runs.flush();
+  }
+
+  private drop(n: number): void {
+    this.dropped += n;
+    this.head.stats.walReplaySamplesDroppedTotal += n;
   }
 
   get shardOptions(): ShardOptions {
@@ -81,8 +95,7 @@ export class HeadReplayer implements RecordVisitor, ShardTarget {
   installShard(packed: PackedChunks, samples: number, dropped: number): void {
     this.head.installReplayed(packed);
     this.samples += samples;
-    this.dropped += dropped;
-    this.head.stats.walReplaySamplesDroppedTotal += dropped;
+    this.drop(dropped);
   }
 
   tombstone(ref: number, mint: number, maxt: number): void {

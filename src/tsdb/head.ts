@@ -345,6 +345,14 @@ export class Head implements Appendable, Queryable {
     this.chunks.append(slot, t, v);
   }
 
+  /** `appendCommitted` for each of a series' samples in turn (SeriesChunks.appendRun); returns how many were dropped. */
+  appendRunCommitted(slot: number, tv: Float64Array, from: number, n: number): number {
+    const empty = (this.chunks.maxT[slot] as number) === -Infinity;
+    const dropped = this.chunks.appendRun(slot, tv, from, n);
+    if (empty && dropped < n) this.invisible--;
+    return dropped;
+  }
+
   /** See SeriesChunks.beginReplay: chunks start in slots that hold a typical whole chunk until `endReplay`. */
   beginReplay(): void {
     this.chunks.beginReplay();

@@ -127,3 +127,58 @@ test('every chunk holds exactly the bytes XorAppender writes for its samples, se
     { numRuns: 200 },
   );
 });
+
+test('appendRun leaves the same chunks, state and counts as append one sample at a time, dropping the same samples', () => {
+  const value = fc.oneof(fc.double(), fc.constantFrom(NaN, STALE_NAN, Infinity, -0), fc.integer({ min: -1000, max: 1000 }), fc.constant(1));
+  // Mostly regular scrapes (so chunks end early by the sample-rate estimate); steps back (≤ 0) are samples the run
+  // drops, as a series that is not after its newest sample.
+  const step = fc.oneof(
+    { arbitrary: fc.constant(15000), weight: 80 },
+    fc.integer({ min: -20000, max: 20000 }),
+    fc.integer({ min: 1, max: 4_000_000 }),
+    fc.integer({ min: 1, max: 2 ** 40 }),
+  );
+  const oneSeries = fc.tuple(fc.integer({ min: -(2 ** 45), max: 2 ** 45 }), fc.array(fc.tuple(step, value), { minLength: 1, maxLength: 600, size: 'max' }), fc.integer({ min: 1, max: 40 }));
+  fc.assert(
+    fc.property(fc.array(oneSeries, { minLength: 1, maxLength: 3 }), fc.constantFrom(120, 7, 500), fc.boolean(), (all, perChunk, replay) => {
+      const statsOne = new TsdbStats();
+      const statsRun = new TsdbStats();
+      const one = new SeriesChunks(7_200_000, perChunk, statsOne);
+      const run = new SeriesChunks(7_200_000, perChunk, statsRun);
+      for (const c of [one, run]) {
+        c.grow(8);
+        if (replay) c.beginReplay();
+        all.forEach((_, i) => c.init(i + 1));
+      }
+      all.forEach(([t0, steps, width], i) => {
+        const slot = i + 1;
+        let t = t0;
+        const tv = new Float64Array(steps.length * 2);
+        steps.forEach(([d, v], k) => {
+          tv[2 * k] = k === 0 ? t : (t += d);
+          tv[2 * k + 1] = v;
+        });
+        let droppedOne = 0;
+        for (let k = 0; k < steps.length; k++) {
+          if ((tv[2 * k] as number) <= (one.maxT[slot] as number)) droppedOne++;
+          else one.append(slot, tv[2 * k] as number, tv[2 * k + 1] as number);
+        }
+        let droppedRun = 0;
+        for (let k = 0; k < steps.length; k += width) droppedRun += run.appendRun(slot, tv, 2 * k, Math.min(width, steps.length - k));
+        assert.equal(droppedRun, droppedOne);
+        assert.equal(run.maxT[slot], one.maxT[slot]);
+        assert.equal(run.minT[slot], one.minT[slot]);
+      });
+      assert.deepEqual(snapshotAll(run, all.length), snapshotAll(one, all.length));
+      assert.deepEqual({ ...statsRun }, { ...statsOne });
+      // Both go on alike (the per-series state written back is the same).
+      all.forEach((_, i) => {
+        const t = (one.maxT[i + 1] as number) + 1000;
+        one.append(i + 1, t, 42);
+        run.appendRun(i + 1, Float64Array.of(t, 42), 0, 1);
+      });
+      assert.deepEqual(snapshotAll(run, all.length), snapshotAll(one, all.length));
+    }),
+    { numRuns: 200 },
+  );
+});

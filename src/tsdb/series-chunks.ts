@@ -223,6 +223,97 @@ export class SeriesChunks {
   }
 
   /**
+   * Appends the samples (t, v) at tv[from], tv[from + 1], … (`n` of them, oldest first) to the series in `slot`,
+   * dropping those not after its newest sample; returns how many were dropped. The same chunks as `append` one by
+   * one: samples that open, cut or move a chunk go through `append`; the others are encoded here with the
+   * series' state in locals, written back once at the end.
+   */
+  appendRun(slot: number, tv: Float64Array, from: number, n: number): number {
+    const end = from + 2 * n;
+    let dropped = 0;
+    let i = from;
+    while (i < end) {
+      // Samples `append` takes: a series without an open chunk or with fewer than two samples in it.
+      let maxT = this.maxT[slot] as number;
+      const handle = this.oSlot[slot] as number;
+      if (handle < 0 || (this.xN[slot] as number) < 2) {
+        const t = tv[i] as number;
+        if (t <= maxT) dropped++;
+        else this.append(slot, t, tv[i + 1] as number);
+        i += 2;
+        continue;
+      }
+      const buf = this.slabs.buffer(handle);
+      const base = this.slabs.offset(handle) * 8;
+      // Past this bit position (or sample count, or time) the next sample needs `append` (growing or cutting).
+      const roomEnd = base + (classSize(SlabAllocator.classOf(handle)) - XOR_MAX_SAMPLE_BYTES) * 8;
+      const quarter = this.samplesPerChunk >> 2;
+      const nLimit = Math.min(this.samplesPerChunk * 2, XOR_MAX_SAMPLES);
+      const nextAt = this.oNextAt[slot] as number;
+      let p = base + (this.oBitPos[slot] as number);
+      let k = this.xN[slot] as number;
+      let tDelta = this.xTDelta[slot] as number;
+      let vHi = this.xVHi[slot] as number;
+      let vLo = this.xVLo[slot] as number;
+      let wLead = this.xLead[slot] as number;
+      let wTrail = this.xTrail[slot] as number;
+      const first = i;
+      let firstT = Infinity;
+      for (; i < end; i += 2) {
+        const t = tv[i] as number;
+        if (t <= maxT) {
+          dropped++;
+          continue;
+        }
+        if (k === quarter || t >= nextAt || k >= nLimit || p >= roomEnd) break;
+        if (firstT === Infinity) firstT = t;
+        f64[0] = tv[i + 1] as number;
+        const hi = i32[1] as number;
+        const lo = i32[0] as number;
+        const d = t - maxT;
+        p = xorWriteDod(buf, p, d - tDelta);
+        tDelta = d;
+        const xHi = hi ^ vHi;
+        const xLo = lo ^ vLo;
+        if (xHi === 0 && xLo === 0) p += 1;
+        else {
+          const lead = xorLead(xHi, xLo);
+          const trail = xorTrail(xHi, xLo);
+          if (lead >= wLead && trail >= wTrail) p = xorWriteInWindow(buf, p, xHi, xLo, wLead, wTrail);
+          else {
+            p = xorWriteNewWindow(buf, p, xHi, xLo, lead, trail);
+            wLead = lead;
+            wTrail = trail;
+          }
+        }
+        vHi = hi;
+        vLo = lo;
+        k++;
+        maxT = t;
+      }
+      if (i > first) {
+        this.oBitPos[slot] = p - base;
+        this.xN[slot] = k;
+        this.xTDelta[slot] = tDelta;
+        this.xVHi[slot] = vHi;
+        this.xVLo[slot] = vLo;
+        this.xLead[slot] = wLead;
+        this.xTrail[slot] = wTrail;
+        this.maxT[slot] = maxT;
+        const s = this.stats;
+        if (!(maxT <= s.headMaxTime)) s.headMaxTime = maxT;
+        if (!(firstT >= s.headMinTime)) s.headMinTime = firstT;
+      }
+      if (i < end) {
+        // The sample that stopped the loop (not a dropped one: those never stop it).
+        this.append(slot, tv[i] as number, tv[i + 1] as number);
+        i += 2;
+      }
+    }
+    return dropped;
+  }
+
+  /**
    * WAL replay appends to every series in turn, so moving each open chunk to a bigger slot as it fills scatters the
    * chunks that consecutive samples write to; replay is markedly faster when chunks start in slots that hold a
    * typical whole chunk (and stay in allocation order). `beginReplay` makes new chunks start there; `endReplay`

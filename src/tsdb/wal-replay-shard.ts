@@ -1,6 +1,7 @@
 // The share of a WAL replay's appends that the decoding thread does itself: it builds the chunks of some series and hands them to the head at the end.
 
 import { SeriesChunks, type PackedChunks } from './series-chunks.js';
+import { SeriesRuns, type RunSink } from './series-runs.js';
 import { TsdbStats } from './tsdb-stats.js';
 import { grownArray } from './grown-array.js';
 
@@ -20,10 +21,11 @@ export interface ShardTarget {
 
 /**
  * 32nds of the series (by ref) whose samples the decoding thread appends; the appending thread, which also builds
- * every series' labels and postings, keeps the rest. With 11, both threads took about the same CPU time on the WAL
- * of `npm run bench -- tsdb-vs-prometheus` (12M samples of 100k series, two cores).
+ * every series' labels and postings, keeps the rest. On the WAL of `npm run bench -- tsdb-vs-prometheus` (12M samples
+ * of 100k series, two cores), with appends in runs (SeriesRuns), shares from 5 to 11 gave the same replay time
+ * within the machine's noise (8 runs each, medians 3.4–3.6 s); 8 is the middle.
  */
-const SHARE_32NDS = 11;
+const SHARE_32NDS = 8;
 
 /** Whether the series created with `ref` belongs to the shard: a multiplicative hash spreads consecutive refs. */
 export function shardOwns(ref: number): boolean {
@@ -40,11 +42,13 @@ const utf8Strict = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
  * On the first series that is not canonically encoded the shard stops (`active` false): the caller hands over what
  * it built and sends every later sample to the head, which then decides alone.
  */
-export class ReplayShard {
+export class ReplayShard implements RunSink {
   active = true;
+  /** Appended and dropped samples: final after `pack`. */
   samples = 0;
   dropped = 0;
   private readonly chunks: SeriesChunks;
+  private readonly runs = new SeriesRuns(this);
   private readonly minValidTime: number;
   /** Ref → index of the series created with it (0: none), by pages of refs. */
   private readonly pages: (Int32Array | undefined)[] = [];
@@ -202,16 +206,21 @@ export class ReplayShard {
     if (k === 0) return false;
     const slot = this.slotOf[k] as number;
     if (slot === 0) return false;
-    if (t < this.minValidTime || t <= (this.chunks.maxT[slot] as number)) this.dropped++;
-    else {
-      this.chunks.append(slot, t, v);
-      this.samples++;
-    }
+    if (t < this.minValidTime) this.dropped++;
+    else this.runs.add(slot, t, v);
     return true;
+  }
+
+  /** HeadReplayer.appendRun on the shard's chunks. */
+  appendRun(slot: number, tv: Float64Array, from: number, n: number): void {
+    const dropped = this.chunks.appendRun(slot, tv, from, n);
+    this.samples += n - dropped;
+    this.dropped += dropped;
   }
 
   /** The owned series' chunks, packed for the head (their arenas go with them: the shard is done after). */
   pack(): PackedChunks {
+    this.runs.flush();
     const n = this.nSlots - 1;
     const slots = new Int32Array(n);
     const refs = new Float64Array(n);
