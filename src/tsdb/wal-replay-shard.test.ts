@@ -12,7 +12,7 @@ import { Db, type DbOptions } from './db.js';
 import type { ChunkSnapshot } from './head.js';
 import { TsdbStats } from './tsdb-stats.js';
 import { encodeSamples, encodeSeries, encodeTombstones, RECORD_SERIES } from './wal-records.js';
-import { shardOwns } from './wal-replay-shard.js';
+import { ReplayShard, shardOwns } from './wal-replay-shard.js';
 import { WalWriter } from './wal-writer.js';
 
 const all = [new Matcher('=~', '__name__', '.+')];
@@ -194,5 +194,28 @@ test('chunks after a replay, either way, are byte for byte those the appends lef
     assert.deepEqual(one.data, data);
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('the replay thread tells canonical from other label bytes wherever a non-ASCII byte stands', () => {
+  const shard = (): ReplayShard => new ReplayShard({ minValidTime: -Infinity, chunkRange: 7_200_000, samplesPerChunk: 120 });
+  for (let pad = 0; pad < 9; pad++) {
+    const prefix = 'x'.repeat(pad);
+    // Valid UTF-8 (two, three and four bytes) anywhere in a value keeps the thread appending.
+    for (const value of [`${prefix}ü`, `${prefix}€z`, `${prefix}😀`, `ü${prefix}`]) {
+      const s = shard();
+      s.seriesRecord(rawSeries(1, [text('__name__'), text('m'), text('v'), text(value)]));
+      assert.equal(s.active, true, JSON.stringify(value));
+    }
+    // An invalid byte, a byte order mark at the start or a non-ASCII name hands everything back.
+    for (const strings of [
+      [text('__name__'), text('m'), text('v'), Uint8Array.from([...text(prefix), 0xff])],
+      [text('__name__'), text('m'), text('v'), Uint8Array.from([0xef, 0xbb, 0xbf, ...text(prefix), 0x41])],
+      [text('__name__'), text('m'), text(`${prefix}é`), text('1')],
+    ]) {
+      const s = shard();
+      s.seriesRecord(rawSeries(1, strings));
+      assert.equal(s.active, false, `pad ${pad}`);
+    }
   }
 });
