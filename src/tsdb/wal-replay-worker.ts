@@ -2,7 +2,7 @@
 // into flat arrays while the calling thread appends the previous batch to the head; it appends a share of the series itself.
 
 import { join } from 'node:path';
-import { isMainThread, MessageChannel, type MessagePort, parentPort, receiveMessageOnPort, Worker, workerData } from 'node:worker_threads';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { StorageError } from '../storage/storage-error.js';
 import { ByteReader } from './byte-reader.js';
 import { readSegment, WalCorruptionError } from './wal-reader.js';
@@ -18,10 +18,9 @@ const BATCH_SAMPLES = 1 << 15;
 /** Bytes of series and other records per batch at most (past one record): the appending thread starts on them early. */
 const BATCH_BYTES = 1 << 18;
 /**
- * Batches decoded ahead of the appending thread at most: bounds the memory the worker can hold (64 × 0.85 MB). The
- * appending thread is slowest at the start, creating the series a WAL starts with (a batch each): meanwhile this
- * thread goes on decoding and appending its share. On `npm run bench -- tsdb-vs-prometheus`'s WAL, 64 replayed in
- * ~10% less time than 16 (medians of 8 runs; peak RSS +15 to +60 MB).
+ * Batches decoded ahead of the appending thread at most. The appending thread is slowest at the start, creating the
+ * series a WAL starts with (a batch each): meanwhile this thread goes on decoding and appending its share. On `npm run
+ * bench -- tsdb-vs-prometheus`'s WAL, 64 replayed in ~10% less time than 16 (medians of 8 runs).
  */
 const MAX_IN_FLIGHT = 64;
 /** Slots of the shared control array: batches posted and not yet consumed; set to 1 to make the worker stop. */
@@ -37,15 +36,57 @@ const OP_SAMPLES = 0;
 const OP_RAW = 1;
 const OP_SEGMENT = 2;
 
-interface Batch {
-  t: 'batch';
+/**
+ * What one slot of the batch ring holds: the samples of a batch (with room for the record that makes it full), its
+ * raw records, its ops. A batch that outgrows its slot is sent in arrays of its own instead.
+ */
+const SLOT_SAMPLES = BATCH_SAMPLES + 8192;
+const SLOT_BYTES = 2 * BATCH_BYTES;
+const SLOT_OPS = 256;
+const SLOT_F64S = 3 * SLOT_SAMPLES + SLOT_OPS * OP_FIELDS;
+
+/**
+ * The batches in flight live in MAX_IN_FLIGHT slots of one SharedArrayBuffer (about 90 MB of address space, pages
+ * used as batches fill them), written by the worker and read by the appending thread; a slot is reused once its
+ * batch was consumed (batches are consumed in order, so MAX_IN_FLIGHT unconsumed batches at most means the slot a
+ * new batch takes is free). One allocation that large is mapped and unmapped as a whole: arrays posted per batch
+ * left tens of MB of freed memory in the process after replay.
+ */
+function ringBytes(): number {
+  return MAX_IN_FLIGHT * (SLOT_F64S * 8 + SLOT_BYTES);
+}
+
+/** The arrays of one slot of the ring. */
+interface BatchArrays {
   refs: Float64Array;
   ts: Float64Array;
   vs: Float64Array;
   /** Series, tombstone and other records, back to back; decoded on the appending thread. */
   bytes: Uint8Array;
   ops: Float64Array;
+}
+
+function slotArrays(ring: SharedArrayBuffer, slot: number): BatchArrays {
+  const f = slot * SLOT_F64S * 8;
+  return {
+    refs: new Float64Array(ring, f, SLOT_SAMPLES),
+    ts: new Float64Array(ring, f + SLOT_SAMPLES * 8, SLOT_SAMPLES),
+    vs: new Float64Array(ring, f + 2 * SLOT_SAMPLES * 8, SLOT_SAMPLES),
+    ops: new Float64Array(ring, f + 3 * SLOT_SAMPLES * 8, SLOT_OPS * OP_FIELDS),
+    bytes: new Uint8Array(ring, MAX_IN_FLIGHT * SLOT_F64S * 8 + slot * SLOT_BYTES, SLOT_BYTES),
+  };
+}
+
+/** A batch: in ring slot `slot`, but for the arrays that outgrew it, which come along. */
+interface Batch {
+  t: 'batch';
+  slot: number;
+  n: number;
+  nBytes: number;
   nOps: number;
+  samples?: { refs: Float64Array; ts: Float64Array; vs: Float64Array };
+  bytes?: Uint8Array;
+  ops?: Float64Array;
 }
 
 type Message =
@@ -59,40 +100,39 @@ interface Job {
   marker: typeof MARKER;
   plan: ReplayPlan;
   control: SharedArrayBuffer;
-  /** Where the appending thread sends consumed batches' arrays back for reuse (fewer allocations, less GC there). */
-  returns: MessagePort;
+  ring: SharedArrayBuffer;
   /** Given when this thread appends a share of the series itself (see ReplayShard). */
   shard: ShardOptions | undefined;
 }
 
-/** A consumed batch's arrays, whole. */
-interface Spent {
-  refs: Float64Array<ArrayBuffer>;
-  ts: Float64Array<ArrayBuffer>;
-  vs: Float64Array<ArrayBuffer>;
-  bytes: Uint8Array<ArrayBuffer>;
-  ops: Float64Array<ArrayBuffer>;
-}
-
-/** Collects decoded records; `flush` posts them (transferring the arrays) once the appending thread has room. */
+/** Collects decoded records into the ring's next slot; `flush` posts them once the appending thread has room. */
 class BatchBuilder {
-  private refs = new Float64Array(BATCH_SAMPLES);
-  private ts = new Float64Array(BATCH_SAMPLES);
-  private vs = new Float64Array(BATCH_SAMPLES);
+  private readonly slots: BatchArrays[];
+  private slot = 0;
+  private refs: Float64Array;
+  private ts: Float64Array;
+  private vs: Float64Array;
   private n = 0;
-  private bytes = new Uint8Array(64 * 1024);
+  private bytes: Uint8Array;
   private nBytes = 0;
-  private ops = new Float64Array(64 * OP_FIELDS);
+  private ops: Float64Array;
   private nOps = 0;
 
   constructor(
     private readonly post: (m: Message, transfer: ArrayBuffer[]) => void,
     private readonly control: Int32Array,
-    private readonly returns: MessagePort,
-  ) {}
+    ring: SharedArrayBuffer,
+  ) {
+    this.slots = Array.from({ length: MAX_IN_FLIGHT }, (_, k) => slotArrays(ring, k));
+    ({ refs: this.refs, ts: this.ts, vs: this.vs, bytes: this.bytes, ops: this.ops } = this.slots[0] as BatchArrays);
+  }
 
   get full(): boolean {
     return this.n >= BATCH_SAMPLES || this.nBytes >= BATCH_BYTES;
+  }
+
+  private get inSlot(): BatchArrays {
+    return this.slots[this.slot] as BatchArrays;
   }
 
   private op(kind: number, size: number, group: number, segment: number, offset: number): void {
@@ -112,7 +152,7 @@ class BatchBuilder {
   private room(samples: number): void {
     if (this.n + samples <= this.refs.length) return;
     const cap = Math.max(this.refs.length * 2, this.n + samples);
-    const grow = (a: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> => {
+    const grow = (a: Float64Array): Float64Array => {
       const next = new Float64Array(cap);
       next.set(a.subarray(0, this.n));
       return next;
@@ -121,7 +161,6 @@ class BatchBuilder {
     this.ts = grow(this.ts);
     this.vs = grow(this.vs);
   }
-
   /**
    * Decodes a samples record into the batch, with the checks (and the same errors) of `decodeRecord`. Like it, the
    * samples before a decoding error are kept.
@@ -207,34 +246,39 @@ class BatchBuilder {
     this.op(OP_SEGMENT, 0, group, segment, 0);
   }
 
-  /** Posts the batch (if not empty), first waiting while MAX_IN_FLIGHT batches are unconsumed. False: told to stop. */
+  /**
+   * Posts the batch (if not empty), then waits until the ring's next slot is free (fewer than MAX_IN_FLIGHT batches
+   * unconsumed: the oldest of them, which had that slot, is done). False: told to stop.
+   */
   flush(): boolean {
     if (this.nOps === 0) return Atomics.load(this.control, STOP) === 0;
+    Atomics.add(this.control, IN_FLIGHT, 1);
+    const own = this.inSlot;
+    const b: Batch = { t: 'batch', slot: this.slot, n: this.n, nBytes: this.nBytes, nOps: this.nOps };
+    const transfer: ArrayBuffer[] = [];
+    if (this.refs !== own.refs) {
+      b.samples = { refs: this.refs.subarray(0, this.n), ts: this.ts.subarray(0, this.n), vs: this.vs.subarray(0, this.n) };
+      transfer.push(this.refs.buffer as ArrayBuffer, this.ts.buffer as ArrayBuffer, this.vs.buffer as ArrayBuffer);
+    }
+    if (this.bytes !== own.bytes) {
+      b.bytes = this.bytes.subarray(0, this.nBytes);
+      transfer.push(this.bytes.buffer as ArrayBuffer);
+    }
+    if (this.ops !== own.ops) {
+      b.ops = this.ops.subarray(0, this.nOps * OP_FIELDS);
+      transfer.push(this.ops.buffer as ArrayBuffer);
+    }
+    this.post(b, transfer);
     for (;;) {
       if (Atomics.load(this.control, STOP) !== 0) return false;
       const inFlight = Atomics.load(this.control, IN_FLIGHT);
       if (inFlight < MAX_IN_FLIGHT) break;
       Atomics.wait(this.control, IN_FLIGHT, inFlight, 1000);
     }
-    Atomics.add(this.control, IN_FLIGHT, 1);
-    const b: Batch = {
-      t: 'batch',
-      refs: this.refs.subarray(0, this.n),
-      ts: this.ts.subarray(0, this.n),
-      vs: this.vs.subarray(0, this.n),
-      bytes: this.bytes.subarray(0, this.nBytes),
-      ops: this.ops.subarray(0, this.nOps * OP_FIELDS),
-      nOps: this.nOps,
-    };
-    this.post(b, [this.refs.buffer, this.ts.buffer, this.vs.buffer, this.bytes.buffer, this.ops.buffer] as ArrayBuffer[]);
-    const spent = receiveMessageOnPort(this.returns)?.message as Spent | undefined;
-    this.refs = spent?.refs ?? new Float64Array(BATCH_SAMPLES);
-    this.ts = spent?.ts ?? new Float64Array(BATCH_SAMPLES);
-    this.vs = spent?.vs ?? new Float64Array(BATCH_SAMPLES);
+    this.slot = (this.slot + 1) % MAX_IN_FLIGHT;
+    ({ refs: this.refs, ts: this.ts, vs: this.vs, bytes: this.bytes, ops: this.ops } = this.inSlot);
     this.n = 0;
-    this.bytes = spent?.bytes ?? new Uint8Array(64 * 1024);
     this.nBytes = 0;
-    this.ops = spent?.ops ?? new Float64Array(64 * OP_FIELDS);
     this.nOps = 0;
     return true;
   }
@@ -243,7 +287,7 @@ class BatchBuilder {
 /** The worker: decodes the plan's checkpoint segments, then its WAL segments, posting batches in order. */
 function decodePlan(job: Job, post: (m: Message, transfer?: ArrayBuffer[]) => void): void {
   const control = new Int32Array(job.control);
-  const b = new BatchBuilder(post, control, job.returns);
+  const b = new BatchBuilder(post, control, job.ring);
   const { plan } = job;
   let shard = job.shard === undefined ? undefined : new ReplayShard(job.shard);
   /** Posts the shard's chunks: at the end, or at once when it stops (the head then appends the rest). */
@@ -317,9 +361,10 @@ if (!isMainThread && (workerData as Job | undefined)?.marker === MARKER && paren
 export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, options: ReplayOptions, signal?: AbortSignal, shard?: ShardTarget): Promise<ReplayResult> {
   signal?.throwIfAborted();
   const control = new Int32Array(new SharedArrayBuffer(8));
-  const channel = new MessageChannel();
-  const job: Job = { marker: MARKER, plan, control: control.buffer as SharedArrayBuffer, returns: channel.port2, shard: shard?.shardOptions };
-  const worker = new Worker(new URL(import.meta.url), { workerData: job, transferList: [channel.port2] });
+  const ring = new SharedArrayBuffer(ringBytes());
+  const slots = Array.from({ length: MAX_IN_FLIGHT }, (_, k) => slotArrays(ring, k));
+  const job: Job = { marker: MARKER, plan, control: control.buffer as SharedArrayBuffer, ring, shard: shard?.shardOptions };
+  const worker = new Worker(new URL(import.meta.url), { workerData: job });
   let corruption: string | undefined;
   let last = plan.last;
   let reading = -1;
@@ -333,7 +378,6 @@ export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, option
       Atomics.store(control, STOP, 1);
       Atomics.notify(control, IN_FLIGHT);
       worker.removeAllListeners('message');
-      channel.port1.close();
       void worker.terminate().then(
         () => (err === undefined ? resolve(result as ReplayResult) : reject(err)),
         () => (err === undefined ? resolve(result as ReplayResult) : reject(err)),
@@ -347,14 +391,16 @@ export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, option
       if (settled) return;
       try {
         switch (m.t) {
-          case 'batch':
+          case 'batch': {
+            const inSlot = slots[m.slot] as BatchArrays;
+            const b: BatchArrays = { ...inSlot, ...m.samples, bytes: m.bytes ?? inSlot.bytes, ops: m.ops ?? inSlot.ops };
             // A batch holds records of one segment.
-            if (m.nOps > 0 && m.ops[2] === 1 && m.ops[3] !== reading) options.progress?.read((reading = m.ops[3] as number));
-            applyBatch(m, visit, plan);
-            giveBack(channel.port1, m);
+            if (m.nOps > 0 && b.ops[2] === 1 && b.ops[3] !== reading) options.progress?.read((reading = b.ops[3] as number));
+            applyBatch(b, m.nOps, visit, plan);
             Atomics.sub(control, IN_FLIGHT, 1);
             Atomics.notify(control, IN_FLIGHT);
             return;
+          }
           case 'corrupt': {
             const err = new WalCorruptionError(m.dir, m.segment, m.offset, m.reason);
             corruption = err.message;
@@ -382,12 +428,12 @@ export function replayWalInWorker(plan: ReplayPlan, visit: RecordVisitor, option
   });
 }
 
-/** Hands one batch's records to `visit`, in order. */
-function applyBatch(b: Batch, visit: RecordVisitor, plan: ReplayPlan): void {
+/** Hands one batch's records (`nOps` of them) to `visit`, in order. */
+function applyBatch(b: BatchArrays, nOps: number, visit: RecordVisitor, plan: ReplayPlan): void {
   const { refs, ts, vs, bytes, ops } = b;
   let si = 0;
   let bi = 0;
-  for (let k = 0; k < b.nOps; k++) {
+  for (let k = 0; k < nOps; k++) {
     const o = k * OP_FIELDS;
     const size = ops[o + 1] as number;
     if (ops[o] === OP_SEGMENT) continue;
@@ -402,16 +448,4 @@ function applyBatch(b: Batch, visit: RecordVisitor, plan: ReplayPlan): void {
       bi += size;
     }
   }
-}
-
-/** Sends a consumed batch's arrays back to the worker, whole, for its next batches. */
-function giveBack(port: MessagePort, b: Batch): void {
-  const spent: Spent = {
-    refs: new Float64Array(b.refs.buffer as ArrayBuffer),
-    ts: new Float64Array(b.ts.buffer as ArrayBuffer),
-    vs: new Float64Array(b.vs.buffer as ArrayBuffer),
-    bytes: new Uint8Array(b.bytes.buffer as ArrayBuffer),
-    ops: new Float64Array(b.ops.buffer as ArrayBuffer),
-  };
-  port.postMessage(spent, [spent.refs.buffer, spent.ts.buffer, spent.vs.buffer, spent.bytes.buffer, spent.ops.buffer]);
 }
