@@ -2,11 +2,12 @@
 //
 // 1. Starts /work/shared/bench/targets.mjs (N targets × S series) and the real Prometheus on free ports; Prometheus
 //    scrapes them at a short interval until every series has ~SAMPLES samples; then its RSS and Go heap are read.
-// 2. Prometheus is stopped and its data directory copied. Prometheus restarts on one copy (no scrape targets) and
-//    is timed until /-/ready; Vigil's `Db.open` replays another copy of the same WAL. Head memory is compared after
-//    a GC on both sides (Prometheus: /debug/pprof/heap?gc=1), minus what each program holds with an empty head.
+// 2. Prometheus is stopped and its data directory copied. Prometheus restarts on copies (no scrape targets) and is
+//    timed until /-/ready; Vigil's `Db.open` replays other copies of the same WAL, in turns with Prometheus
+//    (BENCH_REPLAY_RUNS rounds, medians reported). Head memory is compared after a GC on both sides (Prometheus:
+//    /debug/pprof/heap?gc=1), minus what each program holds with an empty head.
 // Every process started here is stopped by pid in `finally`, and on SIGINT/SIGTERM. Scale with env vars:
-// BENCH_TARGETS (50), BENCH_SERIES_PER_TARGET (2000), BENCH_INTERVAL_S (1), BENCH_SAMPLES (120),
+// BENCH_TARGETS (50), BENCH_SERIES_PER_TARGET (2000), BENCH_INTERVAL_S (1), BENCH_SAMPLES (120), BENCH_REPLAY_RUNS (3),
 // PROMETHEUS (path), BENCH_TARGETS_SCRIPT (path of targets.mjs), BENCH_KEEP=1 keeps the temporary directory.
 
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -15,12 +16,14 @@ import { join } from 'node:path';
 import { Db } from '../src/tsdb/db.js';
 import { findProgram, freePort, runProgram, startProgram, waitForHttp } from '../test/support/programs.js';
 import type { RunningProgram } from '../test/support/programs.js';
-import { startTiming } from './bench-clock.js';
+import { startTiming, type Timing } from './bench-clock.js';
 
 const TARGETS = Number(process.env.BENCH_TARGETS ?? '50');
 const SERIES_PER_TARGET = Number(process.env.BENCH_SERIES_PER_TARGET ?? '2000');
 const INTERVAL_S = Number(process.env.BENCH_INTERVAL_S ?? '1');
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? '120');
+/** Alternating WAL-only replays of Prometheus and of Vigil (both modes) timed; medians are reported. */
+const REPLAY_RUNS = Number(process.env.BENCH_REPLAY_RUNS ?? '3');
 const TARGETS_SCRIPT = process.env.BENCH_TARGETS_SCRIPT ?? '/work/shared/bench/targets.mjs';
 /** Prometheus adds up, scrape_duration_seconds, scrape_samples_scraped, scrape_samples_post_metric_relabeling, scrape_series_added. */
 const SERIES = TARGETS * (SERIES_PER_TARGET + 5);
@@ -215,17 +218,19 @@ try {
   if (headSeries < SERIES) console.log(`note: ${SERIES} series expected; some targets were not scraped in time`);
 
   // --- copies of what Prometheus wrote (WAL + m-mapped head chunks); Vigil ignores chunks_head
-  const asWritten = join(work, 'prom-as-written');
-  const walOnly = join(work, 'prom-wal-only');
-  const forVigil = join(work, 'vigil');
-  const forVigilOneThread = join(work, 'vigil-one-thread');
-  for (const d of [asWritten, walOnly, forVigil, forVigilOneThread]) cpSync(data, d, { recursive: true });
-  for (const d of [walOnly, forVigil, forVigilOneThread]) rmSync(join(d, 'chunks_head'), { recursive: true, force: true });
-  for (const d of [forVigil, forVigilOneThread]) rmSync(join(d, 'lock'), { force: true });
-
+  let copies = 0;
+  /** A fresh copy of the data directory; `walOnly` removes Prometheus's chunks_head (and its lock, for Vigil). */
+  const copy = (walOnly: boolean): string => {
+    const d = join(work, `copy-${copies++}`);
+    cpSync(data, d, { recursive: true });
+    if (walOnly) {
+      rmSync(join(d, 'chunks_head'), { recursive: true, force: true });
+      rmSync(join(d, 'lock'), { force: true });
+    }
+    return d;
+  };
   const emptyProm = await promRestart(join(work, 'prom-empty'), emptyConfig);
-  const promA = await promRestart(asWritten, emptyConfig);
-  const promB = await promRestart(walOnly, emptyConfig);
+  const promA = await promRestart(copy(false), emptyConfig);
 
   // --- Vigil: open (replay) the same WAL in this process
   const used = (): { heap: number; rss: number } => {
@@ -234,35 +239,46 @@ try {
     const m = process.memoryUsage();
     return { heap: m.heapUsed + m.arrayBuffers, rss: m.rss };
   };
-  const before = used();
-  let replayedSamples = 0;
-  const stopClock = startTiming();
-  const db = await Db.open(forVigil, {
-    logger: (_level, msg, fields) => {
-      if (msg === 'WAL replay completed') replayedSamples = Number(fields?.samples ?? 0);
-    },
-  });
-  const vigilT = stopClock();
-  const after = used();
-  const vigilSeries = db.head.numSeries;
-  const vigilChunkBytes = db.stats.headChunkBytes;
-  await db.close();
-  // The same replay with decoding on the opening thread too (fewer CPU-seconds, more wall time).
-  let oneThreadSamples = 0;
-  const stopOneThread = startTiming();
-  const db1 = await Db.open(forVigilOneThread, {
-    walReplayThreadMinBytes: Infinity,
-    logger: (_level, msg, fields) => {
-      if (msg === 'WAL replay completed') oneThreadSamples = Number(fields?.samples ?? 0);
-    },
-  });
-  const vigilOneThreadT = stopOneThread();
-  await db1.close();
+  /** Opens a fresh WAL-only copy; times the open; `measure` also reads the head's memory (after a GC) before closing. */
+  const vigilOpen = async (oneThread: boolean, measure: boolean): Promise<{ t: Timing; samples: number; series: number; chunkBytes: number; heap: number; rss: number; before: { heap: number; rss: number } }> => {
+    const dir = copy(true);
+    const before = used();
+    let replayed = 0;
+    const stopClock = startTiming();
+    const db = await Db.open(dir, {
+      walReplayThreadMinBytes: oneThread ? Infinity : undefined,
+      logger: (_level, msg, fields) => {
+        if (msg === 'WAL replay completed') replayed = Number(fields?.samples ?? 0);
+      },
+    });
+    const t = stopClock();
+    const after = measure ? used() : before;
+    const result = { t, samples: replayed, series: db.head.numSeries, chunkBytes: db.stats.headChunkBytes, heap: after.heap - before.heap, rss: after.rss - before.rss, before };
+    await db.close();
+    rmSync(dir, { recursive: true, force: true });
+    return result;
+  };
+
+  // Replays alternate (Prometheus WAL only, Vigil with its worker thread, Vigil on one thread), REPLAY_RUNS rounds:
+  // the machine's speed drifts, medians of alternating runs compare better than one run each.
+  const promRuns: PromRestart[] = [];
+  const workerRuns: Awaited<ReturnType<typeof vigilOpen>>[] = [];
+  const oneThreadRuns: Awaited<ReturnType<typeof vigilOpen>>[] = [];
+  for (let r = 0; r < REPLAY_RUNS; r++) {
+    const walOnly = copy(false);
+    rmSync(join(walOnly, 'chunks_head'), { recursive: true, force: true });
+    promRuns.push(await promRestart(walOnly, emptyConfig));
+    rmSync(walOnly, { recursive: true, force: true });
+    workerRuns.push(await vigilOpen(false, r === 0));
+    oneThreadRuns.push(await vigilOpen(true, false));
+  }
+  const vigil = workerRuns[0] as Awaited<ReturnType<typeof vigilOpen>>;
+  const vigilSeries = vigil.series;
 
   const load1 = loadavg();
   const n = vigilSeries;
   // The WAL holds what Prometheus appended up to its shutdown, a little more than its last /metrics said.
-  samples = replayedSamples;
+  samples = vigil.samples;
   console.log(`\nhead memory per active series (after GC, minus the same program with an empty head; ${n} series, ${(samples / n).toFixed(0)} samples each)`);
   const heapPer = (a: PromMemory): string =>
     `${perSeries(a.heapAlloc - emptyProm.mem.heapAlloc, n)} (inuse ${perSeries(a.heapInuse - emptyProm.mem.heapInuse, n)})`;
@@ -270,18 +286,33 @@ try {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
   console.log(`| Prometheus while scraping (incl. scrape caches) | ${scraping.series} | ${mib(scraping.heapAlloc)} | ${heapPer(scraping)} | ${mib(scraping.rss)} | ${perSeries(scraping.rss - emptyProm.mem.rss, n)} | – |`);
   console.log(`| Prometheus after restart (head only) | ${promA.mem.series} | ${mib(promA.mem.heapAlloc)} | ${heapPer(promA.mem)} | ${mib(promA.mem.rss)} | ${perSeries(promA.mem.rss - emptyProm.mem.rss, n)} | ${perSeries(promA.mmappedChunkBytes, n)} (chunks_head, mmapped) |`);
-  console.log(`| Vigil after Db.open (head only) | ${vigilSeries} | ${mib(after.heap - before.heap)} | ${perSeries(after.heap - before.heap, n)} | ${mib(after.rss)} | ${perSeries(after.rss - before.rss, n)} | 0 (all ${perSeries(vigilChunkBytes, n)} of chunks in heap) |`);
-  console.log(`(empty Prometheus: heap_alloc ${mib(emptyProm.mem.heapAlloc)}, heap_inuse ${mib(emptyProm.mem.heapInuse)}, RSS ${mib(emptyProm.mem.rss)}; Vigil before open: ${mib(before.heap)}, RSS ${mib(before.rss)})`);
+  console.log(`| Vigil after Db.open (head only) | ${vigilSeries} | ${mib(vigil.heap)} | ${perSeries(vigil.heap, n)} | ${mib(vigil.rss + vigil.before.rss)} | ${perSeries(vigil.rss, n)} | 0 (all ${perSeries(vigil.chunkBytes, n)} of chunks in heap) |`);
+  console.log(`(empty Prometheus: heap_alloc ${mib(emptyProm.mem.heapAlloc)}, heap_inuse ${mib(emptyProm.mem.heapInuse)}, RSS ${mib(emptyProm.mem.rss)}; Vigil before open: ${mib(vigil.before.heap)}, RSS ${mib(vigil.before.rss)})`);
 
-  console.log(`\nWAL replay of the same WAL (${samples} samples, ${n} series)`);
+  const median = (xs: number[]): number => {
+    const a = [...xs].sort((x, y) => x - y);
+    return a.length % 2 === 1 ? (a[a.length >> 1] as number) : ((a[a.length / 2 - 1] as number) + (a[a.length / 2] as number)) / 2;
+  };
+  const runs = (xs: number[]): string => (xs.length > 1 ? ` (runs: ${xs.map((x) => x.toFixed(2)).join(', ')})` : '');
+  console.log(`\nWAL replay of the same WAL (${samples} samples, ${n} series); medians of ${REPLAY_RUNS} alternating runs`);
   console.log('| | replay | samples/s | start → ready (wall) | CPU s to ready | samples per CPU-second |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const [name, r] of [['Prometheus, WAL + chunks_head as written', promA], ['Prometheus, WAL only (chunks_head removed)', promB]] as const) {
-    console.log(`| ${name} | ${r.replayS.toFixed(2)} s (log: TSDB started after ${r.startedLogS.toFixed(2)} s) | ${rateM(samples, r.replayS)} | ${r.readyWallS.toFixed(2)} s | ${r.cpuS.toFixed(2)} | ${rateM(samples, r.cpuS)} |`);
+  console.log(`| Prometheus, WAL + chunks_head as written (one run) | ${promA.replayS.toFixed(2)} s (log: TSDB started after ${promA.startedLogS.toFixed(2)} s) | ${rateM(samples, promA.replayS)} | ${promA.readyWallS.toFixed(2)} s | ${promA.cpuS.toFixed(2)} | ${rateM(samples, promA.cpuS)} |`);
+  const pReplay = median(promRuns.map((r) => r.replayS));
+  const pCpu = median(promRuns.map((r) => r.cpuS));
+  console.log(`| Prometheus, WAL only (chunks_head removed) | ${pReplay.toFixed(2)} s${runs(promRuns.map((r) => r.replayS))} | ${rateM(samples, pReplay)} | ${median(promRuns.map((r) => r.readyWallS)).toFixed(2)} s | ${pCpu.toFixed(2)} | ${rateM(samples, pCpu)} |`);
+  for (const [name, rs] of [['WAL decoded in a worker thread', workerRuns], ['WAL decoded on the opening thread', oneThreadRuns]] as const) {
+    const wall = median(rs.map((r) => r.t.wallSeconds));
+    const cpu = median(rs.map((r) => r.t.cpuSeconds));
+    console.log(`| Vigil Db.open (${name}) | ${wall.toFixed(2)} s${runs(rs.map((r) => r.t.wallSeconds))} | ${rateM(samples, wall)} | – | ${cpu.toFixed(2)} | ${rateM(samples, cpu)} |`);
   }
-  console.log(`| Vigil Db.open (WAL decoded in a worker thread) | ${vigilT.wallSeconds.toFixed(2)} s (${replayedSamples} samples replayed) | ${rateM(replayedSamples, vigilT.wallSeconds)} | – | ${vigilT.cpuSeconds.toFixed(2)} | ${rateM(replayedSamples, vigilT.cpuSeconds)} |`);
-  console.log(`| Vigil Db.open (WAL decoded on the opening thread) | ${vigilOneThreadT.wallSeconds.toFixed(2)} s (${oneThreadSamples} samples replayed) | ${rateM(oneThreadSamples, vigilOneThreadT.wallSeconds)} | – | ${vigilOneThreadT.cpuSeconds.toFixed(2)} | ${rateM(oneThreadSamples, vigilOneThreadT.cpuSeconds)} |`);
   console.log(`\nload average at end: ${load1.map((l) => l.toFixed(2)).join(' ')} (shared machine: compare ratios, not absolutes)`);
+  for (const r of [...workerRuns, ...oneThreadRuns]) {
+    if (r.samples !== samples) {
+      console.error(`Vigil replayed ${r.samples} samples in one run, ${samples} in another`);
+      process.exitCode = 1;
+    }
+  }
   if (vigilSeries !== promA.mem.series) {
     console.error(`Vigil replayed ${vigilSeries} series, Prometheus ${promA.mem.series}`);
     process.exitCode = 1;
