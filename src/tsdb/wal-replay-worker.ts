@@ -46,11 +46,11 @@ const SLOT_OPS = 256;
 const SLOT_F64S = 3 * SLOT_SAMPLES + SLOT_OPS * OP_FIELDS;
 
 /**
- * The batches in flight live in MAX_IN_FLIGHT slots of one SharedArrayBuffer (about 90 MB of address space, pages
- * used as batches fill them), written by the worker and read by the appending thread; a slot is reused once its
- * batch was consumed (batches are consumed in order, so MAX_IN_FLIGHT unconsumed batches at most means the slot a
- * new batch takes is free). One allocation that large is mapped and unmapped as a whole: arrays posted per batch
- * left tens of MB of freed memory in the process after replay.
+ * The batches in flight live in MAX_IN_FLIGHT slots of one SharedArrayBuffer (about 100 MB of address space, pages
+ * used as batches fill them), written by the worker and read by the appending thread. After posting a batch the
+ * worker moves on to the next slot only once fewer than MAX_IN_FLIGHT batches are unconsumed: batches are consumed
+ * in order, so the oldest, which had that slot, is done. One allocation that large is mapped and unmapped as a whole:
+ * arrays posted per batch left tens of MB of freed memory in the process after replay.
  */
 function ringBytes(): number {
   return MAX_IN_FLIGHT * (SLOT_F64S * 8 + SLOT_BYTES);
