@@ -23,7 +23,7 @@ import { openBlock } from '../src/tsdb/block-reader.js';
 import type { ChunkAccess } from '../src/tsdb/chunk-segments.js';
 import { writeBlock } from '../src/tsdb/block-writer.js';
 import { compactBlocks } from '../src/tsdb/compactor.js';
-import { XorAppender } from '../src/tsdb/xor-chunk.js';
+import { XorAppender, xorLead, xorTrail } from '../src/tsdb/xor-chunk.js';
 
 const TARGETS = Number(process.env.BENCH_TARGETS ?? '2');
 const SERIES = Number(process.env.BENCH_SERIES ?? '1000');
@@ -110,14 +110,9 @@ function append(s: SeriesState, t: number, v: number): void {
     valueBitsAtLeast += 64;
   } else {
     // Whatever window an XOR writer picks, a value costs its control bits and at least its XOR's significant bits.
-    const xHi = (hi ^ s.hi) >>> 0;
-    const xLo = (lo ^ s.lo) >>> 0;
-    if (xHi === 0 && xLo === 0) valueBitsAtLeast += 1;
-    else {
-      const lead = xHi !== 0 ? Math.clz32(xHi) : 32 + Math.clz32(xLo);
-      const trail = xLo !== 0 ? 31 - Math.clz32(xLo & -xLo) : 32 + 31 - Math.clz32(xHi & -xHi);
-      valueBitsAtLeast += 2 + 64 - Math.min(lead, 31) - trail;
-    }
+    const xHi = hi ^ s.hi;
+    const xLo = lo ^ s.lo;
+    valueBitsAtLeast += xHi === 0 && xLo === 0 ? 1 : 2 + 64 - xorLead(xHi, xLo) - xorTrail(xHi, xLo);
   }
   s.hi = hi;
   s.lo = lo;
