@@ -81,8 +81,6 @@ function slotArrays(ring: SharedArrayBuffer, slot: number): BatchArrays {
 interface Batch {
   t: 'batch';
   slot: number;
-  n: number;
-  nBytes: number;
   nOps: number;
   samples?: { refs: Float64Array; ts: Float64Array; vs: Float64Array };
   bytes?: Uint8Array;
@@ -161,6 +159,7 @@ class BatchBuilder {
     this.ts = grow(this.ts);
     this.vs = grow(this.vs);
   }
+
   /**
    * Decodes a samples record into the batch, with the checks (and the same errors) of `decodeRecord`. Like it, the
    * samples before a decoding error are kept.
@@ -254,7 +253,7 @@ class BatchBuilder {
     if (this.nOps === 0) return Atomics.load(this.control, STOP) === 0;
     Atomics.add(this.control, IN_FLIGHT, 1);
     const own = this.inSlot;
-    const b: Batch = { t: 'batch', slot: this.slot, n: this.n, nBytes: this.nBytes, nOps: this.nOps };
+    const b: Batch = { t: 'batch', slot: this.slot, nOps: this.nOps };
     const transfer: ArrayBuffer[] = [];
     if (this.refs !== own.refs) {
       b.samples = { refs: this.refs.subarray(0, this.n), ts: this.ts.subarray(0, this.n), vs: this.vs.subarray(0, this.n) };
